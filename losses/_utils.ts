@@ -1,0 +1,90 @@
+/**
+ * Internal helpers shared by the losses: the fuzz factor, dtype casts,
+ * Keras's rank alignment of labels and predictions, and per-sample means.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+
+/** Keras's `backend.epsilon()`: probabilities are clipped to `[EPSILON, 1 - EPSILON]`. */
+export const EPSILON = 1e-7;
+
+/** Casts to float32 unless the tensor already is. */
+export function toFloat(x: tf.Tensor): tf.Tensor {
+  return x.dtype === "float32" ? x : tf.cast(x, "float32");
+}
+
+/**
+ * Keras's `squeeze_or_expand_to_same_rank`: when the ranks differ by one and
+ * the longer tensor's last axis has size 1, the pair is brought to the same
+ * rank (a rank-1 partner is expanded, otherwise the size-1 axis is squeezed).
+ */
+export function alignRanks(x1: tf.Tensor, x2: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  if (x1.rank === x2.rank + 1 && x1.shape[x1.rank - 1] === 1) {
+    return x2.rank === 1 ? [x1, tf.expandDims(x2, -1)] : [tf.squeeze(x1, [x1.rank - 1]), x2];
+  }
+  if (x2.rank === x1.rank + 1 && x2.shape[x2.rank - 1] === 1) {
+    return x1.rank === 1 ? [tf.expandDims(x1, -1), x2] : [x1, tf.squeeze(x2, [x2.rank - 1])];
+  }
+  return [x1, x2];
+}
+
+/**
+ * Aligns ranks, treats rank-1 inputs as `[batch, 1]` (one value per sample),
+ * casts both to float32 and checks that the shapes agree.
+ */
+export function prepareElementwise(
+  lossName: string,
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+): [tf.Tensor, tf.Tensor] {
+  let [t, p] = alignRanks(yTrue, yPred);
+  if (p.rank === 1 && t.rank === 1) {
+    t = tf.expandDims(t, -1);
+    p = tf.expandDims(p, -1);
+  }
+  assertSameShape(lossName, t, p);
+  return [toFloat(t), toFloat(p)];
+}
+
+/** Throws a RangeError naming both shapes when `yTrue` and `yPred` differ in shape. */
+export function assertSameShape(lossName: string, yTrue: tf.Tensor, yPred: tf.Tensor): void {
+  const same = yTrue.rank === yPred.rank && yTrue.shape.every((d, i) => d === yPred.shape[i]);
+  if (!same) {
+    throw new RangeError(
+      `Cannot compute ${lossName} as "yTrue" and "yPred" must have the same shape: ` +
+        `received [${yTrue.shape}] and [${yPred.shape}]`,
+    );
+  }
+}
+
+/** Mean over the last axis (the features axis), as every Keras loss function ends. */
+export function meanLastAxis(x: tf.Tensor): tf.Tensor {
+  return tf.mean(x, -1);
+}
+
+/**
+ * Reduces a tensor of losses to one value per sample: a scalar becomes `[1]`,
+ * rank 1 is kept, higher ranks take the mean over every non-batch axis.
+ */
+export function perSample(x: tf.Tensor): tf.Tensor {
+  if (x.rank === 0) return tf.reshape(x, [1]);
+  if (x.rank === 1) return x;
+  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i + 1);
+  return tf.mean(x, axes);
+}
+
+/** Checks that an option is a finite number in `[min, max]`. */
+export function checkRange(
+  what: string,
+  option: string,
+  value: number,
+  min: number,
+  max: number,
+): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw new RangeError(
+      `Cannot build ${what} as "${option}" must be a number in [${min}, ${max}]: received ${value}`,
+    );
+  }
+}

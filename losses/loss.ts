@@ -1,0 +1,107 @@
+/**
+ * The base of every loss: `call` gives one loss per sample, `apply` weights
+ * and reduces them the way Keras 3 does (`"sum_over_batch_size"` by default).
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { LOSS_REDUCTIONS, reduceWeighted } from "./_reduce.ts";
+
+/**
+ * A loss written as a plain function. It may return any shape whose first
+ * axis is the batch; the mean over the other axes is taken per sample.
+ */
+export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+
+/**
+ * How {@linkcode Loss.apply} reduces the weighted per-sample losses:
+ * `"sum_over_batch_size"`/`"mean"` divide the weighted sum by the batch size,
+ * `"sum"` keeps the sum, `"mean_with_sample_weight"` divides by the sum of the
+ * sample weights.
+ */
+export type LossReduction = "sum_over_batch_size" | "mean" | "sum" | "mean_with_sample_weight";
+
+/** Options every loss accepts. */
+export interface LossOptions {
+  /**
+   * The loss's name.
+   * @default the Keras snake_case name of the class, e.g. `"binary_crossentropy"`
+   */
+  name?: string;
+  /**
+   * How the weighted per-sample losses are reduced to a scalar.
+   * @default "sum_over_batch_size"
+   */
+  reduction?: LossReduction;
+}
+
+/**
+ * A loss: `call(yTrue, yPred)` returns one value per sample (shape `[batch]`),
+ * `apply(yTrue, yPred, sampleWeight)` returns the reduced scalar that training
+ * minimises.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../engine/tf.ts";
+ * import { MeanSquaredError } from "./mean_squared_error.ts";
+ * const loss = new MeanSquaredError();
+ * const value = loss.apply(tf.tensor2d([[1], [2]]), tf.tensor2d([[1], [4]]));
+ * console.log(value.dataSync()[0]); // (0 + 4) / 2 = 2
+ * ```
+ */
+export abstract class Loss {
+  /** The Keras snake_case name, e.g. `"binary_crossentropy"`. */
+  readonly name: string;
+  /** How `apply` reduces the weighted per-sample losses. */
+  readonly reduction: LossReduction;
+
+  /**
+   * Creates the loss.
+   * @param defaultName the name used when `options.name` is not given
+   * @param options name and reduction
+   */
+  constructor(defaultName: string, options: LossOptions = {}) {
+    const reduction = options.reduction ?? "sum_over_batch_size";
+    if (!LOSS_REDUCTIONS.includes(reduction)) {
+      throw new RangeError(
+        `Cannot build loss ${defaultName} as "reduction" must be one of ` +
+          `${LOSS_REDUCTIONS.map((r) => `"${r}"`).join(", ")}: received ${
+            JSON.stringify(reduction)
+          }`,
+      );
+    }
+    this.name = options.name ?? defaultName;
+    this.reduction = reduction;
+  }
+
+  /**
+   * Computes one loss value per sample.
+   * @param yTrue the targets
+   * @param yPred the predictions
+   * @returns the per-sample losses, shape `[batch]`
+   */
+  abstract call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor;
+
+  /**
+   * Computes the per-sample losses, weights them and reduces them to a scalar
+   * (by default `sum(loss_i * w_i) / batch`, Keras's `"sum_over_batch_size"`).
+   * @param yTrue the targets
+   * @param yPred the predictions
+   * @param sampleWeight optional weights: one per sample (`[batch]` or
+   *   `[batch, 1]`) or a single weight
+   * @returns the loss, a scalar
+   */
+  apply(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight?: tf.Tensor): tf.Scalar {
+    return tf.tidy(() =>
+      reduceWeighted(this.name, this.call(yTrue, yPred), sampleWeight, this.reduction)
+    );
+  }
+
+  /**
+   * The loss's options, enough to rebuild it.
+   * @returns the name, the reduction and each option of the subclass
+   */
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, reduction: this.reduction };
+  }
+}

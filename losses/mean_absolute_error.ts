@@ -1,0 +1,57 @@
+/**
+ * Mean absolute error, Keras 3's `mean_absolute_error` / `MeanAbsoluteError`: `|yPred - yTrue|`, averaged over the last axis.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { meanLastAxis, perSample, prepareElementwise } from "./_utils.ts";
+import { Loss, type LossOptions } from "./loss.ts";
+
+/**
+ * Mean absolute error averaged over the last axis. `yTrue` of shape `[batch]` fits `yPred`
+ * of shape `[batch, 1]`; rank-1 inputs count as one value per sample.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../engine/tf.ts";
+ * meanAbsoluteError(tf.tensor2d([[0, 1]]), tf.tensor2d([[1, 1]])).print();
+ * ```
+ * @param yTrue the targets
+ * @param yPred the predictions, same shape
+ * @returns the losses, shape `yPred.shape` without its last axis
+ */
+export function meanAbsoluteError(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const [t, p] = prepareElementwise("mean_absolute_error", yTrue, yPred);
+    return meanLastAxis(tf.abs(tf.sub(p, t)));
+  });
+}
+
+/**
+ * The Mean absolute error loss.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../engine/tf.ts";
+ * new MeanAbsoluteError().apply(tf.tensor2d([[0], [1]]), tf.tensor2d([[1], [1]])).print();
+ * ```
+ */
+export class MeanAbsoluteError extends Loss {
+  /**
+   * Creates the loss.
+   * @param options `name` (default "mean_absolute_error"), `reduction` (default "sum_over_batch_size")
+   */
+  constructor(options: LossOptions = {}) {
+    super("mean_absolute_error", options);
+  }
+
+  /**
+   * Computes one loss value per sample.
+   * @param yTrue the targets
+   * @param yPred the predictions
+   * @returns per-sample losses, shape `[batch]`
+   */
+  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => perSample(meanAbsoluteError(yTrue, yPred)));
+  }
+}
