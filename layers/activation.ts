@@ -1,0 +1,61 @@
+/**
+ * Activation: applies an activation function as a layer of its own.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import {
+  type Activation as ActivationFn,
+  activationName,
+  getActivation,
+} from "../engine/activations.ts";
+import { badOption } from "./_checks.ts";
+
+/**
+ * Applies `activation` element-wise (softmax along the last axis). Masks
+ * pass through.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const x = tf.tensor1d([-1, 2]);
+ * const y = new layers.Activation("relu").apply(x); // [0, 2]
+ * tf.dispose([x, y]);
+ * ```
+ */
+export class Activation extends Layer {
+  /** The name (or function) given at construction. */
+  readonly activation: string | ActivationFn;
+  readonly #fn: ActivationFn;
+
+  static override positionalArgs: string[] = ["activation"];
+
+  /**
+   * @param activation A Keras activation name (`"relu"`, `"softmax"`, …) or a function.
+   * @param options The base layer's options.
+   */
+  constructor(activation: string | ActivationFn, options: LayerOptions = {}) {
+    super(options);
+    if (typeof activation !== "string" && typeof activation !== "function") {
+      badOption("Activation", "activation", "an activation name or a function", activation);
+    }
+    this.#fn = getActivation(activation);
+    this.activation = activation;
+    this.supportsMasking = true;
+  }
+
+  override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
+    const y = this.#fn(inputs);
+    // Never hand back the input itself (e.g. "linear"): callers own the output.
+    return y === inputs ? tf.clone(inputs) : y;
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), activation: activationName(this.activation) };
+  }
+}

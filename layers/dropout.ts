@@ -1,0 +1,114 @@
+/**
+ * Dropout: randomly zeroes inputs during training.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import { nextSeed, Random } from "../engine/random.ts";
+import { badOption, numberIn, show } from "./_checks.ts";
+
+/** Options of {@link Dropout}. */
+export interface DropoutOptions extends LayerOptions {
+  /**
+   * Shape of the keep/drop mask, broadcast against the input; `null` entries
+   * take the input's size (e.g. `[null, 1, null]` drops whole time steps'
+   * features together). @default the input's shape
+   */
+  noiseShape?: (number | null)[] | null;
+  /**
+   * Seed of this layer's own generator, making its sequence of masks
+   * repeatable. @default drawn from kerno's global generator (see `setSeed`)
+   */
+  seed?: number | null;
+}
+
+/**
+ * Inverted dropout, as Keras: in training each element is zeroed with
+ * probability `rate` and the survivors are scaled by `1 / (1 - rate)`, so
+ * the expected value is unchanged; outside training the input passes
+ * through unchanged. Masks pass through.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const x = tf.ones([4, 8]);
+ * const y = new layers.Dropout(0.5).apply(x, { training: true }); // zeros and 2s
+ * tf.dispose([x, y]);
+ * ```
+ */
+export class Dropout extends Layer {
+  /** Fraction of the inputs dropped, in [0, 1). */
+  readonly rate: number;
+  /** The mask's shape (null: the input's). */
+  readonly noiseShape: (number | null)[] | null;
+  /** The fixed seed, or null when seeds come from the global generator. */
+  readonly seed: number | null;
+  #random: Random | null;
+
+  static override positionalArgs: string[] = ["rate"];
+
+  /**
+   * @param rate Fraction of the inputs to drop: a number in [0, 1).
+   * @param options `noiseShape` and `seed`.
+   */
+  constructor(rate: number, options: DropoutOptions = {}) {
+    super(options);
+    if (rate === undefined) badOption("Dropout", "rate", "a number in [0, 1)", rate);
+    this.rate = numberIn("Dropout", "rate", rate, 0, { min: 0, max: 1, maxOpen: true });
+    const ns = options.noiseShape ?? null;
+    if (
+      ns !== null &&
+      (!Array.isArray(ns) || ns.some((d) => d !== null && (!Number.isInteger(d) || d <= 0)))
+    ) {
+      throw new TypeError(
+        `Cannot build Dropout as "noiseShape" must be an array of positive integers or nulls: received ${
+          show(ns)
+        }`,
+      );
+    }
+    const seed = options.seed ?? null;
+    if (seed !== null && (typeof seed !== "number" || !Number.isFinite(seed))) {
+      throw new TypeError(
+        `Cannot build Dropout as "seed" must be a finite number: received ${show(seed)}`,
+      );
+    }
+    this.noiseShape = ns === null ? null : [...ns];
+    this.seed = seed;
+    this.#random = seed === null ? null : new Random(seed);
+    this.supportsMasking = true;
+  }
+
+  override call(inputs: tf.Tensor, options: CallOptions): tf.Tensor {
+    if (!options.training || this.rate === 0) return tf.clone(inputs);
+    const noise = this.#noiseShape(inputs.shape);
+    // A fresh seed per call: a fixed `seed` fixes the sequence, not one mask.
+    const seed = this.#random === null ? nextSeed() : Math.floor(this.#random.next() * 2147483648);
+    return tf.dropout(inputs, this.rate, noise, seed);
+  }
+
+  #noiseShape(shape: number[]): number[] {
+    if (this.noiseShape === null) return shape;
+    if (this.noiseShape.length !== shape.length) {
+      throw new RangeError(
+        `Cannot apply ${this.name} (Dropout) as "noiseShape" ${
+          show(this.noiseShape)
+        } has a different rank from the input's shape [${shape}]`,
+      );
+    }
+    return this.noiseShape.map((d, i) => d ?? shape[i]);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      rate: this.rate,
+      noiseShape: this.noiseShape === null ? null : [...this.noiseShape],
+      seed: this.seed,
+    };
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Embedding: turns integer indices into dense vectors by table lookup.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import { getInitializer, type Initializer, type InitializerLike } from "../engine/initializers.ts";
+import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
+import { bool, positiveInt } from "./_checks.ts";
+
+/** Options of {@link Embedding}. */
+export interface EmbeddingOptions extends LayerOptions {
+  /** Initializer of the table. @default "uniform" (RandomUniform in [-0.05, 0.05], as Keras) */
+  embeddingsInitializer?: InitializerLike;
+  /** Penalty on the table. */
+  embeddingsRegularizer?: RegularizerLike;
+  /**
+   * Length of the index sequences, when it is fixed; the first input is
+   * checked against it. @default undefined (any length)
+   */
+  inputLength?: number;
+  /**
+   * Whether index 0 means "padding": the layer then emits the mask
+   * `inputs != 0`, which mask-aware layers downstream honour (so index 0
+   * must not be a real token, and `inputDim` should be the vocabulary size
+   * plus one). @default false
+   */
+  maskZero?: boolean;
+}
+
+/**
+ * A trainable lookup table `[inputDim, outputDim]`: an input of integer
+ * indices of shape `[batch, …]` becomes `[batch, …, outputDim]`. Indices
+ * stay integers (float inputs are truncated to int32). Indices must lie in
+ * `[0, inputDim)`; the CPU backend reports any outside that range.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const ids = tf.tensor2d([[1, 2, 0]], [1, 3], "int32");
+ * const emb = new layers.Embedding(10, 4, { maskZero: true });
+ * const y = emb.apply(ids); // shape [1, 3, 4]; mask [[true, true, false]]
+ * tf.dispose([ids, y]);
+ * ```
+ */
+export class Embedding extends Layer {
+  /** Size of the vocabulary: indices lie in [0, inputDim). */
+  readonly inputDim: number;
+  /** Length of each embedding vector. */
+  readonly outputDim: number;
+  /** Whether index 0 is masked out. */
+  readonly maskZero: boolean;
+  readonly #options: EmbeddingOptions;
+  /** The table, `[inputDim, outputDim]`; set by `build`. */
+  embeddings: tf.Variable | null = null;
+
+  static override positionalArgs: string[] = ["inputDim", "outputDim"];
+
+  /**
+   * @param inputDim Vocabulary size: a positive integer.
+   * @param outputDim Embedding size: a positive integer.
+   * @param options Initializer, regularizer, `inputLength`, `maskZero`.
+   */
+  constructor(inputDim: number, outputDim: number, options: EmbeddingOptions = {}) {
+    super(options);
+    this.inputDim = positiveInt("Embedding", "inputDim", inputDim);
+    this.outputDim = positiveInt("Embedding", "outputDim", outputDim);
+    if (options.inputLength !== undefined) {
+      positiveInt("Embedding", "inputLength", options.inputLength);
+    }
+    this.maskZero = bool("Embedding", "maskZero", options.maskZero, false);
+    // Resolve names now so that a typo fails at construction, not at build.
+    resolveInitializer(options.embeddingsInitializer ?? "uniform");
+    if (options.embeddingsRegularizer !== undefined) getRegularizer(options.embeddingsRegularizer);
+    this.#options = options;
+    this.autoCast = false;
+    this.supportsMasking = this.maskZero;
+  }
+
+  override build(inputShape: Shape): void {
+    const length = this.#options.inputLength;
+    if (length !== undefined && inputShape[1] !== length) {
+      throw new RangeError(
+        `Cannot build ${this.name} (Embedding) as the input's sequence length does not match "inputLength": expected ${length}, received shape [${inputShape}]`,
+      );
+    }
+    this.embeddings = this.addWeight("embeddings", [this.inputDim, this.outputDim], {
+      initializer: resolveInitializer(this.#options.embeddingsInitializer ?? "uniform"),
+      regularizer: this.#options.embeddingsRegularizer,
+    });
+  }
+
+  override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
+    const ids = inputs.dtype === "int32" ? inputs : tf.cast(inputs, "int32");
+    return tf.gather(this.embeddings!, ids);
+  }
+
+  override computeMask(inputs: tf.Tensor, _mask: tf.Tensor | null): tf.Tensor | null {
+    return this.maskZero ? tf.notEqual(inputs, 0) : null;
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape, this.outputDim];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const o = this.#options;
+    return {
+      ...super.getConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      embeddingsInitializer: o.embeddingsInitializer ?? "uniform",
+      ...(o.embeddingsRegularizer === undefined
+        ? {}
+        : { embeddingsRegularizer: o.embeddingsRegularizer }),
+      ...(o.inputLength === undefined ? {} : { inputLength: o.inputLength }),
+      maskZero: this.maskZero,
+    };
+  }
+}
+
+/** Keras's short alias "uniform" (RandomUniform in [-0.05, 0.05]) on top of the engine's names. */
+function resolveInitializer(identifier: InitializerLike): Initializer {
+  const isUniform = typeof identifier === "string" &&
+    identifier.toLowerCase().replace(/_/g, "") === "uniform";
+  return getInitializer(isUniform ? "random_uniform" : identifier);
+}

@@ -1,0 +1,47 @@
+/**
+ * Flatten: folds every axis but the batch axis into one.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+
+/**
+ * Flattens each sample to a vector: `[batch, d1, d2, …]` becomes
+ * `[batch, d1·d2·…]` (a `[batch]` input becomes `[batch, 1]`). Channels-last
+ * order is kept. Like Keras 3, Flatten does not support masking: an incoming
+ * mask is dropped, not an error.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const x = tf.ones([2, 3, 4]);
+ * const y = new layers.Flatten().apply(x); // shape [2, 12]
+ * tf.dispose([x, y]);
+ * ```
+ */
+export class Flatten extends Layer {
+  static override positionalArgs: string[] = [];
+
+  /** @param options The base layer's options (name, trainable, inputShape). */
+  constructor(options: LayerOptions = {}) {
+    super(options);
+  }
+
+  override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
+    const size = inputs.shape.slice(1).reduce((a, b) => a * b, 1);
+    return tf.reshape(inputs, [inputs.shape[0], size]);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const rest = inputShape.slice(1);
+    const size = rest.some((d) => d === null)
+      ? null
+      : (rest as number[]).reduce((a, b) => a * b, 1);
+    return [inputShape[0] ?? null, size];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig() };
+  }
+}
