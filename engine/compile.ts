@@ -1,0 +1,108 @@
+/**
+ * What `Model.compile` resolves: optimizer, loss, loss weight and metrics,
+ * from strings or instances.
+ *
+ * @module
+ */
+import { tf } from "./tf.ts";
+import { getOptimizer, type Optimizer } from "../optimizers/mod.ts";
+import { getLoss, type Loss, type LossFunction } from "../losses/mod.ts";
+import { getMetric, Mean, type Metric } from "../metrics/mod.ts";
+
+/** A metric as `compile` accepts it. */
+export type MetricLike = string | Metric | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor);
+
+/** Options of `Model.compile`. */
+export interface CompileOptions {
+  /** An optimizer name (`"adam"`, `"SGD"`, …) or instance. @default "rmsprop" */
+  optimizer?: string | Optimizer;
+  /** A loss name (`"binary_crossentropy"`, `"mse"`, …), instance or function. */
+  loss: string | Loss | LossFunction;
+  /** Metrics to log: names (`"accuracy"`), instances or functions. @default [] */
+  metrics?: MetricLike[];
+  /** Scale of the loss (one output: a number, or an array or record with one value). @default 1 */
+  lossWeights?: number | number[] | Record<string, number>;
+}
+
+/** The resolved compile options plus the metric objects, built on first data. */
+export class CompiledState {
+  readonly optimizer: Optimizer;
+  readonly loss: Loss;
+  readonly lossWeight: number;
+  readonly lossTracker: Mean = new Mean("loss");
+  readonly #metricIds: MetricLike[];
+  #metrics: Metric[] | null = null;
+
+  /** @param options What `compile` was given. */
+  constructor(options: CompileOptions) {
+    if (options === null || typeof options !== "object" || options.loss === undefined) {
+      throw new TypeError(
+        `Cannot compile as "loss" is required: received ${
+          options === null || typeof options !== "object" ? options : "no loss"
+        }; e.g. compile({ optimizer: "adam", loss: "mse" })`,
+      );
+    }
+    this.optimizer = getOptimizer(options.optimizer ?? "rmsprop");
+    this.loss = getLoss(options.loss);
+    this.lossWeight = resolveLossWeight(options.lossWeights);
+    const ids = options.metrics ?? [];
+    if (!Array.isArray(ids)) {
+      throw new TypeError(`Cannot compile as "metrics" must be an array: received ${typeof ids}`);
+    }
+    for (const id of ids) getMetric(id, { loss: this.loss.name }); // fail early on unknown names
+    this.#metricIds = ids;
+  }
+
+  /** Whether `build` has run. */
+  get built(): boolean {
+    return this.#metrics !== null;
+  }
+
+  /** The metrics; empty before `build`. */
+  get metrics(): Metric[] {
+    return this.#metrics ?? [];
+  }
+
+  /**
+   * Creates the metric objects; `"accuracy"` is resolved by the shapes.
+   *
+   * @param yTrueShape Shape of a batch of targets.
+   * @param yPredShape Shape of a batch of predictions.
+   */
+  build(yTrueShape: number[], yPredShape: number[]): void {
+    if (this.#metrics) return;
+    this.#metrics = this.#metricIds.map((id) =>
+      getMetric(id, { loss: this.loss.name, yTrueShape, yPredShape })
+    );
+  }
+
+  /** Resets the loss tracker and every metric. */
+  resetState(): void {
+    this.lossTracker.resetState();
+    for (const m of this.metrics) m.resetState();
+  }
+
+  /** @returns `{ loss, <metric>: value }` from the current state. */
+  results(): Record<string, number> {
+    const logs: Record<string, number> = { loss: this.lossTracker.result() };
+    for (const m of this.metrics) logs[m.name] = m.result();
+    return logs;
+  }
+}
+
+function resolveLossWeight(weights: CompileOptions["lossWeights"]): number {
+  if (weights === undefined) return 1;
+  const values = typeof weights === "number"
+    ? [weights]
+    : Array.isArray(weights)
+    ? weights
+    : Object.values(weights);
+  if (values.length !== 1 || !Number.isFinite(values[0])) {
+    throw new TypeError(
+      `Cannot compile as "lossWeights" must hold one finite number for a single-output model: received ${
+        JSON.stringify(weights)
+      }`,
+    );
+  }
+  return values[0];
+}

@@ -1,0 +1,117 @@
+/**
+ * The epoch iterator: which samples each step of an epoch sees. Arrays are
+ * cut into batches by copying rows (shuffled anew every epoch when asked);
+ * a `Dataset` is iterated as it is. A batch's tensors are disposed when the
+ * iterator moves on.
+ *
+ * @module
+ */
+import { tf } from "./tf.ts";
+import { type ArrayData, gatherRows, numSamples } from "./data_adapter.ts";
+import { Dataset } from "./dataset.ts";
+import { Random } from "./random.ts";
+
+/** One step's data. */
+export interface Batch {
+  x: tf.Tensor;
+  y: tf.Tensor | null;
+  sampleWeight: tf.Tensor | null;
+}
+
+/** Yields the batches of one epoch at a time. */
+export interface EpochIterator {
+  /** Batches per epoch, or `null` when unknown until the first epoch ends. */
+  readonly steps: number | null;
+  /** @returns The batches of the next epoch. */
+  epoch(): Generator<Batch>;
+}
+
+/** Options of {@link arrayIterator}. */
+export interface ArrayIteratorOptions {
+  batchSize: number;
+  shuffle: boolean;
+  stepsPerEpoch?: number;
+}
+
+/**
+ * Batches over in-memory arrays.
+ *
+ * @param x Inputs.
+ * @param y Targets, or `null`.
+ * @param sampleWeight Per-sample weights, or `null`.
+ * @param options Batch size, shuffling and steps per epoch.
+ * @returns The iterator.
+ */
+export function arrayIterator(
+  x: ArrayData,
+  y: ArrayData | null,
+  sampleWeight: ArrayData | null,
+  options: ArrayIteratorOptions,
+): EpochIterator {
+  const n = numSamples(x);
+  const { batchSize, shuffle } = options;
+  const perPass = Math.ceil(n / batchSize);
+  const steps = options.stepsPerEpoch ?? perPass;
+  let order: Int32Array | null = null;
+  let cursor = perPass; // batch index within the current pass; starts "exhausted"
+  const random = new Random();
+  const nextRows = (): Int32Array | [number, number] => {
+    if (cursor >= perPass) {
+      order = shuffle ? random.permutation(n) : null;
+      cursor = 0;
+    }
+    const start = cursor * batchSize;
+    const end = Math.min(n, start + batchSize);
+    cursor++;
+    return order ? order.subarray(start, end) : [start, end];
+  };
+  return {
+    steps,
+    *epoch() {
+      if (options.stepsPerEpoch === undefined) cursor = perPass; // every epoch is one full pass
+      for (let step = 0; step < steps; step++) {
+        const rows = nextRows();
+        const batch: Batch = {
+          x: gatherRows(x, rows),
+          y: y ? gatherRows(y, rows) : null,
+          sampleWeight: sampleWeight ? gatherRows(sampleWeight, rows) : null,
+        };
+        try {
+          yield batch;
+        } finally {
+          tf.dispose([batch.x, batch.y ?? [], batch.sampleWeight ?? []]);
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Batches from a `Dataset` of `[x, y]` or `[x, y, sampleWeight]` elements
+ * (or bare `x` for prediction).
+ *
+ * @param dataset The dataset, already batched.
+ * @param stepsPerEpoch At most this many batches per epoch.
+ * @returns The iterator.
+ */
+export function datasetIterator(
+  dataset: Dataset<tf.Tensor | tf.Tensor[]>,
+  stepsPerEpoch?: number,
+): EpochIterator {
+  let known: number | null = stepsPerEpoch ?? null;
+  return {
+    get steps() {
+      return known;
+    },
+    *epoch() {
+      let step = 0;
+      for (const element of dataset) {
+        if (stepsPerEpoch !== undefined && step >= stepsPerEpoch) break;
+        const [x, y, sampleWeight] = Array.isArray(element) ? element : [element];
+        yield { x, y: y ?? null, sampleWeight: sampleWeight ?? null };
+        step++;
+      }
+      known ??= step;
+    },
+  };
+}

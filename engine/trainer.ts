@@ -1,0 +1,459 @@
+/**
+ * The trainer: when things happen. Keras's split is kept —
+ * `Model` says what is computed (`call`, `computeLoss`), this file runs the
+ * loops (`fit`, `evaluate`, `predict` and their one-batch forms), the epoch
+ * iterator decides which samples each step sees, and the callback list
+ * decides who is told.
+ *
+ * @module
+ */
+import { tf } from "./tf.ts";
+import type { Model } from "./model.ts";
+import type { CompiledState } from "./compile.ts";
+import {
+  type ArrayData,
+  checkFinite,
+  type DataLike,
+  numSamples,
+  sliceData,
+  toArrayData,
+} from "./data_adapter.ts";
+import { Dataset } from "./dataset.ts";
+import {
+  arrayIterator,
+  type Batch,
+  datasetIterator,
+  type EpochIterator,
+} from "./epoch_iterator.ts";
+import { type Callback, type Logs } from "../callbacks/callback.ts";
+import { CallbackList } from "../callbacks/callback_list.ts";
+import { History } from "../callbacks/history.ts";
+import { ProgbarLogger } from "../callbacks/progbar_logger.ts";
+import { checkSparseLabels } from "../losses/mod.ts";
+import { classWeightsToSampleWeights, resolveVerbose, validateFitOptions } from "./_fit_options.ts";
+
+/** Options of `Model.fit`, with Keras's defaults. */
+export interface FitOptions {
+  /** Samples per gradient step. @default 32 */
+  batchSize?: number;
+  /** Epochs to train (the last epoch index + 1, as `initialEpoch` counts too). @default 1 */
+  epochs?: number;
+  /** 0 silent, 1 progress bar, 2 one line per epoch, "auto": 1 on a terminal, else 2. @default "auto" */
+  verbose?: 0 | 1 | 2 | "auto";
+  /** Hooks called during training. @default [] */
+  callbacks?: Callback[];
+  /** Fraction of the samples, taken from the end before shuffling, held out for validation. @default 0 */
+  validationSplit?: number;
+  /** `[x, y]` (or `[x, y, sampleWeight]`) or a Dataset evaluated after epochs. */
+  validationData?: [DataLike, DataLike] | [DataLike, DataLike, DataLike] | Dataset<tf.Tensor[]>;
+  /** Shuffle the training samples before every epoch. @default true */
+  shuffle?: boolean;
+  /** Loss weight per class index. */
+  classWeight?: Record<number, number>;
+  /** Loss weight per sample. */
+  sampleWeight?: DataLike;
+  /** Epoch to start at (to resume a run). @default 0 */
+  initialEpoch?: number;
+  /** Batches per epoch; the data are cycled through across epochs. */
+  stepsPerEpoch?: number;
+  /** Batches per validation; default: all. */
+  validationSteps?: number;
+  /** Batch size for validation. @default batchSize */
+  validationBatchSize?: number;
+  /** Validate every N epochs, or after the listed (1-based) epochs. @default 1 */
+  validationFreq?: number | number[];
+}
+
+/** Options of `Model.evaluate`. */
+export interface EvaluateOptions {
+  /** @default 32 */
+  batchSize?: number;
+  /** @default 0 */
+  verbose?: 0 | 1 | 2 | "auto";
+  /** Loss weight per sample. */
+  sampleWeight?: DataLike;
+  /** At most this many batches. */
+  steps?: number;
+  /** Hooks (`onTestBegin`, …). */
+  callbacks?: Callback[];
+}
+
+/** Options of `Model.predict`. */
+export interface PredictOptions {
+  /** @default 32 */
+  batchSize?: number;
+  /** @default 0 */
+  verbose?: 0 | 1 | 2 | "auto";
+  /** At most this many batches. */
+  steps?: number;
+  /** Hooks (`onPredictBegin`, …). */
+  callbacks?: Callback[];
+}
+
+/** Runs `fit`. See `Model.fit`. */
+export async function fit(
+  model: Model,
+  x: DataLike | Dataset<tf.Tensor[]>,
+  y: DataLike | undefined,
+  options: FitOptions,
+): Promise<History> {
+  const compiled = requireCompiled(model, "fit");
+  const o = validateFitOptions(options);
+  const { train, validation, sample } = prepareFitData(x, y, o);
+  prepareModel(model, compiled, sample);
+  const history = new History();
+  const verbose = resolveVerbose(o.verbose ?? "auto");
+  const list = new CallbackList(
+    [...(o.callbacks ?? []), history, ...(verbose > 0 ? [new ProgbarLogger()] : [])],
+    model,
+    { epochs: o.epochs, steps: train.steps, verbose },
+  );
+  model.stopTraining = false;
+  await list.call("onTrainBegin");
+  let epochLogs: Logs = {};
+  for (let epoch = o.initialEpoch; epoch < o.epochs && !model.stopTraining; epoch++) {
+    compiled.resetState();
+    await list.callAt("onEpochBegin", epoch);
+    let step = 0;
+    for (const batch of train.epoch()) {
+      await list.callAt("onTrainBatchBegin", step);
+      const logs = trainStep(model, compiled, batch);
+      await list.callAt("onTrainBatchEnd", step, logs);
+      step++;
+      if (model.stopTraining) break;
+    }
+    list.callbacks.forEach((c) => c.params.steps ??= train.steps);
+    epochLogs = compiled.results();
+    if (validation && validationDue(epoch, o.validationFreq)) {
+      const valLogs = await runEvaluation(model, compiled, validation, list);
+      for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
+    }
+    epochLogs.learning_rate = compiled.optimizer.learningRate;
+    await list.callAt("onEpochEnd", epoch, epochLogs);
+  }
+  await list.call("onTrainEnd", epochLogs);
+  return history;
+}
+
+/** Runs `evaluate`. See `Model.evaluate`. */
+export async function evaluate(
+  model: Model,
+  x: DataLike | Dataset<tf.Tensor[]>,
+  y: DataLike | undefined,
+  options: EvaluateOptions,
+): Promise<Logs> {
+  const compiled = requireCompiled(model, "evaluate");
+  const batchSize = options.batchSize ?? 32;
+  const { iterator, sample } = evaluationData(
+    x,
+    y,
+    options.sampleWeight,
+    batchSize,
+    options.steps,
+    "evaluate",
+  );
+  prepareModel(model, compiled, sample);
+  const list = new CallbackList(options.callbacks ?? [], model, {
+    epochs: 1,
+    steps: iterator.steps,
+    verbose: resolveVerbose(options.verbose ?? 0),
+  });
+  return await runEvaluation(model, compiled, iterator, list);
+}
+
+/** Runs `predict`. See `Model.predict`. */
+export function predict(
+  model: Model,
+  x: DataLike | Dataset<tf.Tensor | tf.Tensor[]>,
+  options: PredictOptions,
+): tf.Tensor {
+  const batchSize = options.batchSize ?? 32;
+  positiveInteger(batchSize, "batchSize", "predict");
+  const iterator = x instanceof Dataset
+    ? datasetIterator(x, options.steps)
+    : arrayIterator(toArrayData(x, "x"), null, null, {
+      batchSize,
+      shuffle: false,
+      stepsPerEpoch: options.steps,
+    });
+  const parts: tf.Tensor[] = [];
+  try {
+    for (const batch of iterator.epoch()) {
+      parts.push(tf.tidy(() => model.apply(batch.x, { training: false })));
+    }
+    if (parts.length === 0) throw new RangeError(`Cannot predict as "x" holds no samples`);
+    return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+  } finally {
+    if (parts.length > 1) tf.dispose(parts);
+  }
+}
+
+/**
+ * One gradient step on one batch: forward pass, loss (plus regularization),
+ * gradients, optimizer update, metric updates.
+ *
+ * @returns Running means over the epoch so far (`model.batchLogs` holds this batch's own values).
+ */
+export function trainStep(model: Model, compiled: CompiledState, batch: Batch): Logs {
+  if (!batch.y) throw new TypeError(`Cannot train as the data holds no targets "y"`);
+  const variables = model.trainableWeights;
+  let pred: tf.Tensor | null = null;
+  const lossFn = () => {
+    const p = model.apply(batch.x, { training: true });
+    pred = tf.keep(p);
+    return model.computeLoss(batch.y!, p, batch.sampleWeight);
+  };
+  let value: tf.Tensor;
+  if (variables.length > 0) {
+    const result = tf.engine().gradients(lossFn, variables, undefined, true);
+    value = result.value;
+    compiled.optimizer.applyGradients(result.grads, variables);
+    tf.dispose(result.grads);
+  } else {
+    value = tf.tidy(lossFn);
+  }
+  return recordBatch(model, compiled, batch, value, pred!);
+}
+
+/** Updates the loss tracker and metrics with one batch and frees its tensors. */
+function recordBatch(
+  model: Model,
+  compiled: CompiledState,
+  batch: Batch,
+  value: tf.Tensor,
+  pred: tf.Tensor,
+): Logs {
+  try {
+    const loss = value.dataSync()[0];
+    const n = batch.x.shape[0];
+    compiled.lossTracker.updateState(loss, n);
+    const raw: Logs = { loss };
+    for (const m of compiled.metrics) {
+      m.updateState(batch.y!, pred, undefined);
+    }
+    model.batchLogs = raw;
+    return compiled.results();
+  } finally {
+    tf.dispose([value, pred]);
+  }
+}
+
+/** Runs one evaluation pass, telling the callbacks' test hooks. */
+async function runEvaluation(
+  model: Model,
+  compiled: CompiledState,
+  iterator: EpochIterator,
+  list: CallbackList,
+): Promise<Logs> {
+  compiled.resetState();
+  await list.call("onTestBegin");
+  let step = 0;
+  for (const batch of iterator.epoch()) {
+    await list.callAt("onTestBatchBegin", step);
+    const logs = testStep(model, compiled, batch);
+    await list.callAt("onTestBatchEnd", step, logs);
+    step++;
+  }
+  const logs = compiled.results();
+  await list.call("onTestEnd", logs);
+  return logs;
+}
+
+/** Loss and metrics on one batch, without updating weights. */
+export function testStep(model: Model, compiled: CompiledState, batch: Batch): Logs {
+  if (!batch.y) throw new TypeError(`Cannot evaluate as the data holds no targets "y"`);
+  let pred: tf.Tensor | null = null;
+  const value = tf.tidy(() => {
+    const p = model.apply(batch.x, { training: false });
+    pred = tf.keep(p);
+    return model.computeLoss(batch.y!, p, batch.sampleWeight);
+  });
+  return recordBatch(model, compiled, batch, value, pred!);
+}
+
+function requireCompiled(model: Model, method: string): CompiledState {
+  const compiled = model.compiled;
+  if (!compiled) {
+    throw new TypeError(
+      `Cannot ${method} ${model.name} as it is not compiled: call model.compile({ optimizer, loss, metrics }) first`,
+    );
+  }
+  return compiled;
+}
+
+interface FitData {
+  train: EpochIterator;
+  validation: EpochIterator | null;
+  sample: { x: tf.Tensor; y: ArrayData | null } | null;
+}
+
+function prepareFitData(
+  x: DataLike | Dataset<tf.Tensor[]>,
+  y: DataLike | undefined,
+  o: ReturnType<typeof validateFitOptions>,
+): FitData {
+  const validation = o.validationData === undefined
+    ? null
+    : validationIterator(o.validationData, o.validationBatchSize ?? o.batchSize, o.validationSteps);
+  if (x instanceof Dataset) {
+    if (y !== undefined) {
+      throw new TypeError(`Cannot fit on a Dataset and "y": the Dataset must yield [x, y] pairs`);
+    }
+    if (o.validationSplit > 0) {
+      throw new TypeError(
+        `Cannot use "validationSplit" with a Dataset: pass "validationData" instead`,
+      );
+    }
+    return { train: datasetIterator(x, o.stepsPerEpoch), validation, sample: null };
+  }
+  if (y === undefined) {
+    throw new TypeError(`Cannot fit as "y" is missing: pass the targets as the second argument`);
+  }
+  let xd = toArrayData(x, "x");
+  let yd = toArrayData(y, "y");
+  if (numSamples(xd) !== numSamples(yd)) {
+    throw new RangeError(
+      `Cannot fit as "x" and "y" hold different numbers of samples: ${numSamples(xd)} and ${
+        numSamples(yd)
+      }`,
+    );
+  }
+  checkFinite(xd, "x");
+  checkFinite(yd, "y");
+  let sw = o.sampleWeight === undefined ? null : toArrayData(o.sampleWeight, "sampleWeight");
+  if (sw && numSamples(sw) !== numSamples(xd)) {
+    throw new RangeError(
+      `Cannot fit as "sampleWeight" holds ${numSamples(sw)} values for ${numSamples(xd)} samples`,
+    );
+  }
+  if (o.classWeight) sw = classWeightsToSampleWeights(yd, o.classWeight, sw);
+  let val = validation;
+  if (o.validationSplit > 0) {
+    const n = numSamples(xd);
+    const splitAt = Math.floor(n * (1 - o.validationSplit));
+    if (splitAt === 0 || splitAt === n) {
+      throw new RangeError(
+        `Cannot use validationSplit ${o.validationSplit} on ${n} samples as it leaves ${
+          splitAt === 0 ? "no training" : "no validation"
+        } samples`,
+      );
+    }
+    const [vx, vy] = [sliceData(xd, splitAt, n), sliceData(yd, splitAt, n)];
+    warnSingleClass(vy);
+    val = arrayIterator(vx, vy, sw ? sliceData(sw, splitAt, n) : null, {
+      batchSize: o.validationBatchSize ?? o.batchSize,
+      shuffle: false,
+      stepsPerEpoch: o.validationSteps,
+    });
+    [xd, yd] = [sliceData(xd, 0, splitAt), sliceData(yd, 0, splitAt)];
+    if (sw) sw = sliceData(sw, 0, splitAt);
+  }
+  const train = arrayIterator(xd, yd, sw, {
+    batchSize: o.batchSize,
+    shuffle: o.shuffle,
+    stepsPerEpoch: o.stepsPerEpoch,
+  });
+  return {
+    train,
+    validation: val,
+    sample: {
+      x: tf.tensor(xd.values.subarray(0, xd.values.length / numSamples(xd)), [
+        1,
+        ...xd.shape.slice(1),
+      ], xd.dtype),
+      y: yd,
+    },
+  };
+}
+
+function validationIterator(
+  data: NonNullable<FitOptions["validationData"]>,
+  batchSize: number,
+  steps?: number,
+): EpochIterator {
+  if (data instanceof Dataset) return datasetIterator(data, steps);
+  if (!Array.isArray(data) || data.length < 2 || data.length > 3) {
+    throw new TypeError(
+      `Cannot use "validationData" as it must be [x, y], [x, y, sampleWeight] or a Dataset`,
+    );
+  }
+  return evaluationData(data[0], data[1], data[2], batchSize, steps, "validate").iterator;
+}
+
+function evaluationData(
+  x: DataLike | Dataset<tf.Tensor[]>,
+  y: DataLike | undefined,
+  sampleWeight: DataLike | undefined,
+  batchSize: number,
+  steps: number | undefined,
+  method: string,
+): { iterator: EpochIterator; sample: FitData["sample"] } {
+  positiveInteger(batchSize, "batchSize", method);
+  if (x instanceof Dataset) return { iterator: datasetIterator(x, steps), sample: null };
+  if (y === undefined) throw new TypeError(`Cannot ${method} as "y" is missing: pass the targets`);
+  const xd = toArrayData(x, "x");
+  const yd = toArrayData(y, "y");
+  if (numSamples(xd) !== numSamples(yd)) {
+    throw new RangeError(
+      `Cannot ${method} as "x" and "y" hold different numbers of samples: ${numSamples(xd)} and ${
+        numSamples(yd)
+      }`,
+    );
+  }
+  const sw = sampleWeight === undefined ? null : toArrayData(sampleWeight, "sampleWeight");
+  const iterator = arrayIterator(xd, yd, sw, { batchSize, shuffle: false, stepsPerEpoch: steps });
+  const row = xd.values.length / Math.max(1, numSamples(xd));
+  return {
+    iterator,
+    sample: {
+      x: tf.tensor(xd.values.subarray(0, row), [1, ...xd.shape.slice(1)], xd.dtype),
+      y: yd,
+    },
+  };
+}
+
+/**
+ * Builds the model and the compiled metrics from one sample, and checks
+ * sparse labels against the number of classes, before any step runs.
+ */
+function prepareModel(model: Model, compiled: CompiledState, sample: FitData["sample"]): void {
+  if (!sample) return;
+  try {
+    const outShape = tf.tidy(() => model.apply(sample.x).shape);
+    if (sample.y) {
+      const yShape = [1, ...sample.y.shape.slice(1)];
+      compiled.build(yShape, outShape);
+      if (compiled.loss.name === "sparse_categorical_crossentropy") {
+        checkSparseLabels(sample.y.values, outShape[outShape.length - 1]);
+      }
+    }
+  } finally {
+    sample.x.dispose();
+  }
+}
+
+function warnSingleClass(y: ArrayData): void {
+  const v = y.values;
+  if (v.length === 0) return;
+  const integral = y.shape.length <= 2 && (y.shape[1] ?? 1) === 1 &&
+    v.every((a) => Number.isInteger(a));
+  if (integral && v.every((a) => a === v[0])) {
+    console.warn(
+      `kerno: the validation split holds a single class (${
+        v[0]
+      }); validationSplit takes the last samples before shuffling, so shuffle the data first if it is sorted by class`,
+    );
+  }
+}
+
+function validationDue(epoch: number, freq: number | number[]): boolean {
+  return Array.isArray(freq) ? freq.includes(epoch + 1) : (epoch + 1) % freq === 0;
+}
+
+function positiveInteger(value: number, name: string, method: string): void {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new RangeError(
+      `Cannot ${method} as "${name}" must be a positive integer: received ${value}`,
+    );
+  }
+}

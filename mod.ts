@@ -1,0 +1,51 @@
+/**
+ * kerno: Keras-style deep learning for Deno, on TensorFlow.js.
+ *
+ * Define a model with `Sequential` or by subclassing `Model`, `compile` it
+ * with a loss, metrics and an optimizer, and `fit` it — or write your own
+ * loop with `gradients` and `optimizer.applyGradients`.
+ *
+ * @example
+ * ```ts
+ * import { layers, Sequential, tf } from "./mod.ts";
+ * const model = new Sequential([
+ *   new layers.Dense(16, { activation: "relu", inputShape: [2] }),
+ *   new layers.Dense(1, { activation: "sigmoid" }),
+ * ]);
+ * model.compile({ optimizer: "adam", loss: "binary_crossentropy", metrics: ["accuracy"] });
+ * const x = tf.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1]]);
+ * const y = tf.tensor2d([[0], [1], [1], [0]]);
+ * const history = await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0 });
+ * console.log(history.history.loss.length); // 2
+ * tf.dispose([x, y]);
+ * ```
+ *
+ * @module
+ */
+export { tf } from "./engine/tf.ts";
+export { setSeed } from "./engine/random.ts";
+export {
+  type AddWeightOptions,
+  type CallOptions,
+  Layer,
+  type LayerOptions,
+  maskOf,
+  type Shape,
+} from "./engine/layer.ts";
+export { Model } from "./engine/model.ts";
+export { Sequential } from "./engine/sequential.ts";
+export type { CompileOptions, MetricLike } from "./engine/compile.ts";
+export type { EvaluateOptions, FitOptions, PredictOptions } from "./engine/trainer.ts";
+export { Dataset, type Element } from "./engine/dataset.ts";
+export type { DataLike } from "./engine/data_adapter.ts";
+export { gradients } from "./engine/gradients.ts";
+export { type Activation, type ActivationName, getActivation } from "./engine/activations.ts";
+export * as initializers from "./engine/initializers.ts";
+export * as regularizers from "./engine/regularizers.ts";
+export * as layers from "./layers/mod.ts";
+export * as optimizers from "./optimizers/mod.ts";
+export * as schedules from "./optimizers/schedules/mod.ts";
+export * as callbacks from "./callbacks/mod.ts";
+export * as losses from "./losses/mod.ts";
+export * as metrics from "./metrics/mod.ts";
+export * as datasets from "./datasets/mod.ts";
