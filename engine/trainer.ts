@@ -176,11 +176,23 @@ export function predict(
       shuffle: false,
       stepsPerEpoch: options.steps,
     });
+  // predict is synchronous (it returns a tensor, as Keras's does): hooks are
+  // started in order but not awaited; their synchronous part runs in place.
+  const list = new CallbackList(options.callbacks ?? [], model, {
+    epochs: 1,
+    steps: iterator.steps,
+    verbose: resolveVerbose(options.verbose ?? 0),
+  });
   const parts: tf.Tensor[] = [];
   try {
+    void list.call("onPredictBegin");
+    let step = 0;
     for (const batch of iterator.epoch()) {
+      void list.callAt("onPredictBatchBegin", step);
       parts.push(tf.tidy(() => model.apply(batch.x, { training: false })));
+      void list.callAt("onPredictBatchEnd", step++);
     }
+    void list.call("onPredictEnd");
     if (parts.length === 0) throw new RangeError(`Cannot predict as "x" holds no samples`);
     return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
   } finally {
