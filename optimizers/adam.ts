@@ -10,11 +10,12 @@
  * `α = lr sqrt(1 − β₂ᵗ) / (1 − β₁ᵗ)`, `w = w − α m / (sqrt(v) + ε)`.
  * With `amsgrad`, `v̂max = max(v̂max, v)` replaces `v` in the last line.
  *
- * Why they agree: the moment updates are the same lines rearranged. Dividing
- * numerator and denominator of the slide's step by `sqrt(1 − β₂ᵗ)` gives
- * `η sqrt(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (sqrt(v) + ε sqrt(1 − β₂ᵗ))`: the code's
- * line with ε̂ = ε sqrt(1 − β₂ᵗ) in place of ε. Only the size of the
- * tiny safety term differs, and it is saved two divisions per element.
+ * Why they agree: the moment updates are the same lines rearranged. Writing
+ * the slide's step with `m̂ = m/(1 − β₁ᵗ)` and `sqrt(v̂) = sqrt(v)/sqrt(1 − β₂ᵗ)`
+ * gives `η sqrt(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (sqrt(v) + ε_slide sqrt(1 − β₂ᵗ))`:
+ * the code's line, whose ε ("ε-hat") is the slide's ε times `sqrt(1 − β₂ᵗ)`.
+ * Only the size of the tiny safety term differs (the code's is constant in
+ * `v`'s units rather than `v̂`'s), and the code saves two divisions per element.
  *
  * @module
  */
@@ -31,7 +32,7 @@ export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
   /** Decay β₂ of the second moment, in [0, 1). @default {0.999} */
   beta2?: number;
-  /** ε̂, > 0. @default {1e-7} */
+  /** ε-hat (added to sqrt(v), not sqrt(v̂)), > 0. @default {1e-7} */
   epsilon?: number;
   /** Use the running maximum of `v` (AMSGrad). @default {false} */
   amsgrad?: boolean;
