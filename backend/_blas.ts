@@ -1,0 +1,176 @@
+/**
+ * Finds and opens a CBLAS library through Deno's foreign function interface
+ * and exposes `cblas_sgemm`, the single-precision matrix product that kerno's
+ * matrix-product and convolution kernels are built on.
+ *
+ * Typed arrays are passed to the library as "buffer" parameters: Deno hands
+ * the library a pointer to the array's own memory, so nothing is copied.
+ *
+ * @module
+ */
+
+/** CBLAS's enum value for row-major storage. */
+export const ROW_MAJOR = 101;
+/** CBLAS's enum value for "use the matrix as stored". */
+export const NO_TRANS = 111;
+/** CBLAS's enum value for "use the transpose of the matrix". */
+export const TRANS = 112;
+
+/**
+ * `C = alpha * op(A) * op(B) + beta * C` in row-major storage, as CBLAS's
+ * `cblas_sgemm` computes it.
+ */
+export type Sgemm = (
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array,
+  lda: number,
+  b: Float32Array,
+  ldb: number,
+  beta: number,
+  c: Float32Array,
+  ldc: number,
+) => void;
+
+/** A loaded CBLAS: its path and its matrix product. */
+export interface Blas {
+  /** The library name or path that opened. */
+  path: string;
+  /** The row-major single-precision matrix product. */
+  sgemm: Sgemm;
+}
+
+const SYMBOLS = {
+  cblas_sgemm: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "f32",
+      "buffer",
+      "i32",
+      "buffer",
+      "i32",
+      "f32",
+      "buffer",
+      "i32",
+    ],
+    result: "void",
+  },
+} as const;
+
+let cached: Blas | string | undefined;
+
+/**
+ * Reads an environment variable when `--allow-env` grants it, treating a
+ * denied or prompting permission as "unset".
+ *
+ * @param name The variable's name.
+ * @returns Its value, or `undefined`.
+ */
+export function readEnv(name: string): string | undefined {
+  try {
+    const status = Deno.permissions.querySync({ name: "env", variable: name });
+    if (status.state !== "granted") return undefined;
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The library names to try, in order: `KERNO_BLAS`, then the usual CBLAS
+ * names of the platform.
+ *
+ * @returns The candidate names or paths.
+ */
+export function blasCandidates(): string[] {
+  const names: string[] = [];
+  const fromEnv = readEnv("KERNO_BLAS");
+  if (fromEnv) names.push(fromEnv);
+  if (Deno.build.os === "darwin") {
+    names.push(
+      "/System/Library/Frameworks/Accelerate.framework/Accelerate",
+      "libopenblas.dylib",
+      "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
+      "/usr/local/opt/openblas/lib/libopenblas.dylib",
+    );
+  } else if (Deno.build.os === "windows") {
+    names.push("libopenblas.dll", "openblas.dll");
+  } else {
+    names.push("libopenblas.so.0", "libopenblas.so", "libblas.so.3", "libcblas.so.3");
+  }
+  return names;
+}
+
+function wrap(path: string): Blas {
+  const lib = Deno.dlopen(path, SYMBOLS);
+  const raw = lib.symbols.cblas_sgemm;
+  const sgemm: Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
+    raw(
+      ROW_MAJOR,
+      transA ? TRANS : NO_TRANS,
+      transB ? TRANS : NO_TRANS,
+      m,
+      n,
+      k,
+      alpha,
+      a,
+      lda,
+      b,
+      ldb,
+      beta,
+      c,
+      ldc,
+    );
+  };
+  return { path, sgemm };
+}
+
+/**
+ * Opens a CBLAS once and remembers the outcome.
+ *
+ * @returns The library, or a sentence saying why none could be used
+ *   (no `--allow-ffi`, no library found).
+ */
+export function loadBlas(): Blas | string {
+  if (cached !== undefined) return cached;
+  cached = openBlas();
+  return cached;
+}
+
+function openBlas(): Blas | string {
+  let ffi: Deno.PermissionState;
+  try {
+    ffi = Deno.permissions.querySync({ name: "ffi" }).state;
+  } catch {
+    ffi = "denied";
+  }
+  if (ffi !== "granted") return "--allow-ffi is not granted";
+  const tried = blasCandidates();
+  for (const path of tried) {
+    try {
+      return wrap(path);
+    } catch {
+      // try the next name
+    }
+  }
+  return `BLAS not found (tried ${tried.join(", ")}; set KERNO_BLAS to a CBLAS library)`;
+}
+
+/**
+ * The loaded CBLAS, or `null` when none is usable.
+ *
+ * @returns The library or `null`.
+ */
+export function blas(): Blas | null {
+  const loaded = loadBlas();
+  return typeof loaded === "string" ? null : loaded;
+}

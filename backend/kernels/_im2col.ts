@@ -1,0 +1,140 @@
+/**
+ * im2col / col2im for NHWC convolutions: a convolution becomes one matrix
+ * product between the "column" matrix (one row per output pixel, one column
+ * per filter tap × input channel) and the filter seen as `[fh·fw·cin, cout]`.
+ *
+ * @module
+ */
+import type { tf } from "../../engine/tf.ts";
+
+/** TensorFlow.js's description of a 2-D convolution. */
+export type ConvInfo = tf.backend_util.Conv2DInfo;
+
+/** Floats per im2col chunk: bounds the scratch buffer to about 8 MB. */
+const CHUNK_FLOATS = 1 << 21;
+
+/**
+ * The number of column-matrix columns: filter taps times input channels.
+ *
+ * @param info The convolution.
+ * @returns `filterHeight · filterWidth · inChannels`.
+ */
+export function patchSize(info: ConvInfo): number {
+  return info.filterHeight * info.filterWidth * info.inChannels;
+}
+
+/**
+ * How many images to unfold at once so that the column matrix stays small.
+ *
+ * @param info The convolution.
+ * @returns At least 1.
+ */
+export function imagesPerChunk(info: ConvInfo): number {
+  const perImage = info.outHeight * info.outWidth * patchSize(info);
+  return Math.max(1, Math.min(info.batchSize, Math.floor(CHUNK_FLOATS / Math.max(1, perImage))));
+}
+
+/**
+ * Whether the convolution is a plain per-pixel product (1×1 filter, stride 1,
+ * no padding), so the input itself is the column matrix.
+ *
+ * @param info The convolution.
+ * @returns `true` when no unfolding is needed.
+ */
+export function isPointwise(info: ConvInfo): boolean {
+  return info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 &&
+    info.strideWidth === 1 && info.padInfo.top === 0 && info.padInfo.left === 0 &&
+    info.outHeight === info.inHeight && info.outWidth === info.inWidth;
+}
+
+/**
+ * Unfolds images `[first, first + count)` of `x` into `cols`
+ * (`[count · outHeight · outWidth, patchSize]`); padding reads as zero.
+ *
+ * @param x The NHWC input values.
+ * @param info The convolution.
+ * @param first The first image.
+ * @param count How many images.
+ * @param cols The column matrix to fill.
+ */
+export function im2col(
+  x: Float32Array,
+  info: ConvInfo,
+  first: number,
+  count: number,
+  cols: Float32Array,
+): void {
+  const { inHeight, inWidth, inChannels: c, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  let o = 0;
+  for (let b = first; b < first + count; b++) {
+    const xb = b * inHeight * inWidth * c;
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++) {
+        for (let fy = 0; fy < filterHeight; fy++) {
+          const iy = oy * strideHeight - top + fy * dilationHeight;
+          const rowInside = iy >= 0 && iy < inHeight;
+          for (let fx = 0; fx < filterWidth; fx++) {
+            const ix = ox * strideWidth - left + fx * dilationWidth;
+            if (rowInside && ix >= 0 && ix < inWidth) {
+              const src = xb + (iy * inWidth + ix) * c;
+              if (c < 16) {
+                for (let ch = 0; ch < c; ch++) cols[o + ch] = x[src + ch];
+              } else {
+                cols.set(x.subarray(src, src + c), o);
+              }
+            } else {
+              cols.fill(0, o, o + c);
+            }
+            o += c;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Folds a column-matrix gradient back onto the input gradient of images
+ * `[first, first + count)`, adding overlapping taps.
+ *
+ * @param cols The column-matrix gradient, `[count · outHeight · outWidth, patchSize]`.
+ * @param info The convolution.
+ * @param first The first image.
+ * @param count How many images.
+ * @param dx The NHWC input gradient to add into.
+ */
+export function col2im(
+  cols: Float32Array,
+  info: ConvInfo,
+  first: number,
+  count: number,
+  dx: Float32Array,
+): void {
+  const { inHeight, inWidth, inChannels: c, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  let o = 0;
+  for (let b = first; b < first + count; b++) {
+    const xb = b * inHeight * inWidth * c;
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++) {
+        for (let fy = 0; fy < filterHeight; fy++) {
+          const iy = oy * strideHeight - top + fy * dilationHeight;
+          const rowInside = iy >= 0 && iy < inHeight;
+          for (let fx = 0; fx < filterWidth; fx++) {
+            const ix = ox * strideWidth - left + fx * dilationWidth;
+            if (rowInside && ix >= 0 && ix < inWidth) {
+              const dst = xb + (iy * inWidth + ix) * c;
+              for (let ch = 0; ch < c; ch++) dx[dst + ch] += cols[o + ch];
+            }
+            o += c;
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Element-wise binary kernels (Add, Sub, Multiply, RealDiv, Maximum, Minimum,
+ * SquaredDifference) as tight typed-array loops over a two-part view of the
+ * broadcast (same shape, scalar, row, column, outer product); other
+ * broadcasts and non-float32 operands go to the `cpu` kernels.
+ *
+ * @module
+ */
+import { tf } from "../../engine/tf.ts";
+import { type BroadcastPlan, planBroadcast } from "./_broadcast.ts";
+import {
+  cpuBackend,
+  f32,
+  fallback,
+  type KernelArgs,
+  type KernelResult,
+  need,
+  output,
+} from "./_util.ts";
+
+type Loop = (a: Float32Array, b: Float32Array, out: Float32Array, p: BroadcastPlan) => void;
+
+const add: Loop = (a, b, out, p) => {
+  let o = 0;
+  for (let i = 0; i < p.outer; i++) {
+    let ai = i * p.aOuter;
+    let bi = i * p.bOuter;
+    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) out[o++] = a[ai] + b[bi];
+  }
+};
+
+const sub: Loop = (a, b, out, p) => {
+  let o = 0;
+  for (let i = 0; i < p.outer; i++) {
+    let ai = i * p.aOuter;
+    let bi = i * p.bOuter;
+    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) out[o++] = a[ai] - b[bi];
+  }
+};
+
+const mul: Loop = (a, b, out, p) => {
+  let o = 0;
+  for (let i = 0; i < p.outer; i++) {
+    let ai = i * p.aOuter;
+    let bi = i * p.bOuter;
+    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) out[o++] = a[ai] * b[bi];
+  }
+};
+
+const div: Loop = (a, b, out, p) => {
+  let o = 0;
+  for (let i = 0; i < p.outer; i++) {
+    let ai = i * p.aOuter;
+    let bi = i * p.bOuter;
+    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) out[o++] = a[ai] / b[bi];
+  }
+};
+
+const max: Loop = (a, b, out, p) => {
+  let o = 0;
+  for (let i = 0; i < p.outer; i++) {
+    let ai = i * p.aOuter;
+    let bi = i * p.bOuter;
+    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) {
+      out[o++] = Math.max(a[ai], b[bi]);
+    }
+  }
+};
+
+const min: Loop = (a, b, out, p) => {
+  let o = 0;
+  for (let i = 0; i < p.outer; i++) {
+    let ai = i * p.aOuter;
+    let bi = i * p.bOuter;
+    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) {
+      out[o++] = Math.min(a[ai], b[bi]);
+    }
+  }
+};
+
+const squaredDifference: Loop = (a, b, out, p) => {
+  let o = 0;
+  for (let i = 0; i < p.outer; i++) {
+    let ai = i * p.aOuter;
+    let bi = i * p.bOuter;
+    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) {
+      const d = a[ai] - b[bi];
+      out[o++] = d * d;
+    }
+  }
+};
+
+function binaryKernel(kernelName: string, loop: Loop): (args: KernelArgs) => KernelResult {
+  return (args) => {
+    const backend = cpuBackend(args);
+    const a = need(args, "a");
+    const b = need(args, "b");
+    const av = f32(backend, a);
+    const bv = f32(backend, b);
+    const plan = av === null || bv === null ? null : planBroadcast(a.shape, b.shape);
+    if (av === null || bv === null || plan === null) return fallback(kernelName, args);
+    const out = new Float32Array(plan.outer * plan.inner);
+    loop(av, bv, out, plan);
+    return output(backend, plan.outShape, out);
+  };
+}
+
+/** The Add kernel: `a + b`. */
+export const addKernel: (args: KernelArgs) => KernelResult = binaryKernel(tf.Add, add);
+/** The Sub kernel: `a - b`. */
+export const subKernel: (args: KernelArgs) => KernelResult = binaryKernel(tf.Sub, sub);
+/** The Multiply kernel: `a * b`. */
+export const multiplyKernel: (args: KernelArgs) => KernelResult = binaryKernel(tf.Multiply, mul);
+/** The RealDiv kernel: `a / b`. */
+export const realDivKernel: (args: KernelArgs) => KernelResult = binaryKernel(tf.RealDiv, div);
+/** The Maximum kernel: `max(a, b)`, NaN-propagating. */
+export const maximumKernel: (args: KernelArgs) => KernelResult = binaryKernel(tf.Maximum, max);
+/** The Minimum kernel: `min(a, b)`, NaN-propagating. */
+export const minimumKernel: (args: KernelArgs) => KernelResult = binaryKernel(tf.Minimum, min);
+/** The SquaredDifference kernel: `(a - b)²`. */
+export const squaredDifferenceKernel: (args: KernelArgs) => KernelResult = binaryKernel(
+  tf.SquaredDifference,
+  squaredDifference,
+);
