@@ -1,0 +1,52 @@
+/**
+ * Internal: Keras's `reduce_to_samplewise_values` followed by the weighted
+ * total and count that `Mean` and `Sum` accumulate, read back as numbers.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { alignRanks } from "../losses/_utils.ts";
+
+function asTensor(x: tf.Tensor | number): tf.Tensor {
+  return typeof x === "number" ? tf.scalar(x) : tf.cast(x, "float32");
+}
+
+function reduceFrom(x: tf.Tensor, firstAxis: number, how: "mean" | "sum"): tf.Tensor {
+  if (x.rank <= firstAxis) return x;
+  const axes = Array.from({ length: x.rank - firstAxis }, (_, i) => i + firstAxis);
+  return how === "mean" ? tf.mean(x, axes) : tf.sum(x, axes);
+}
+
+/**
+ * Reduces values to one per sample (mean or sum over the non-batch axes),
+ * weights them, and returns `[weightedTotal, count]` where count is the
+ * number of samples or the sum of their weights.
+ * @param values the values; a number counts as one sample
+ * @param sampleWeight a weight per sample, or a single weight
+ * @param how how the non-batch axes are reduced
+ * @returns the weighted total and the count
+ */
+export function weightedTotals(
+  values: tf.Tensor | number,
+  sampleWeight: tf.Tensor | number | undefined,
+  how: "mean" | "sum",
+): [number, number] {
+  const out = tf.tidy(() => {
+    let v = asTensor(values);
+    let count: tf.Tensor;
+    if (sampleWeight === undefined) {
+      count = tf.scalar(v.rank === 0 ? 1 : v.shape[0]);
+    } else {
+      let w = asTensor(sampleWeight);
+      [v, w] = alignRanks(v, w);
+      v = reduceFrom(v, w.rank, how);
+      w = tf.broadcastTo(w, v.shape);
+      v = tf.mul(v, w);
+      count = tf.sum(reduceFrom(w, 1, how));
+    }
+    return tf.stack([tf.sum(reduceFrom(v, 1, how)), count]);
+  });
+  const [total, count] = out.dataSync();
+  out.dispose();
+  return [total, count];
+}

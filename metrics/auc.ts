@@ -1,0 +1,232 @@
+/**
+ * `AUC`: the area under the ROC or precision-recall curve, approximated over
+ * fixed thresholds as Keras's `AUC` does. Confusion counts are accumulated
+ * at `numThresholds` thresholds (`-1e-7`, `(i + 1) / (numThresholds - 1)`,
+ * `1 + 1e-7`); the ROC area is a Riemann sum of recall over the false
+ * positive rate (mid-point "interpolation" by default), the PR area uses the
+ * Davis & Goadrich interpolation of precision over recall.
+ *
+ * @module
+ */
+import type { tf } from "../engine/tf.ts";
+import {
+  accumulateCounts,
+  type ConfusionCounts,
+  divideNoNan,
+  emptyCounts,
+  readBinaryData,
+} from "./_confusion.ts";
+import { Metric, type MetricOptions, requirePredictions } from "./metric.ts";
+
+/** Which curve {@linkcode AUC} integrates. */
+export type AUCCurve = "ROC" | "PR";
+/** How {@linkcode AUC} picks each rectangle's height. */
+export type AUCSummationMethod = "interpolation" | "minoring" | "majoring";
+
+/** Options of {@linkcode AUC}. */
+export interface AUCOptions extends MetricOptions {
+  /**
+   * How many thresholds discretise the curve (> 1).
+   * @default 200
+   */
+  numThresholds?: number;
+  /**
+   * `"ROC"` (recall over false positive rate) or `"PR"` (precision over recall).
+   * @default "ROC"
+   */
+  curve?: AUCCurve;
+  /**
+   * `"interpolation"` (mid-point for ROC, Davis & Goadrich for PR),
+   * `"minoring"` (lower heights) or `"majoring"` (upper heights).
+   * @default "interpolation"
+   */
+  summationMethod?: AUCSummationMethod;
+  /**
+   * Explicit thresholds in [0, 1] (the endpoints -1e-7 and 1 + 1e-7 are added);
+   * `numThresholds` is then ignored.
+   * @default undefined (evenly spaced)
+   */
+  thresholds?: number[];
+  /**
+   * Whether predictions are logits (a sigmoid is applied first).
+   * @default false
+   */
+  fromLogits?: boolean;
+}
+
+const EPSILON = 1e-7;
+
+/**
+ * The area under the ROC (or PR) curve of a binary classifier.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../engine/tf.ts";
+ * const m = new AUC({ numThresholds: 3 });
+ * m.updateState(tf.tensor1d([0, 0, 1, 1]), tf.tensor1d([0, 0.5, 0.3, 0.9]));
+ * console.log(m.result()); // 0.75
+ * ```
+ */
+export class AUC extends Metric {
+  /** The number of thresholds, endpoints included. */
+  readonly numThresholds: number;
+  /** The integrated curve. */
+  readonly curve: AUCCurve;
+  /** How rectangle heights are chosen. */
+  readonly summationMethod: AUCSummationMethod;
+  /** Whether predictions are logits. */
+  readonly fromLogits: boolean;
+  /** The thresholds, ascending, endpoints included. */
+  readonly thresholds: readonly number[];
+  readonly #userThresholds: number[] | undefined;
+  #counts: ConfusionCounts;
+
+  /**
+   * Creates the metric.
+   * @param options `numThresholds` (200), `curve` ("ROC"), `summationMethod`
+   *   ("interpolation"), `thresholds`, `fromLogits` (false), `name` ("auc")
+   */
+  constructor(options: AUCOptions = {}) {
+    super(options.name ?? "auc", "max");
+    this.curve = checkChoice("curve", options.curve ?? "ROC", ["ROC", "PR"]);
+    this.summationMethod = checkChoice(
+      "summationMethod",
+      options.summationMethod ?? "interpolation",
+      [
+        "interpolation",
+        "minoring",
+        "majoring",
+      ],
+    );
+    this.fromLogits = options.fromLogits ?? false;
+    this.#userThresholds = options.thresholds === undefined ? undefined : [...options.thresholds];
+    let inner: number[];
+    if (this.#userThresholds !== undefined) {
+      inner = [...this.#userThresholds].sort((a, b) => a - b);
+      this.numThresholds = inner.length + 2;
+    } else {
+      const n = options.numThresholds ?? 200;
+      if (!Number.isInteger(n) || n <= 1) {
+        throw new RangeError(
+          `Cannot build AUC as "numThresholds" must be an integer > 1: received ${n}`,
+        );
+      }
+      this.numThresholds = n;
+      inner = Array.from({ length: n - 2 }, (_, i) => (i + 1) / (n - 1));
+    }
+    this.thresholds = [0 - EPSILON, ...inner, 1 + EPSILON];
+    this.#counts = emptyCounts(this.numThresholds);
+  }
+
+  /**
+   * Adds a batch's confusion counts at every threshold.
+   * @param yTrue 0/1 labels (non-zero is positive); all entries are flattened
+   * @param yPred probabilities (or logits with `fromLogits`)
+   * @param sampleWeight optional weights, per sample or per entry
+   */
+  updateState(
+    yTrue: tf.Tensor | number,
+    yPred?: tf.Tensor | number,
+    sampleWeight?: tf.Tensor | number,
+  ): void {
+    requirePredictions(this.name, yTrue, yPred);
+    const [labels, predictions, weights] = readBinaryData(
+      this.name,
+      yTrue as tf.Tensor,
+      yPred,
+      sampleWeight,
+      { fromLogits: this.fromLogits },
+    );
+    accumulateCounts(this.#counts, this.thresholds, labels, predictions, weights);
+  }
+
+  /**
+   * The area under the curve so far.
+   * @returns the AUC (0 before any update)
+   */
+  result(): number {
+    const { tp, fp, tn, fn } = this.#counts;
+    const n = this.numThresholds;
+    if (this.curve === "PR" && this.summationMethod === "interpolation") {
+      return interpolatePrAuc(this.#counts, n);
+    }
+    const recall = Array.from(tp, (v, i) => divideNoNan(v, v + fn[i]));
+    let x: number[];
+    let y: number[];
+    if (this.curve === "ROC") {
+      x = Array.from(fp, (v, i) => divideNoNan(v, v + tn[i]));
+      y = recall;
+    } else {
+      x = recall;
+      y = Array.from(tp, (v, i) => divideNoNan(v, v + fp[i]));
+    }
+    let area = 0;
+    for (let i = 0; i < n - 1; i++) {
+      const height = this.summationMethod === "interpolation"
+        ? (y[i] + y[i + 1]) / 2
+        : this.summationMethod === "minoring"
+        ? Math.min(y[i], y[i + 1])
+        : Math.max(y[i], y[i + 1]);
+      area += (x[i] - x[i + 1]) * height;
+    }
+    return area;
+  }
+
+  /** Clears the counts. */
+  resetState(): void {
+    this.#counts = emptyCounts(this.numThresholds);
+  }
+
+  /**
+   * The options that rebuild this metric.
+   * @returns name, numThresholds, curve, summationMethod, fromLogits and any
+   *   explicit thresholds
+   */
+  override getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = {
+      ...super.getConfig(),
+      numThresholds: this.numThresholds,
+      curve: this.curve,
+      summationMethod: this.summationMethod,
+      fromLogits: this.fromLogits,
+    };
+    if (this.#userThresholds !== undefined) config.thresholds = [...this.#userThresholds];
+    return config;
+  }
+}
+
+/**
+ * The PR area with precision interpolated between thresholds as Davis &
+ * Goadrich (2006) describe: true positives and predicted positives vary
+ * linearly within each interval, so each interval contributes
+ * `slope * (dTP + intercept * log(P_a / P_b)) / (TP_b + FN_b)`.
+ */
+function interpolatePrAuc(counts: ConfusionCounts, n: number): number {
+  const { tp, fp, fn } = counts;
+  let area = 0;
+  for (let i = 0; i < n - 1; i++) {
+    const dtp = tp[i] - tp[i + 1];
+    const pA = tp[i] + fp[i];
+    const pB = tp[i + 1] + fp[i + 1];
+    const slope = divideNoNan(dtp, Math.max(pA - pB, 0));
+    const intercept = tp[i + 1] - slope * pB;
+    const ratio = pA > 0 && pB > 0 ? divideNoNan(pA, Math.max(pB, 0)) : 1;
+    area += divideNoNan(
+      slope * (dtp + intercept * Math.log(ratio)),
+      Math.max(tp[i + 1] + fn[i + 1], 0),
+    );
+  }
+  return area;
+}
+
+function checkChoice<T extends string>(option: string, value: T, choices: readonly T[]): T {
+  if (!choices.includes(value)) {
+    throw new RangeError(
+      `Cannot build AUC as "${option}" must be one of ${
+        choices.map((c) => `"${c}"`).join(", ")
+      }: ` +
+        `received ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,76 @@
+/**
+ * `Mean`: the (weighted) mean of the values it is given, Keras's `Mean`.
+ *
+ * @module
+ */
+import type { tf } from "../engine/tf.ts";
+import { weightedTotals } from "./_weighted.ts";
+import { Metric, type MetricDirection, type MetricOptions } from "./metric.ts";
+
+/** Options of {@linkcode Mean}. */
+export interface MeanOptions extends MetricOptions {
+  /**
+   * Which way is better.
+   * @default "min" (a mean usually tracks a loss)
+   */
+  direction?: MetricDirection;
+}
+
+/**
+ * The running (weighted) mean: `sum(v_i w_i) / sum(w_i)`. A tensor of rank
+ * above 1 is first averaged over its non-batch axes, one value per sample.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../engine/tf.ts";
+ * const m = new Mean();
+ * m.updateState(tf.tensor1d([1, 3, 5, 7]), tf.tensor1d([1, 1, 0, 0]));
+ * console.log(m.result()); // 2
+ * ```
+ */
+export class Mean extends Metric {
+  #total = 0;
+  #count = 0;
+
+  /**
+   * Creates the metric.
+   * @param options `name` (default "mean"), `direction` (default "min")
+   */
+  constructor(options: MeanOptions = {}) {
+    super(options.name ?? "mean", options.direction ?? "min");
+  }
+
+  /**
+   * Adds values to the mean.
+   * @param values a number or a tensor (first axis: samples)
+   * @param sampleWeight a weight per sample, or one weight
+   */
+  updateState(values: tf.Tensor | number, sampleWeight?: tf.Tensor | number): void {
+    this.accumulate(values, sampleWeight);
+  }
+
+  /**
+   * Adds weighted per-sample values to the running total and count.
+   * @param values the values
+   * @param sampleWeight optional weights
+   */
+  protected accumulate(values: tf.Tensor | number, sampleWeight?: tf.Tensor | number): void {
+    const [total, count] = weightedTotals(values, sampleWeight, "mean");
+    this.#total += total;
+    this.#count += count;
+  }
+
+  /**
+   * The mean so far.
+   * @returns `total / count`, or 0 before any sample
+   */
+  result(): number {
+    return this.#count === 0 ? 0 : this.#total / this.#count;
+  }
+
+  /** Clears the total and the count. */
+  resetState(): void {
+    this.#total = 0;
+    this.#count = 0;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Metrics: Keras 3's stateful metrics ({@linkcode Metric} subclasses) with
+ * their state in plain numbers, the per-sample accuracy functions, and
+ * {@linkcode getMetric}.
+ *
+ * @module
+ */
+export { Metric, type MetricDirection, type MetricOptions } from "./metric.ts";
+export { Mean, type MeanOptions } from "./mean.ts";
+export { Sum, type SumOptions } from "./sum.ts";
+export { MeanMetricWrapper, type MetricFunction } from "./mean_metric_wrapper.ts";
+export { Accuracy, accuracy } from "./accuracy.ts";
+export { BinaryAccuracy, binaryAccuracy, type BinaryAccuracyOptions } from "./binary_accuracy.ts";
+export { CategoricalAccuracy, categoricalAccuracy } from "./categorical_accuracy.ts";
+export {
+  SparseCategoricalAccuracy,
+  sparseCategoricalAccuracy,
+} from "./sparse_categorical_accuracy.ts";
+export {
+  TopKCategoricalAccuracy,
+  topKCategoricalAccuracy,
+  type TopKCategoricalAccuracyOptions,
+} from "./top_k_categorical_accuracy.ts";
+export { Precision, type ThresholdMetricOptions } from "./precision.ts";
+export { Recall } from "./recall.ts";
+export { AUC, type AUCCurve, type AUCOptions, type AUCSummationMethod } from "./auc.ts";
+export { MeanSquaredError } from "./mean_squared_error.ts";
+export { RootMeanSquaredError } from "./root_mean_squared_error.ts";
+export { MeanAbsoluteError } from "./mean_absolute_error.ts";
+export { getMetric, METRIC_NAMES, type MetricContext } from "./get.ts";

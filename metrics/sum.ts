@@ -1,0 +1,62 @@
+/**
+ * `Sum`: the (weighted) sum of the values it is given, Keras's `Sum`.
+ *
+ * @module
+ */
+import type { tf } from "../engine/tf.ts";
+import { weightedTotals } from "./_weighted.ts";
+import { Metric, type MetricDirection, type MetricOptions } from "./metric.ts";
+
+/** Options of {@linkcode Sum}. */
+export interface SumOptions extends MetricOptions {
+  /**
+   * Which way is better.
+   * @default "min"
+   */
+  direction?: MetricDirection;
+}
+
+/**
+ * The running (weighted) sum `sum(v_i w_i)`.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../engine/tf.ts";
+ * const s = new Sum();
+ * s.updateState(tf.tensor1d([1, 3, 5, 7]));
+ * console.log(s.result()); // 16
+ * ```
+ */
+export class Sum extends Metric {
+  #total = 0;
+
+  /**
+   * Creates the metric.
+   * @param options `name` (default "sum"), `direction` (default "min")
+   */
+  constructor(options: SumOptions = {}) {
+    super(options.name ?? "sum", options.direction ?? "min");
+  }
+
+  /**
+   * Adds values to the sum.
+   * @param values a number or a tensor
+   * @param sampleWeight a weight per sample, or one weight
+   */
+  updateState(values: tf.Tensor | number, sampleWeight?: tf.Tensor | number): void {
+    this.#total += weightedTotals(values, sampleWeight, "sum")[0];
+  }
+
+  /**
+   * The sum so far.
+   * @returns the total
+   */
+  result(): number {
+    return this.#total;
+  }
+
+  /** Sets the total back to 0. */
+  resetState(): void {
+    this.#total = 0;
+  }
+}
