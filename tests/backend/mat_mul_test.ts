@@ -193,3 +193,26 @@ Deno.test({
     await assertGradient((c) => dense(make(a), make(b), c), bias, 1e-4, 2e-2, "d/dbias");
   },
 });
+
+Deno.test({
+  name: "batchMatMul and fusedMatMul without BLAS fall back to the cpu kernels",
+  ignore: !ignore,
+  fn: async () => {
+    for (const [aShape, bShape, ta, tb] of cases) {
+      await assertSameAsCpu(
+        () => tf.matMul(make(rand(aShape, 1)), make(rand(bShape, 2)), ta, tb),
+        1e-6,
+      );
+    }
+    await assertSameAsCpu(
+      () =>
+        tf.fused.matMul({
+          a: make(rand([7, 4], 5)),
+          b: make(rand([4, 6], 6)),
+          bias: make(rand([6], 7)),
+          activation: "relu",
+        }),
+      1e-6,
+    );
+  },
+});
