@@ -103,8 +103,10 @@ export async function fit(
   prepareModel(model, compiled, sample);
   const history = new History();
   const verbose = resolveVerbose(o.verbose ?? "auto");
+  const given = o.callbacks ?? [];
+  const addProgbar = verbose > 0 && !given.some((c) => c instanceof ProgbarLogger);
   const list = new CallbackList(
-    [...(o.callbacks ?? []), history, ...(verbose > 0 ? [new ProgbarLogger()] : [])],
+    [...given, history, ...(addProgbar ? [new ProgbarLogger()] : [])],
     model,
     { epochs: o.epochs, steps: train.steps, verbose },
   );
