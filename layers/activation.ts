@@ -29,9 +29,12 @@ export class Activation extends Layer {
   readonly activation: string | ActivationFn;
   readonly #fn: ActivationFn;
 
+  /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["activation"];
 
   /**
+   * Creates an Activation layer.
+   *
    * @param activation A Keras activation name (`"relu"`, `"softmax"`, …) or a function.
    * @param options The base layer's options.
    */
@@ -45,16 +48,19 @@ export class Activation extends Layer {
     this.supportsMasking = true;
   }
 
+  /** The layer's computation on one batch. */
   override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
     const y = this.#fn(inputs);
     // Never hand back the input itself (e.g. "linear"): callers own the output.
     return y === inputs ? tf.clone(inputs) : y;
   }
 
+  /** The output shape for an input shape, computed without running the layer. */
   override computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape];
   }
 
+  /** The constructor's options (with defaults filled in), for `fromConfig`. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), activation: activationName(this.activation) };
   }

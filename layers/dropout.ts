@@ -46,9 +46,12 @@ export class Dropout extends Layer {
   readonly seed: number | null;
   #random: Random | null;
 
+  /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["rate"];
 
   /**
+   * Creates a Dropout layer.
+   *
    * @param rate Fraction of the inputs to drop: a number in [0, 1).
    * @param options `noiseShape` and `seed`.
    */
@@ -79,6 +82,7 @@ export class Dropout extends Layer {
     this.supportsMasking = true;
   }
 
+  /** The layer's computation on one batch. */
   override call(inputs: tf.Tensor, options: CallOptions): tf.Tensor {
     if (!options.training || this.rate === 0) return tf.clone(inputs);
     const noise = this.#noiseShape(inputs.shape);
@@ -99,10 +103,12 @@ export class Dropout extends Layer {
     return this.noiseShape.map((d, i) => d ?? shape[i]);
   }
 
+  /** The output shape for an input shape, computed without running the layer. */
   override computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape];
   }
 
+  /** The constructor's options (with defaults filled in), for `fromConfig`. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -55,9 +55,12 @@ export class Embedding extends Layer {
   /** The table, `[inputDim, outputDim]`; set by `build`. */
   embeddings: tf.Variable | null = null;
 
+  /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["inputDim", "outputDim"];
 
   /**
+   * Creates an Embedding layer.
+   *
    * @param inputDim Vocabulary size: a positive integer.
    * @param outputDim Embedding size: a positive integer.
    * @param options Initializer, regularizer, `inputLength`, `maskZero`.
@@ -78,6 +81,7 @@ export class Embedding extends Layer {
     this.supportsMasking = this.maskZero;
   }
 
+  /** Creates the layer's weights for the input shape (called once by `apply`). */
   override build(inputShape: Shape): void {
     const length = this.#options.inputLength;
     if (length !== undefined && inputShape[1] !== length) {
@@ -91,19 +95,23 @@ export class Embedding extends Layer {
     });
   }
 
+  /** The layer's computation on one batch. */
   override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
     const ids = inputs.dtype === "int32" ? inputs : tf.cast(inputs, "int32");
     return tf.gather(this.embeddings!, ids);
   }
 
+  /** The output's mask for the input and its mask. */
   override computeMask(inputs: tf.Tensor, _mask: tf.Tensor | null): tf.Tensor | null {
     return this.maskZero ? tf.notEqual(inputs, 0) : null;
   }
 
+  /** The output shape for an input shape, computed without running the layer. */
   override computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape, this.outputDim];
   }
 
+  /** The constructor's options (with defaults filled in), for `fromConfig`. */
   override getConfig(): Record<string, unknown> {
     const o = this.#options;
     return {

@@ -21,18 +21,25 @@ import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engin
  * ```
  */
 export class Flatten extends Layer {
+  /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = [];
 
-  /** @param options The base layer's options (name, trainable, inputShape). */
+  /**
+   * Creates a Flatten layer.
+   *
+   * @param options The base layer's options (name, trainable, inputShape).
+   */
   constructor(options: LayerOptions = {}) {
     super(options);
   }
 
+  /** The layer's computation on one batch. */
   override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
     const size = inputs.shape.slice(1).reduce((a, b) => a * b, 1);
     return tf.reshape(inputs, [inputs.shape[0], size]);
   }
 
+  /** The output shape for an input shape, computed without running the layer. */
   override computeOutputShape(inputShape: Shape): Shape {
     const rest = inputShape.slice(1);
     const size = rest.some((d) => d === null)
@@ -41,6 +48,7 @@ export class Flatten extends Layer {
     return [inputShape[0] ?? null, size];
   }
 
+  /** The constructor's options (with defaults filled in), for `fromConfig`. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig() };
   }

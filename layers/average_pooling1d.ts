@@ -1,0 +1,32 @@
+/**
+ * AveragePooling1D: Average pooling over the steps of a sequence.
+ *
+ * @module
+ */
+import { BasePooling, type PoolingOptions } from "./base_pooling.ts";
+
+/**
+ * Average pooling over the steps of a sequence. Input `[batch, steps, channels]`; each window of `poolSize`
+ * (stepping by `strides`, default `poolSize`) is reduced to its mean (over the positions inside the input).
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const x = tf.ones([2, 10, 3]);
+ * const y = new layers.AveragePooling1D({ poolSize: 2 }).apply(x); // shape [2, 5, 3]
+ * tf.dispose([x, y]);
+ * ```
+ */
+export class AveragePooling1D extends BasePooling {
+  /** The constructor's positional arguments, in order, for `fromConfig`. */
+  static override positionalArgs: string[] = [];
+
+  /**
+   * Creates an AveragePooling1D layer.
+   *
+   * @param options `poolSize` (default 2), `strides` (default `poolSize`), `padding` (default "valid").
+   */
+  constructor(options: PoolingOptions = {}) {
+    super(1, "avg", options);
+  }
+}

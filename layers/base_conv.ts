@@ -1,0 +1,188 @@
+/**
+ * BaseConv: what Conv1D and Conv2D share (options, weights, bias,
+ * activation, output-shape arithmetic). Channels-last only.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import { type Activation, activationName, getActivation } from "../engine/activations.ts";
+import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
+import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
+import { bool, convOutputLength, intTuple, paddingMode, positiveInt } from "./_checks.ts";
+
+/** Options of {@link Conv1D} and {@link Conv2D}. */
+export interface ConvOptions extends LayerOptions {
+  /** Step of the window along each spatial axis. @default 1 */
+  strides?: number | number[];
+  /**
+   * `"valid"` (no padding), `"same"` (zero-pad so that the output size is
+   * `ceil(input / stride)`), or for Conv1D `"causal"` (pad on the left only).
+   * @default "valid"
+   */
+  padding?: "valid" | "same" | "causal";
+  /** Spacing of the kernel's taps; cannot be combined with strides > 1. @default 1 */
+  dilationRate?: number | number[];
+  /** Activation applied to the output. @default "linear" */
+  activation?: string | Activation;
+  /** Whether to add a bias per filter. @default true */
+  useBias?: boolean;
+  /** Initializer of the kernel. @default "glorot_uniform" */
+  kernelInitializer?: InitializerLike;
+  /** Initializer of the bias. @default "zeros" */
+  biasInitializer?: InitializerLike;
+  /** Penalty on the kernel. */
+  kernelRegularizer?: RegularizerLike;
+  /** Penalty on the bias. */
+  biasRegularizer?: RegularizerLike;
+}
+
+/** The shared part of the convolution layers; subclasses only convolve. */
+export abstract class BaseConv extends Layer {
+  /** Number of output channels. */
+  readonly filters: number;
+  /** Window size per spatial axis. */
+  readonly kernelSize: number[];
+  /** Step per spatial axis. */
+  readonly strides: number[];
+  /** Padding mode. */
+  readonly padding: "valid" | "same" | "causal";
+  /** Dilation per spatial axis. */
+  readonly dilationRate: number[];
+  readonly #rank: number;
+  readonly #options: ConvOptions;
+  readonly #activation: Activation;
+  /** The kernel, `[...kernelSize, inChannels, filters]`; set by `build`. */
+  kernel: tf.Variable | null = null;
+  /** The bias, `[filters]`; set by `build` when `useBias`. */
+  bias: tf.Variable | null = null;
+
+  /**
+   * Creates a BaseConv layer.
+   *
+   * @param rank Number of spatial axes (1 or 2).
+   * @param filters Output channels: a positive integer.
+   * @param kernelSize Window size: an integer or one per spatial axis.
+   * @param options Strides, padding, dilation, activation, bias, initializers, regularizers.
+   */
+  constructor(
+    rank: number,
+    filters: number,
+    kernelSize: number | number[],
+    options: ConvOptions = {},
+  ) {
+    super(options);
+    const cls = this.constructor.name;
+    this.#rank = rank;
+    this.filters = positiveInt(cls, "filters", filters);
+    this.kernelSize = intTuple(cls, "kernelSize", kernelSize, rank);
+    this.strides = intTuple(cls, "strides", options.strides ?? 1, rank);
+    const modes = rank === 1 ? ["valid", "same", "causal"] as const : ["valid", "same"] as const;
+    this.padding = paddingMode(cls, options.padding, modes);
+    this.dilationRate = intTuple(cls, "dilationRate", options.dilationRate ?? 1, rank);
+    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
+      throw new RangeError(
+        `Cannot build ${cls} as "strides" > 1 cannot be combined with "dilationRate" > 1: received strides ${
+          JSON.stringify(this.strides)
+        } and dilationRate ${JSON.stringify(this.dilationRate)}`,
+      );
+    }
+    bool(cls, "useBias", options.useBias, true);
+    this.#activation = getActivation(options.activation);
+    getInitializer(options.kernelInitializer ?? "glorot_uniform");
+    getInitializer(options.biasInitializer ?? "zeros");
+    if (options.kernelRegularizer !== undefined) getRegularizer(options.kernelRegularizer);
+    if (options.biasRegularizer !== undefined) getRegularizer(options.biasRegularizer);
+    this.#options = options;
+  }
+
+  /** Creates the layer's weights for the input shape (called once by `apply`). */
+  override build(inputShape: Shape): void {
+    const channels = inputShape[inputShape.length - 1];
+    if (inputShape.length !== this.#rank + 2 || channels === null) {
+      throw new RangeError(
+        `Cannot build ${this.name} (${this.constructor.name}) as its input must have rank ${
+          this.#rank + 2
+        } (batch, ${
+          this.#rank === 1 ? "steps" : "rows, cols"
+        }, channels) with known channels: received [${inputShape}]`,
+      );
+    }
+    const o = this.#options;
+    this.kernel = this.addWeight("kernel", [...this.kernelSize, channels, this.filters], {
+      initializer: o.kernelInitializer ?? "glorot_uniform",
+      regularizer: o.kernelRegularizer,
+    });
+    if (o.useBias ?? true) {
+      this.bias = this.addWeight("bias", [this.filters], {
+        initializer: o.biasInitializer ?? "zeros",
+        regularizer: o.biasRegularizer,
+      });
+    }
+  }
+
+  /**
+   * The kernel to convolve with at dilation 1: the kernel itself, or, when
+   * `dilationRate` > 1, the kernel with `rate − 1` zeros between its taps.
+   * (TensorFlow.js has no gradient for dilated convolutions; this
+   * equivalent form has one.)
+   */
+  protected effectiveKernel(): tf.Tensor {
+    let k: tf.Tensor = this.kernel!;
+    this.dilationRate.forEach((rate, axis) => {
+      if (rate === 1) return;
+      const shape = k.shape;
+      const size = shape[axis];
+      // [.., size, ..] → [.., size, rate, ..] with zeros after each tap → [.., size·rate, ..]
+      const spread = tf.expandDims(k, axis + 1);
+      const pads = spread.shape.map((_, i) =>
+        [0, i === axis + 1 ? rate - 1 : 0] as [number, number]
+      );
+      const flat = tf.reshape(tf.pad(spread, pads), [
+        ...shape.slice(0, axis),
+        size * rate,
+        ...shape.slice(axis + 1),
+      ]);
+      const span = (size - 1) * rate + 1;
+      k = tf.slice(flat, shape.map(() => 0), shape.map((d, i) => (i === axis ? span : d)));
+    });
+    return k;
+  }
+
+  /** The bare convolution of `inputs` with the kernel (no bias, no activation). */
+  protected abstract convolve(inputs: tf.Tensor): tf.Tensor;
+
+  /** The layer's computation on one batch. */
+  override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
+    let y = this.convolve(inputs);
+    if (this.bias) y = tf.add(y, this.bias);
+    return this.#activation(y);
+  }
+
+  /** The output shape for an input shape, computed without running the layer. */
+  override computeOutputShape(inputShape: Shape): Shape {
+    const spatial = inputShape.slice(1, 1 + this.#rank).map((d, i) =>
+      convOutputLength(d, this.kernelSize[i], this.padding, this.strides[i], this.dilationRate[i])
+    );
+    return [inputShape[0] ?? null, ...spatial, this.filters];
+  }
+
+  /** The constructor's options (with defaults filled in), for `fromConfig`. */
+  override getConfig(): Record<string, unknown> {
+    const o = this.#options;
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: [...this.kernelSize],
+      strides: [...this.strides],
+      padding: this.padding,
+      dilationRate: [...this.dilationRate],
+      activation: activationName(o.activation),
+      useBias: o.useBias ?? true,
+      kernelInitializer: o.kernelInitializer ?? "glorot_uniform",
+      biasInitializer: o.biasInitializer ?? "zeros",
+      ...(o.kernelRegularizer === undefined ? {} : { kernelRegularizer: o.kernelRegularizer }),
+      ...(o.biasRegularizer === undefined ? {} : { biasRegularizer: o.biasRegularizer }),
+    };
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Conv1D: 1-D convolution over sequences, channels last.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { BaseConv, type ConvOptions } from "./base_conv.ts";
+
+/**
+ * A 1-D (temporal) convolution: input `[batch, steps, channels]`, kernel
+ * `[k, channels, filters]`, output `[batch, outSteps, filters]`. Padding
+ * `"causal"` pads `(k-1)·dilation` zeros on the left only, so step `t` of the
+ * output sees no input after `t`.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const x = tf.ones([2, 10, 4]);
+ * const y = new layers.Conv1D(8, 3, { padding: "same" }).apply(x); // shape [2, 10, 8]
+ * tf.dispose([x, y]);
+ * ```
+ */
+export class Conv1D extends BaseConv {
+  /** The constructor's positional arguments, in order, for `fromConfig`. */
+  static override positionalArgs: string[] = ["filters", "kernelSize"];
+
+  /**
+   * Creates a Conv1D layer.
+   *
+   * @param filters Output channels: a positive integer.
+   * @param kernelSize Window length: an integer (or a one-element list).
+   * @param options Strides, padding (`"valid"` | `"same"` | `"causal"`), dilation,
+   *   activation, bias, initializers and regularizers.
+   */
+  constructor(filters: number, kernelSize: number | number[], options: ConvOptions = {}) {
+    super(1, filters, kernelSize, options);
+  }
+
+  /** The bare convolution of the input with the kernel. */
+  protected override convolve(inputs: tf.Tensor): tf.Tensor {
+    let x = inputs as tf.Tensor3D;
+    let padding: "valid" | "same" = this.padding === "same" ? "same" : "valid";
+    if (this.padding === "causal") {
+      x = tf.pad(x, [[0, 0], [(this.kernelSize[0] - 1) * this.dilationRate[0], 0], [0, 0]]);
+      padding = "valid";
+    }
+    return tf.conv1d(
+      x,
+      this.effectiveKernel() as tf.Tensor3D,
+      this.strides[0],
+      padding,
+    );
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Conv2D: 2-D convolution over images, channels last.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { BaseConv, type ConvOptions } from "./base_conv.ts";
+
+/**
+ * A 2-D convolution: input `[batch, rows, cols, channels]`, kernel
+ * `[kRows, kCols, channels, filters]`, output `[batch, outRows, outCols,
+ * filters]` with `out = ceil((in - (k-1)·dilation) / stride)` for `"valid"`
+ * padding and `ceil(in / stride)` for `"same"`; then bias and activation.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const x = tf.ones([1, 28, 28, 1]);
+ * const conv = new layers.Conv2D(32, 3, { activation: "relu" }); // 320 parameters
+ * const y = conv.apply(x); // shape [1, 26, 26, 32]
+ * tf.dispose([x, y]);
+ * ```
+ */
+export class Conv2D extends BaseConv {
+  /** The constructor's positional arguments, in order, for `fromConfig`. */
+  static override positionalArgs: string[] = ["filters", "kernelSize"];
+
+  /**
+   * Creates a Conv2D layer.
+   *
+   * @param filters Output channels: a positive integer.
+   * @param kernelSize Window size: an integer or `[rows, cols]`.
+   * @param options Strides, padding (`"valid"` | `"same"`), dilation, activation, bias,
+   *   initializers and regularizers.
+   */
+  constructor(filters: number, kernelSize: number | number[], options: ConvOptions = {}) {
+    super(2, filters, kernelSize, options);
+  }
+
+  /** The bare convolution of the input with the kernel. */
+  protected override convolve(inputs: tf.Tensor): tf.Tensor {
+    return tf.conv2d(
+      inputs as tf.Tensor4D,
+      this.effectiveKernel() as tf.Tensor4D,
+      this.strides as [number, number],
+      this.padding as "valid" | "same",
+      "NHWC",
+    );
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * GlobalAveragePooling2D: The mean over the rows and columns of an image.
+ *
+ * @module
+ */
+
+import { BaseGlobalPooling, type GlobalPoolingOptions } from "./base_global_pooling.ts";
+
+/**
+ * The mean over the rows and columns of an image. Input `[batch, rows, cols,
+ * channels]`, output `[batch, channels]`.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const x = tf.ones([2, 5, 5, 3]);
+ * const y = new layers.GlobalAveragePooling2D().apply(x); // shape [2, 3]
+ * tf.dispose([x, y]);
+ * ```
+ */
+export class GlobalAveragePooling2D extends BaseGlobalPooling {
+  /** The constructor's positional arguments, in order, for `fromConfig`. */
+  static override positionalArgs: string[] = [];
+
+  /**
+   * Creates a GlobalAveragePooling2D layer.
+   *
+   * @param options `keepdims` (default false).
+   */
+  constructor(options: GlobalPoolingOptions = {}) {
+    super(2, "avg", options);
+  }
+}
