@@ -49,12 +49,20 @@ export class OptimizerState {
     this.#rate = rate;
   }
 
-  /** @returns The number or schedule. */
+  /**
+   * Returns the number or schedule.
+   *
+   * @returns The number or schedule.
+   */
   get rate(): number | ScheduleLike {
     return this.#rate;
   }
 
-  /** @returns The multiplier applied to a schedule's values. */
+  /**
+   * Returns the multiplier applied to a schedule's values.
+   *
+   * @returns The multiplier applied to a schedule's values.
+   */
   get multiplier(): number {
     return this.#multiplier;
   }
@@ -156,7 +164,11 @@ export class OptimizerState {
     return slot;
   }
 
-  /** @returns Every slot in creation order. */
+  /**
+   * Returns every slot in creation order.
+   *
+   * @returns Every slot in creation order.
+   */
   allSlots(): tf.Variable[] {
     return [...this.#order];
   }

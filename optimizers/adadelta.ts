@@ -51,6 +51,8 @@ export class Adadelta extends Optimizer {
   readonly epsilon: number;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options See `AdadeltaOptions`.
    */
   constructor(options: AdadeltaOptions = {}) {
@@ -64,11 +66,13 @@ export class Adadelta extends Optimizer {
     });
   }
 
+  /** Declares this rule\'s slots (see the module comment). */
   protected override buildSlots(variable: tf.Variable): void {
     this.addSlot(variable, "accumulatedGrad");
     this.addSlot(variable, "accumulatedDeltaVar");
   }
 
+  /** The update rule, as the module comment writes it. */
   protected override updateStep(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): void {
     const { accumulatedGrad: accGrad, accumulatedDeltaVar: accDelta } = slots;
     const rho = this.rho;
@@ -79,7 +83,11 @@ export class Adadelta extends Optimizer {
     w.assign(tf.add(w, tf.mul(delta, lr)));
   }
 
-  /** @returns The config, with `rho` and `epsilon`. */
+  /**
+   * Returns the config, with `rho` and `epsilon`.
+   *
+   * @returns The config, with `rho` and `epsilon`.
+   */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rho: this.rho, epsilon: this.epsilon };
   }

@@ -48,6 +48,8 @@ export class Adagrad extends Optimizer {
   readonly epsilon: number;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options See `AdagradOptions`.
    */
   constructor(options: AdagradOptions = {}) {
@@ -66,17 +68,23 @@ export class Adagrad extends Optimizer {
     });
   }
 
+  /** Declares this rule\'s slots (see the module comment). */
   protected override buildSlots(variable: tf.Variable): void {
     this.addSlot(variable, "accumulator", this.initialAccumulatorValue);
   }
 
+  /** The update rule, as the module comment writes it. */
   protected override updateStep(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): void {
     const acc = slots.accumulator;
     acc.assign(tf.add(acc, tf.square(g)));
     w.assign(tf.sub(w, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(acc, this.epsilon)))));
   }
 
-  /** @returns The config, with `initialAccumulatorValue` and `epsilon`. */
+  /**
+   * Returns the config, with `initialAccumulatorValue` and `epsilon`.
+   *
+   * @returns The config, with `initialAccumulatorValue` and `epsilon`.
+   */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -61,6 +61,8 @@ export class Adam extends Optimizer {
   readonly amsgrad: boolean;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options See `AdamOptions`.
    */
   constructor(options: AdamOptions = {}) {
@@ -76,12 +78,14 @@ export class Adam extends Optimizer {
     this.amsgrad = checkBoolean(this.constructor.name, "amsgrad", options.amsgrad ?? false);
   }
 
+  /** Declares this rule\'s slots (see the module comment). */
   protected override buildSlots(variable: tf.Variable): void {
     this.addSlot(variable, "momentum");
     this.addSlot(variable, "velocity");
     if (this.amsgrad) this.addSlot(variable, "velocityHat");
   }
 
+  /** The update rule, as the module comment writes it. */
   protected override updateStep(
     g: tf.Tensor,
     w: tf.Variable,
@@ -102,7 +106,11 @@ export class Adam extends Optimizer {
     w.assign(tf.sub(w, tf.div(tf.mul(m, alpha), tf.add(tf.sqrt(second), this.epsilon))));
   }
 
-  /** @returns The config, with `beta1`, `beta2`, `epsilon` and `amsgrad`. */
+  /**
+   * Returns the config, with `beta1`, `beta2`, `epsilon` and `amsgrad`.
+   *
+   * @returns The config, with `beta1`, `beta2`, `epsilon` and `amsgrad`.
+   */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -48,6 +48,8 @@ export class Adamax extends Optimizer {
   readonly epsilon: number;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options See `AdamaxOptions`.
    */
   constructor(options: AdamaxOptions = {}) {
@@ -62,11 +64,13 @@ export class Adamax extends Optimizer {
     this.epsilon = betas.epsilon;
   }
 
+  /** Declares this rule\'s slots (see the module comment). */
   protected override buildSlots(variable: tf.Variable): void {
     this.addSlot(variable, "momentum");
     this.addSlot(variable, "norm");
   }
 
+  /** The update rule, as the module comment writes it. */
   protected override updateStep(
     g: tf.Tensor,
     w: tf.Variable,
@@ -81,7 +85,11 @@ export class Adamax extends Optimizer {
     w.assign(tf.sub(w, tf.div(tf.mul(m, lr), tf.mul(tf.add(u, this.epsilon), correction))));
   }
 
-  /** @returns The config, with `beta1`, `beta2` and `epsilon`. */
+  /**
+   * Returns the config, with `beta1`, `beta2` and `epsilon`.
+   *
+   * @returns The config, with `beta1`, `beta2` and `epsilon`.
+   */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }

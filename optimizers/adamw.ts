@@ -31,6 +31,8 @@ export interface AdamWOptions extends AdamOptions {
  */
 export class AdamW extends Adam {
   /**
+   * Validates the options and creates the object.
+   *
    * @param options See `AdamWOptions`.
    */
   constructor(options: AdamWOptions = {}) {

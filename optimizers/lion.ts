@@ -45,6 +45,8 @@ export class Lion extends Optimizer {
   readonly beta2: number;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options See `LionOptions`.
    */
   constructor(options: LionOptions = {}) {
@@ -58,10 +60,12 @@ export class Lion extends Optimizer {
     this.beta2 = betas.beta2;
   }
 
+  /** Declares this rule\'s slots (see the module comment). */
   protected override buildSlots(variable: tf.Variable): void {
     this.addSlot(variable, "momentum");
   }
 
+  /** The update rule, as the module comment writes it. */
   protected override updateStep(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): void {
     const m = slots.momentum;
     const direction = tf.sign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
@@ -69,7 +73,11 @@ export class Lion extends Optimizer {
     m.assign(tf.add(tf.mul(m, this.beta2), tf.mul(g, 1 - this.beta2)));
   }
 
-  /** @returns The config, with `beta1` and `beta2`. */
+  /**
+   * Returns the config, with `beta1` and `beta2`.
+   *
+   * @returns The config, with `beta1` and `beta2`.
+   */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2 };
   }

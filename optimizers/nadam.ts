@@ -55,6 +55,8 @@ export class Nadam extends Optimizer {
   #product = 1;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options See `NadamOptions`.
    */
   constructor(options: NadamOptions = {}) {
@@ -73,6 +75,7 @@ export class Nadam extends Optimizer {
     return this.beta1 * (1 - 0.5 * Math.pow(0.96, t));
   }
 
+  /** Advances the momentum-schedule product Π_t to `step`. */
   protected override prepareStep(step: number): void {
     if (step < this.#productStep) {
       this.#productStep = 0;
@@ -84,11 +87,13 @@ export class Nadam extends Optimizer {
     }
   }
 
+  /** Declares this rule\'s slots (see the module comment). */
   protected override buildSlots(variable: tf.Variable): void {
     this.addSlot(variable, "momentum");
     this.addSlot(variable, "velocity");
   }
 
+  /** The update rule, as the module comment writes it. */
   protected override updateStep(
     g: tf.Tensor,
     w: tf.Variable,
@@ -110,7 +115,11 @@ export class Nadam extends Optimizer {
     w.assign(tf.sub(w, tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(vHat), this.epsilon))));
   }
 
-  /** @returns The config, with `beta1`, `beta2` and `epsilon`. */
+  /**
+   * Returns the config, with `beta1`, `beta2` and `epsilon`.
+   *
+   * @returns The config, with `beta1`, `beta2` and `epsilon`.
+   */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }

@@ -93,6 +93,8 @@ export abstract class Optimizer {
   #excludedNames: string[] = [];
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options The common options; see `OptimizerOptions`.
    */
   constructor(options: OptimizerOptions) {
@@ -133,14 +135,22 @@ export abstract class Optimizer {
     this.#state = new OptimizerState(owner, checkLearningRate(owner, options.learningRate));
   }
 
-  /** @returns The number of updates applied so far (calls / accumulation steps). */
+  /**
+   * Returns the number of updates applied so far (calls / accumulation steps).
+   *
+   * @returns The number of updates applied so far (calls / accumulation steps).
+   */
   get iterations(): number {
     const calls = this.#state.calls;
     const steps = this.gradientAccumulationSteps;
     return steps === null ? calls : Math.floor(calls / steps);
   }
 
-  /** @returns The rate the next update uses: the schedule at `iterations`, times any scale. */
+  /**
+   * Returns the rate the next update uses: the schedule at `iterations`, times any scale.
+   *
+   * @returns The rate the next update uses: the schedule at `iterations`, times any scale.
+   */
   get learningRate(): number {
     return this.#state.rateAt(this.iterations);
   }
@@ -154,7 +164,11 @@ export abstract class Optimizer {
     this.#state.setRate(value);
   }
 
-  /** @returns The schedule driving the rate, or null when it is a number. */
+  /**
+   * Returns the schedule driving the rate, or null when it is a number.
+   *
+   * @returns The schedule driving the rate, or null when it is a number.
+   */
   get learningRateSchedule(): ScheduleLike | null {
     const rate = this.#state.rate;
     return typeof rate === "number" ? null : rate;

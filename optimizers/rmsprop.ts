@@ -55,6 +55,8 @@ export class RMSprop extends Optimizer {
   readonly centered: boolean;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options See `RMSpropOptions`.
    */
   constructor(options: RMSpropOptions = {}) {
@@ -70,12 +72,14 @@ export class RMSprop extends Optimizer {
     this.centered = checkBoolean(o, "centered", options.centered ?? false);
   }
 
+  /** Declares this rule\'s slots (see the module comment). */
   protected override buildSlots(variable: tf.Variable): void {
     this.addSlot(variable, "velocity");
     if (this.momentum > 0) this.addSlot(variable, "momentum");
     if (this.centered) this.addSlot(variable, "averageGradient");
   }
 
+  /** The update rule, as the module comment writes it. */
   protected override updateStep(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): void {
     const rho = this.rho;
     const vel = slots.velocity;
@@ -96,7 +100,11 @@ export class RMSprop extends Optimizer {
     }
   }
 
-  /** @returns The config, with `rho`, `momentum`, `epsilon` and `centered`. */
+  /**
+   * Returns the config, with `rho`, `momentum`, `epsilon` and `centered`.
+   *
+   * @returns The config, with `rho`, `momentum`, `epsilon` and `centered`.
+   */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -60,6 +60,8 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options See `SGDOptions`.
    */
   constructor(options: SGDOptions = {}) {
@@ -68,10 +70,12 @@ export class SGD extends Optimizer {
     this.nesterov = checkBoolean("SGD", "nesterov", options.nesterov ?? false);
   }
 
+  /** Declares this rule\'s slots (see the module comment). */
   protected override buildSlots(variable: tf.Variable): void {
     if (this.momentum !== 0) this.addSlot(variable, "momentum");
   }
 
+  /** The update rule, as the module comment writes it. */
   protected override updateStep(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): void {
     if (this.momentum === 0) {
       w.assign(tf.sub(w, tf.mul(g, lr)));
@@ -83,7 +87,11 @@ export class SGD extends Optimizer {
     w.assign(tf.add(w, step));
   }
 
-  /** @returns The config, with `momentum` and `nesterov`. */
+  /**
+   * Returns the config, with `momentum` and `nesterov`.
+   *
+   * @returns The config, with `momentum` and `nesterov`.
+   */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }

@@ -47,6 +47,8 @@ export class CosineDecay extends LearningRateSchedule {
   readonly name: string;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options The schedule's options; see `CosineDecayOptions`.
    */
   constructor(options: CosineDecayOptions) {
@@ -74,6 +76,8 @@ export class CosineDecay extends LearningRateSchedule {
   }
 
   /**
+   * The learning rate at `step`.
+   *
    * @param step The optimizer step.
    * @returns The warmed-up or decayed rate.
    */
@@ -94,7 +98,11 @@ export class CosineDecay extends LearningRateSchedule {
     return from * ((1 - this.alpha) * cosine + this.alpha);
   }
 
-  /** @returns The constructor options. */
+  /**
+   * Returns the constructor options.
+   *
+   * @returns The constructor options.
+   */
   getConfig(): Record<string, unknown> {
     return {
       initialLearningRate: this.initialLearningRate,

@@ -49,6 +49,8 @@ export class CosineDecayRestarts extends LearningRateSchedule {
   readonly name: string;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options The schedule's options; see `CosineDecayRestartsOptions`.
    */
   constructor(options: CosineDecayRestartsOptions) {
@@ -67,6 +69,8 @@ export class CosineDecayRestarts extends LearningRateSchedule {
   }
 
   /**
+   * The learning rate at `step`.
+   *
    * @param step The optimizer step.
    * @returns The rate within the current period.
    */
@@ -91,7 +95,11 @@ export class CosineDecayRestarts extends LearningRateSchedule {
     return [i, (completed - start(i)) / Math.pow(t, i)];
   }
 
-  /** @returns The constructor options. */
+  /**
+   * Returns the constructor options.
+   *
+   * @returns The constructor options.
+   */
   getConfig(): Record<string, unknown> {
     return {
       initialLearningRate: this.initialLearningRate,

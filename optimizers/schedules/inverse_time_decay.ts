@@ -40,6 +40,8 @@ export class InverseTimeDecay extends LearningRateSchedule {
   readonly name: string;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options The schedule's options; see `InverseTimeDecayOptions`.
    */
   constructor(options: InverseTimeDecayOptions) {
@@ -60,6 +62,8 @@ export class InverseTimeDecay extends LearningRateSchedule {
   }
 
   /**
+   * The learning rate at `step`.
+   *
    * @param step The optimizer step.
    * @returns The decayed rate.
    */
@@ -69,7 +73,11 @@ export class InverseTimeDecay extends LearningRateSchedule {
     return this.initialLearningRate / (1 + this.decayRate * p);
   }
 
-  /** @returns The constructor options. */
+  /**
+   * Returns the constructor options.
+   *
+   * @returns The constructor options.
+   */
   getConfig(): Record<string, unknown> {
     return {
       initialLearningRate: this.initialLearningRate,

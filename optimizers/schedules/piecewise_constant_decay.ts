@@ -33,6 +33,8 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
   readonly name: string;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options The schedule's options; see `PiecewiseConstantDecayOptions`.
    */
   constructor(options: PiecewiseConstantDecayOptions) {
@@ -70,6 +72,8 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
   }
 
   /**
+   * The learning rate at `step`.
+   *
    * @param step The optimizer step.
    * @returns The rate of the interval holding `step`.
    */
@@ -80,7 +84,11 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     return this.values[this.values.length - 1];
   }
 
-  /** @returns The constructor options. */
+  /**
+   * Returns the constructor options.
+   *
+   * @returns The constructor options.
+   */
   getConfig(): Record<string, unknown> {
     return { boundaries: [...this.boundaries], values: [...this.values], name: this.name };
   }

@@ -45,6 +45,8 @@ export class PolynomialDecay extends LearningRateSchedule {
   readonly name: string;
 
   /**
+   * Validates the options and creates the object.
+   *
    * @param options The schedule's options; see `PolynomialDecayOptions`.
    */
   constructor(options: PolynomialDecayOptions) {
@@ -74,6 +76,8 @@ export class PolynomialDecay extends LearningRateSchedule {
   }
 
   /**
+   * The learning rate at `step`.
+   *
    * @param step The optimizer step.
    * @returns The decayed rate.
    */
@@ -89,7 +93,11 @@ export class PolynomialDecay extends LearningRateSchedule {
     return span * Math.pow(1 - s / d, this.power) + this.endLearningRate;
   }
 
-  /** @returns The constructor options. */
+  /**
+   * Returns the constructor options.
+   *
+   * @returns The constructor options.
+   */
   getConfig(): Record<string, unknown> {
     return {
       initialLearningRate: this.initialLearningRate,
