@@ -42,7 +42,10 @@ export function applyActivationInPlace(
   const n = values.length;
   switch (activation) {
     case "relu":
-      for (let i = 0; i < n; i++) if (values[i] < 0) values[i] = 0;
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        values[i] = v === -Infinity ? 0 : (v + Math.abs(v)) * 0.5;
+      }
       return;
     case "relu6":
       for (let i = 0; i < n; i++) {

@@ -4,6 +4,11 @@
  * broadcast (same shape, scalar, row, column, outer product); other
  * broadcasts and non-float32 operands go to the `cpu` kernels.
  *
+ * Maximum and Minimum are branch-free selects, `p·b + (1 − p)·a` with `p` the
+ * comparison's 0/1 — exact for finite operands and several times faster than
+ * `Math.max` on data of random order; infinities and NaN, where the product
+ * gives NaN, take `Math.max` / `Math.min`.
+ *
  * @module
  */
 import { tf } from "../../engine/tf.ts";
@@ -62,7 +67,11 @@ const max: Loop = (a, b, out, p) => {
     let ai = i * p.aOuter;
     let bi = i * p.bOuter;
     for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) {
-      out[o++] = Math.max(a[ai], b[bi]);
+      const x = a[ai];
+      const y = b[bi];
+      const pick = +(y > x);
+      const m = pick * y + (1 - pick) * x;
+      out[o++] = m === m ? m : Math.max(x, y);
     }
   }
 };
@@ -73,7 +82,11 @@ const min: Loop = (a, b, out, p) => {
     let ai = i * p.aOuter;
     let bi = i * p.bOuter;
     for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) {
-      out[o++] = Math.min(a[ai], b[bi]);
+      const x = a[ai];
+      const y = b[bi];
+      const pick = +(y < x);
+      const m = pick * y + (1 - pick) * x;
+      out[o++] = m === m ? m : Math.min(x, y);
     }
   }
 };

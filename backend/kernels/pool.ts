@@ -70,6 +70,28 @@ function forEachWindow(
   }
 }
 
+function maxInto(
+  xv: Float32Array,
+  out: Float32Array,
+  o: number,
+  src: number,
+  c: number,
+  first: boolean,
+): void {
+  if (first) {
+    for (let ch = 0; ch < c; ch++) out[o + ch] = xv[src + ch];
+    return;
+  }
+  for (let ch = 0; ch < c; ch++) {
+    // Branch-free select (see binary.ts); NaN only for non-finite operands.
+    const a = out[o + ch];
+    const b = xv[src + ch];
+    const pick = +(b > a);
+    const m = pick * b + (1 - pick) * a;
+    out[o + ch] = m === m ? m : pick ? b : a;
+  }
+}
+
 function pool(args: KernelArgs, mode: "max" | "avg"): KernelResult | null {
   const backend = cpuBackend(args);
   const x = need(args, "x");
@@ -80,20 +102,22 @@ function pool(args: KernelArgs, mode: "max" | "avg"): KernelResult | null {
   const w = info.inWidth;
   const out = new Float32Array(info.batchSize * info.outHeight * info.outWidth * c);
   forEachWindow(info, (o, image, [y0, y1, x0, x1]) => {
-    out.fill(mode === "max" ? -Infinity : 0, o, o + c);
+    if (y1 <= y0 || x1 <= x0) {
+      out.fill(mode === "max" ? -Infinity : NaN, o, o + c);
+      return;
+    }
     for (let iy = y0; iy < y1; iy++) {
       for (let ix = x0; ix < x1; ix++) {
         const src = image + (iy * w + ix) * c;
-        if (mode === "max") {
-          for (let ch = 0; ch < c; ch++) if (xv[src + ch] > out[o + ch]) out[o + ch] = xv[src + ch];
-        } else {
-          for (let ch = 0; ch < c; ch++) out[o + ch] += xv[src + ch];
-        }
+        const first = iy === y0 && ix === x0;
+        if (mode === "max") maxInto(xv, out, o, src, c, first);
+        else if (first) { for (let ch = 0; ch < c; ch++) out[o + ch] = xv[src + ch]; }
+        else for (let ch = 0; ch < c; ch++) out[o + ch] += xv[src + ch];
       }
     }
     if (mode === "avg") {
-      const count = (y1 - y0) * (x1 - x0);
-      for (let ch = 0; ch < c; ch++) out[o + ch] /= count;
+      const scale = 1 / ((y1 - y0) * (x1 - x0));
+      for (let ch = 0; ch < c; ch++) out[o + ch] *= scale;
     }
   });
   return output(backend, info.outShape, out);
@@ -121,7 +145,8 @@ export function avgPoolKernel(args: KernelArgs): KernelResult {
 
 /**
  * The MaxPoolGrad kernel: routes each `dy` to the first maximal tap of its
- * window (row-major order), as the `cpu` kernel does.
+ * window (row-major order), as the `cpu` kernel does (a window of NaNs routes
+ * it to its first tap, where the `cpu` kernel drops it).
  *
  * @param args Inputs `{dy, input, output}`, the MaxPool attrs.
  * @returns `dx`, shaped like the pooled input.
@@ -140,20 +165,27 @@ export function maxPoolGradKernel(args: KernelArgs): KernelResult {
   const best = new Float32Array(c);
   const where = new Int32Array(c);
   forEachWindow(info, (o, image, [y0, y1, x0, x1]) => {
-    best.fill(-Infinity);
-    where.fill(-1);
+    if (y1 <= y0 || x1 <= x0) return;
+    const start = image + (y0 * w + x0) * c;
+    for (let ch = 0; ch < c; ch++) {
+      best[ch] = xv[start + ch];
+      where[ch] = start + ch;
+    }
     for (let iy = y0; iy < y1; iy++) {
-      for (let ix = x0; ix < x1; ix++) {
+      for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
         const src = image + (iy * w + ix) * c;
         for (let ch = 0; ch < c; ch++) {
-          if (xv[src + ch] > best[ch]) {
-            best[ch] = xv[src + ch];
-            where[ch] = src + ch;
-          }
+          // Branch-free "first strictly greater wins" (0/1 from the comparison).
+          const v = xv[src + ch];
+          const b = best[ch];
+          const greater = +(v > b);
+          const next = greater * v + (1 - greater) * b;
+          best[ch] = next === next ? next : greater ? v : b;
+          where[ch] += greater * (src + ch - where[ch]);
         }
       }
     }
-    for (let ch = 0; ch < c; ch++) if (where[ch] >= 0) dx[where[ch]] += dyv[o + ch];
+    for (let ch = 0; ch < c; ch++) dx[where[ch]] += dyv[o + ch];
   });
   return output(backend, x.shape, dx);
 }

@@ -102,7 +102,7 @@ export function assertClose(
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
-    if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    if (a === e || (Number.isNaN(e) && Number.isNaN(a))) continue;
     const ok = Math.abs(a - e) <= tol + tol * Math.abs(e);
     assert.ok(ok, `${what}[${i}]: got ${a}, expected ${e} (tolerance ${tol})`);
   }

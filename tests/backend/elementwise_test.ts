@@ -103,9 +103,19 @@ for (const [name, op] of unaryOps) {
   });
 }
 
-Deno.test("relu keeps NaN and step maps NaN to NaN, as the cpu kernels do", async () => {
-  const x = { shape: [3], values: new Float32Array([NaN, -1, 2]) };
-  await assertSameAsCpu(() => [tf.relu(make(x)), tf.step(make(x))]);
+Deno.test("relu, step, maximum and minimum agree with cpu on NaN, infinities and extreme ratios", async () => {
+  const special = [NaN, -Infinity, Infinity, -1, 0, 2, 1e-30, -3e38, 3e38, 1.5, -1e-30, -1];
+  const other = [1, -Infinity, -Infinity, NaN, -0, 2, 1, 3e38, 1e-30, -1.5, -1, -1e-30];
+  const x = { shape: [special.length], values: new Float32Array(special) };
+  const y = { shape: [other.length], values: new Float32Array(other) };
+  await assertSameAsCpu(() => [
+    tf.relu(make(x)),
+    tf.step(make(x)),
+    tf.step(make(x), 0.5),
+    tf.maximum(make(x), make(y)),
+    tf.minimum(make(x), make(y)),
+    tf.maximum(make(y), make(x)),
+  ], 0);
 });
 
 for (const [name, op] of unaryOps.slice(0, 6)) {

@@ -80,3 +80,27 @@ Deno.test("maxPool routes the gradient to the first maximum of a window", async 
   );
   assert.deepEqual(Array.from(r.values[0]), [1, 0, 0, 0]);
 });
+
+Deno.test("maxPool and its gradient handle infinities and ties like cpu", async () => {
+  const x = {
+    shape: [1, 2, 6, 1],
+    values: new Float32Array([
+      -Infinity,
+      3,
+      Infinity,
+      1,
+      -1,
+      -1e-30,
+      -Infinity,
+      3,
+      2,
+      Infinity,
+      -1e-30,
+      -1,
+    ]),
+  };
+  await assertSameAsCpu(() => [
+    tf.maxPool(make(x) as tf.Tensor4D, 2, 2, "valid"),
+    tf.grad((t: tf.Tensor) => project(tf.maxPool(t as tf.Tensor4D, 2, 2, "valid")))(make(x)),
+  ], 0);
+});
