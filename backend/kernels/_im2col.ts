@@ -13,6 +13,21 @@ export type ConvInfo = tf.backend_util.Conv2DInfo;
 /** Floats per im2col chunk: bounds the scratch buffer to about 8 MB. */
 const CHUNK_FLOATS = 1 << 21;
 
+let scratchBuffer = new Float32Array(0);
+
+/**
+ * A reusable work buffer for column matrices, so a convolution does not
+ * allocate (and page in) megabytes on every call. Kernels run one at a time
+ * and finish with the buffer before returning, so one buffer suffices.
+ *
+ * @param floats The number of floats needed.
+ * @returns A view of exactly that length (contents unspecified).
+ */
+export function scratch(floats: number): Float32Array {
+  if (scratchBuffer.length < floats) scratchBuffer = new Float32Array(floats);
+  return scratchBuffer.subarray(0, floats);
+}
+
 /**
  * The number of column-matrix columns: filter taps times input channels.
  *
@@ -80,13 +95,9 @@ export function im2col(
             const ix = ox * strideWidth - left + fx * dilationWidth;
             if (rowInside && ix >= 0 && ix < inWidth) {
               const src = xb + (iy * inWidth + ix) * c;
-              if (c < 16) {
-                for (let ch = 0; ch < c; ch++) cols[o + ch] = x[src + ch];
-              } else {
-                cols.set(x.subarray(src, src + c), o);
-              }
+              for (let ch = 0; ch < c; ch++) cols[o + ch] = x[src + ch];
             } else {
-              cols.fill(0, o, o + c);
+              for (let ch = 0; ch < c; ch++) cols[o + ch] = 0;
             }
             o += c;
           }

@@ -7,7 +7,14 @@
 import { tf } from "../../engine/tf.ts";
 import { type Blas, blas } from "../_blas.ts";
 import { applyActivationInPlace, fillRowsWithBias, supportsActivation } from "./_activation.ts";
-import { type ConvInfo, im2col, imagesPerChunk, isPointwise, patchSize } from "./_im2col.ts";
+import {
+  type ConvInfo,
+  im2col,
+  imagesPerChunk,
+  isPointwise,
+  patchSize,
+  scratch,
+} from "./_im2col.ts";
 import {
   cpuBackend,
   f32,
@@ -80,7 +87,7 @@ export function convolveInto(
     return;
   }
   const chunk = imagesPerChunk(info);
-  const cols = new Float32Array(chunk * rowsPerImage * k);
+  const cols = scratch(chunk * rowsPerImage * k);
   for (let first = 0; first < info.batchSize; first += chunk) {
     const count = Math.min(chunk, info.batchSize - first);
     const rows = count * rowsPerImage;

@@ -14,6 +14,7 @@ import {
   imagesPerChunk,
   isPointwise,
   patchSize,
+  scratch,
 } from "./_im2col.ts";
 import {
   cpuBackend,
@@ -79,7 +80,7 @@ export function conv2DBackpropInput(args: KernelArgs): KernelResult {
     return output(backend, attrs.inputShape, dx);
   }
   const chunk = imagesPerChunk(info);
-  const cols = new Float32Array(chunk * rowsPerImage * k);
+  const cols = scratch(chunk * rowsPerImage * k);
   for (let first = 0; first < info.batchSize; first += chunk) {
     const count = Math.min(chunk, info.batchSize - first);
     const rows = count * rowsPerImage;
@@ -124,7 +125,7 @@ export function conv2DBackpropFilter(args: KernelArgs): KernelResult {
     return output(backend, attrs.filterShape, dw);
   }
   const chunk = imagesPerChunk(info);
-  const cols = new Float32Array(chunk * rowsPerImage * k);
+  const cols = scratch(chunk * rowsPerImage * k);
   for (let first = 0; first < info.batchSize; first += chunk) {
     const count = Math.min(chunk, info.batchSize - first);
     const rows = count * rowsPerImage;

@@ -15,6 +15,7 @@ import { maxKernel, meanKernel, minKernel, sumKernel } from "./reduce.ts";
 import { softmaxKernel } from "./softmax.ts";
 import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } from "./pool.ts";
 import { gatherV2Kernel, unsortedSegmentSumKernel } from "./gather.ts";
+import { transposeKernel } from "./transpose.ts";
 import type { KernelArgs, KernelResult } from "./_util.ts";
 
 /** One replacement: the kernel's name and kerno's function for it. */
@@ -66,4 +67,5 @@ export const KERNO_KERNELS: readonly KernoKernel[] = [
   { kernelName: tf.AvgPoolGrad, kernelFunc: avgPoolGradKernel },
   { kernelName: tf.GatherV2, kernelFunc: gatherV2Kernel },
   { kernelName: tf.UnsortedSegmentSum, kernelFunc: unsortedSegmentSumKernel },
+  { kernelName: tf.Transpose, kernelFunc: transposeKernel },
 ];
