@@ -31,6 +31,7 @@ export interface CallbackParams {
  *     return Promise.resolve();
  *   }
  * }
+ * console.log(new PrintLoss() instanceof callbacks.Callback); // true
  * ```
  */
 export class Callback {
@@ -39,11 +40,19 @@ export class Callback {
   /** The run's parameters. */
   params: CallbackParams = { epochs: 0, steps: null, verbose: 0 };
 
-  /** @param model The model. */
+  /**
+   * Attaches the model the hooks act on.
+   *
+   * @param model The model.
+   */
   setModel(model: Model): void {
     this.model = model;
   }
-  /** @param params The run's parameters. */
+  /**
+   * Sets the run's parameters (epochs, steps, verbose).
+   *
+   * @param params The run's parameters.
+   */
   setParams(params: CallbackParams): void {
     this.params = params;
   }

@@ -6,14 +6,16 @@
 import type { Model } from "../engine/model.ts";
 import type { Callback, CallbackParams, Logs } from "./callback.ts";
 
-type Hook =
+/** The hooks without an index. */
+export type RunHookName =
   | "onTrainBegin"
   | "onTrainEnd"
   | "onTestBegin"
   | "onTestEnd"
   | "onPredictBegin"
   | "onPredictEnd";
-type IndexedHook =
+/** The hooks with an epoch or batch index. */
+export type IndexedHookName =
   | "onEpochBegin"
   | "onEpochEnd"
   | "onTrainBatchBegin"
@@ -29,6 +31,8 @@ export class CallbackList {
   readonly callbacks: Callback[];
 
   /**
+   * Gives every callback the model and the run's parameters.
+   *
    * @param callbacks The callbacks.
    * @param model The model they watch.
    * @param params The run's parameters.
@@ -41,13 +45,26 @@ export class CallbackList {
     }
   }
 
-  /** Calls a run-level hook on every callback. */
-  async call(hook: Hook, logs: Logs = {}): Promise<void> {
+  /**
+   * Calls a run-level hook on every callback, awaiting each in turn.
+   *
+   * @param hook The hook's name.
+   * @param logs The logs passed along (one object shared by all).
+   * @returns When every callback is done.
+   */
+  async call(hook: RunHookName, logs: Logs = {}): Promise<void> {
     for (const c of this.callbacks) await c[hook](logs);
   }
 
-  /** Calls an epoch- or batch-level hook on every callback. */
-  async callAt(hook: IndexedHook, index: number, logs: Logs = {}): Promise<void> {
+  /**
+   * Calls an epoch- or batch-level hook on every callback, awaiting each in turn.
+   *
+   * @param hook The hook's name.
+   * @param index The epoch or batch index.
+   * @param logs The logs passed along (one object shared by all).
+   * @returns When every callback is done.
+   */
+  async callAt(hook: IndexedHookName, index: number, logs: Logs = {}): Promise<void> {
     for (const c of this.callbacks) await c[hook](index, logs);
   }
 }

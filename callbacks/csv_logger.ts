@@ -41,6 +41,8 @@ export class CSVLogger extends Callback {
   #writeHeader = true;
 
   /**
+   * Checks the options; the file is opened when training begins.
+   *
    * @param path The CSV file's path.
    * @param options See `CSVLoggerOptions`.
    */
@@ -69,6 +71,7 @@ export class CSVLogger extends Callback {
     this.append = append;
   }
 
+  /** Creates or empties the file (append keeps it); throws if it cannot be written. */
   override onTrainBegin(): Promise<void> {
     this.#keys = null;
     this.#writeHeader = !(this.append && this.#hasContent());
@@ -85,6 +88,7 @@ export class CSVLogger extends Callback {
     return Promise.resolve();
   }
 
+  /** Writes the header (first epoch) and the epoch's row, and flushes them. */
   override onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     let text = "";
     if (this.#keys === null) {

@@ -75,7 +75,11 @@ export class EarlyStopping extends MonitorCallback {
   bestEpoch = 0;
   #bestWeights: tf.Tensor[] | null = null;
 
-  /** @param options See `EarlyStoppingOptions`. */
+  /**
+   * Checks the options.
+   *
+   * @param options See `EarlyStoppingOptions`.
+   */
   constructor(options: EarlyStoppingOptions = {}) {
     super(options, "EarlyStopping");
     const owner = "EarlyStopping";
@@ -97,6 +101,7 @@ export class EarlyStopping extends MonitorCallback {
     this.verbose = verbose;
   }
 
+  /** Resets the counters and drops any kept weights. */
   override onTrainBegin(): Promise<void> {
     this.wait = 0;
     this.stoppedEpoch = 0;
@@ -106,6 +111,7 @@ export class EarlyStopping extends MonitorCallback {
     return Promise.resolve();
   }
 
+  /** Counts the epoch and stops training once `patience` epochs passed without improvement. */
   override onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     if (epoch < this.startFromEpoch) return Promise.resolve();
     const current = this.getMonitorValue(logs);
@@ -130,6 +136,7 @@ export class EarlyStopping extends MonitorCallback {
     return Promise.resolve();
   }
 
+  /** Restores the best epoch's weights when `restoreBestWeights` kept them. */
   override onTrainEnd(): Promise<void> {
     if (this.stoppedEpoch > 0 && this.verbose > 0) {
       console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);

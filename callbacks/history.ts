@@ -15,11 +15,13 @@ export class History extends Callback {
   /** Each logged key's values, one per epoch. */
   history: Record<string, number[]> = {};
 
+  /** Starts a new list of epochs. */
   override onTrainBegin(): Promise<void> {
     this.epoch = [];
     return Promise.resolve();
   }
 
+  /** Appends every logged value. */
   override onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     this.epoch.push(epoch);
     for (const [key, value] of Object.entries(logs)) {

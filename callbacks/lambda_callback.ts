@@ -69,12 +69,17 @@ const HOOKS: readonly (keyof LambdaCallbackOptions)[] = [
  * const printer = new callbacks.LambdaCallback({
  *   onEpochEnd: (epoch, logs) => console.log(epoch, logs.loss),
  * });
+ * console.log(printer instanceof callbacks.Callback); // true
  * ```
  */
 export class LambdaCallback extends Callback {
   readonly #fns: LambdaCallbackOptions;
 
-  /** @param hooks The functions; see `LambdaCallbackOptions`. */
+  /**
+   * Wraps the given functions.
+   *
+   * @param hooks The functions; see `LambdaCallbackOptions`.
+   */
   constructor(hooks: LambdaCallbackOptions = {}) {
     super();
     if (hooks === null || typeof hooks !== "object") {
@@ -101,45 +106,59 @@ export class LambdaCallback extends Callback {
     this.#fns = { ...hooks };
   }
 
+  /** Calls the `onTrainBegin` function, if given. */
   override async onTrainBegin(logs: Logs = {}): Promise<void> {
     await this.#fns.onTrainBegin?.(logs);
   }
+  /** Calls the `onTrainEnd` function, if given. */
   override async onTrainEnd(logs: Logs = {}): Promise<void> {
     await this.#fns.onTrainEnd?.(logs);
   }
+  /** Calls the `onEpochBegin` function, if given. */
   override async onEpochBegin(epoch: number, logs: Logs = {}): Promise<void> {
     await this.#fns.onEpochBegin?.(epoch, logs);
   }
+  /** Calls the `onEpochEnd` function, if given. */
   override async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     await this.#fns.onEpochEnd?.(epoch, logs);
   }
+  /** Calls the `onTrainBatchBegin` function, if given. */
   override async onTrainBatchBegin(batch: number, logs: Logs = {}): Promise<void> {
     await this.#fns.onTrainBatchBegin?.(batch, logs);
   }
+  /** Calls the `onTrainBatchEnd` function, if given. */
   override async onTrainBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
     await this.#fns.onTrainBatchEnd?.(batch, logs);
   }
+  /** Calls the `onTestBegin` function, if given. */
   override async onTestBegin(logs: Logs = {}): Promise<void> {
     await this.#fns.onTestBegin?.(logs);
   }
+  /** Calls the `onTestEnd` function, if given. */
   override async onTestEnd(logs: Logs = {}): Promise<void> {
     await this.#fns.onTestEnd?.(logs);
   }
+  /** Calls the `onTestBatchBegin` function, if given. */
   override async onTestBatchBegin(batch: number, logs: Logs = {}): Promise<void> {
     await this.#fns.onTestBatchBegin?.(batch, logs);
   }
+  /** Calls the `onTestBatchEnd` function, if given. */
   override async onTestBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
     await this.#fns.onTestBatchEnd?.(batch, logs);
   }
+  /** Calls the `onPredictBegin` function, if given. */
   override async onPredictBegin(logs: Logs = {}): Promise<void> {
     await this.#fns.onPredictBegin?.(logs);
   }
+  /** Calls the `onPredictEnd` function, if given. */
   override async onPredictEnd(logs: Logs = {}): Promise<void> {
     await this.#fns.onPredictEnd?.(logs);
   }
+  /** Calls the `onPredictBatchBegin` function, if given. */
   override async onPredictBatchBegin(batch: number, logs: Logs = {}): Promise<void> {
     await this.#fns.onPredictBatchBegin?.(batch, logs);
   }
+  /** Calls the `onPredictBatchEnd` function, if given. */
   override async onPredictBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
     await this.#fns.onPredictBatchEnd?.(batch, logs);
   }

@@ -36,6 +36,8 @@ export class LearningRateScheduler extends Callback {
   readonly verbose: 0 | 1;
 
   /**
+   * Checks the schedule.
+   *
    * @param schedule `(epoch, learningRate) => number`.
    * @param options See `LearningRateSchedulerOptions`.
    */
@@ -56,6 +58,7 @@ export class LearningRateScheduler extends Callback {
     this.verbose = verbose;
   }
 
+  /** Checks that the optimizer's rate is a number it may set. */
   override onTrainBegin(): Promise<void> {
     if (this.model!.optimizer.learningRateSchedule !== null) {
       throw new TypeError(
@@ -65,6 +68,7 @@ export class LearningRateScheduler extends Callback {
     return Promise.resolve();
   }
 
+  /** Sets the learning rate to `schedule(epoch, learningRate)`. */
   override onEpochBegin(epoch: number): Promise<void> {
     const optimizer = this.model!.optimizer;
     const value: unknown = this.schedule(epoch, optimizer.learningRate);
@@ -87,6 +91,7 @@ export class LearningRateScheduler extends Callback {
     return Promise.resolve();
   }
 
+  /** Logs the rate as `learning_rate`. */
   override onEpochEnd(_epoch: number, logs: Logs = {}): Promise<void> {
     logs.learning_rate = this.model!.optimizer.learningRate;
     return Promise.resolve();

@@ -8,7 +8,7 @@
  * @module
  */
 export { Callback, type CallbackParams, type Logs } from "./callback.ts";
-export { CallbackList } from "./callback_list.ts";
+export { CallbackList, type IndexedHookName, type RunHookName } from "./callback_list.ts";
 export { History } from "./history.ts";
 export {
   formatLogs,

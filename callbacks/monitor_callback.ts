@@ -56,6 +56,8 @@ export class MonitorCallback extends Callback {
   #warned = false;
 
   /**
+   * Checks the monitor, mode and minDelta.
+   *
    * @param options Monitor, mode and minDelta; see `MonitorOptions`.
    * @param owner The subclass's name, for error messages. @default "MonitorCallback"
    */

@@ -85,17 +85,21 @@ const stdoutWriter: Writer = (text) => {
  */
 export class ProgbarLogger extends Callback {
   readonly #write: Writer;
-  readonly #terminal: boolean | undefined;
   readonly #now: () => number;
   readonly #interval: number;
   readonly #width: number;
-  #isTerminal = false;
+  readonly #isTerminal: boolean;
   #epochStart = 0;
   #lastDraw = -Infinity;
   #lastWidth = 0;
   #seen = 0;
+  #firstStepEnd: number | null = null;
 
-  /** @param options See `ProgbarLoggerOptions`. */
+  /**
+   * Sets where and how to print.
+   *
+   * @param options See `ProgbarLoggerOptions`.
+   */
   constructor(options: ProgbarLoggerOptions = {}) {
     super();
     const { interval = 50, width = 30 } = options;
@@ -110,42 +114,50 @@ export class ProgbarLogger extends Callback {
       );
     }
     this.#write = options.write ?? stdoutWriter;
-    this.#terminal = options.isTerminal;
+    this.#isTerminal = options.isTerminal ?? Deno.stdout.isTerminal();
     this.#now = options.now ?? (() => performance.now());
     this.#interval = interval;
     this.#width = width;
   }
 
+  /** Names the tensor backend (verbose >= 1). */
   override onTrainBegin(): Promise<void> {
-    this.#isTerminal = this.#terminal ?? Deno.stdout.isTerminal();
     if (this.params.verbose > 0) {
       this.#write(`kerno: training on backend "${tf.getBackend()}"\n`);
     }
     return Promise.resolve();
   }
 
+  /** Starts the epoch's clock and prints `Epoch i/n` when there are several epochs. */
   override onEpochBegin(epoch: number): Promise<void> {
     this.#epochStart = this.#now();
     this.#lastDraw = -Infinity;
     this.#lastWidth = 0;
     this.#seen = 0;
+    this.#firstStepEnd = null;
     if (this.params.verbose > 0 && this.params.epochs > 1) {
       this.#write(`Epoch ${epoch + 1}/${this.params.epochs}\n`);
     }
     return Promise.resolve();
   }
 
+  /** Redraws the bar (verbose 1 on a terminal), at most every `interval` ms and on the last batch. */
   override onTrainBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
     this.#seen = batch + 1;
     if (this.params.verbose !== 1 || !this.#isTerminal) return Promise.resolve();
     const now = this.#now();
+    if (this.#seen === 1) this.#firstStepEnd = now;
     const target = this.params.steps;
     if (now - this.#lastDraw < this.#interval && this.#seen !== target) return Promise.resolve();
     this.#lastDraw = now;
-    const perStep = (now - this.#epochStart) / this.#seen;
+    const elapsed = now - this.#epochStart;
+    // Like Keras, the ETA leaves out the first step, which includes warm-up work.
+    const perStep = this.#firstStepEnd !== null && this.#seen > 1
+      ? (now - this.#firstStepEnd) / (this.#seen - 1)
+      : elapsed / this.#seen;
     const line = target === null
-      ? `${String(this.#seen).padStart(7)}/Unknown - ${duration(now - this.#epochStart)} ${
-        stepTime(perStep)
+      ? `${String(this.#seen).padStart(7)}/Unknown - ${duration(elapsed)} ${
+        stepTime(elapsed / this.#seen)
       }${formatLogs(logs)}`
       : `${this.#bar(this.#seen, target)} - ETA: ${eta((perStep * (target - this.#seen)) / 1000)}${
         formatLogs(logs)
@@ -154,6 +166,7 @@ export class ProgbarLogger extends Callback {
     return Promise.resolve();
   }
 
+  /** Prints the epoch's final line with its time, time per step and logs. */
   override onEpochEnd(_epoch: number, logs: Logs = {}): Promise<void> {
     const verbose = this.params.verbose;
     if (verbose === 0) return Promise.resolve();

@@ -64,7 +64,11 @@ export class ReduceLROnPlateau extends MonitorCallback {
   /** The best value so far, or null before the first watched epoch. */
   best: number | null = null;
 
-  /** @param options See `ReduceLROnPlateauOptions`. */
+  /**
+   * Checks the options.
+   *
+   * @param options See `ReduceLROnPlateauOptions`.
+   */
   constructor(options: ReduceLROnPlateauOptions = {}) {
     super({ ...options, minDelta: options.minDelta ?? 1e-4 }, "ReduceLROnPlateau");
     const owner = "ReduceLROnPlateau";
@@ -92,6 +96,7 @@ export class ReduceLROnPlateau extends MonitorCallback {
     return this.cooldownCounter > 0;
   }
 
+  /** Resets the counters and the best value. */
   override onTrainBegin(): Promise<void> {
     this.wait = 0;
     this.cooldownCounter = 0;
@@ -99,6 +104,7 @@ export class ReduceLROnPlateau extends MonitorCallback {
     return Promise.resolve();
   }
 
+  /** Logs the rate, then counts the epoch and reduces the rate once `patience` epochs passed without improvement. */
   override onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     const optimizer = this.model!.optimizer;
     logs.learning_rate = optimizer.learningRate;

@@ -28,7 +28,11 @@ export class TerminateOnNaN extends Callback {
   readonly raiseError: boolean;
   #epoch = 0;
 
-  /** @param options See `TerminateOnNaNOptions`. */
+  /**
+   * Checks the options.
+   *
+   * @param options See `TerminateOnNaNOptions`.
+   */
   constructor(options: TerminateOnNaNOptions = {}) {
     super();
     const raiseError = options.raiseError ?? false;
@@ -42,11 +46,13 @@ export class TerminateOnNaN extends Callback {
     this.raiseError = raiseError;
   }
 
+  /** Remembers the epoch, for the message. */
   override onEpochBegin(epoch: number): Promise<void> {
     this.#epoch = epoch;
     return Promise.resolve();
   }
 
+  /** Stops training (or throws) when the loss is NaN or infinite. */
   override onTrainBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
     const loss = logs.loss;
     if (typeof loss !== "number" || Number.isFinite(loss)) return Promise.resolve();
