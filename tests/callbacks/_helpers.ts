@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { callbacks, layers, optimizers, Sequential, setSeed, tf } from "../../mod.ts";
+import { callbacks, layers, optimizers, Sequential, setSeed } from "../../mod.ts";
 
 /** A compiled `Dense(1)` on 2 inputs, SGD at `learningRate`, MSE loss. */
 export function tinyModel(learningRate = 0.01, metrics: string[] = []): Sequential {
@@ -41,11 +41,4 @@ export function injectLogs(key: string, values: number[]): callbacks.LambdaCallb
 /** The weights' values as plain arrays. */
 export function weightValues(model: Sequential): number[][] {
   return model.weights.map((w) => Array.from(w.dataSync()));
-}
-
-/** Asserts the tensor count is unchanged by `fn`. */
-export async function noLeak(fn: () => Promise<void>): Promise<number> {
-  const before = tf.memory().numTensors;
-  await fn();
-  return tf.memory().numTensors - before;
 }
