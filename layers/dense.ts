@@ -1,0 +1,125 @@
+/**
+ * Dense: the fully connected layer, `activation(x · kernel + bias)`.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import { type Activation, activationName, getActivation } from "../engine/activations.ts";
+import type { InitializerLike } from "../engine/initializers.ts";
+import type { RegularizerLike } from "../engine/regularizers.ts";
+
+/** Options of {@link Dense}. */
+export interface DenseOptions extends LayerOptions {
+  /** Activation applied to the output. @default "linear" */
+  activation?: string | Activation;
+  /** Whether to add a bias vector. @default true */
+  useBias?: boolean;
+  /** @default "glorot_uniform" */
+  kernelInitializer?: InitializerLike;
+  /** @default "zeros" */
+  biasInitializer?: InitializerLike;
+  /** Penalty on the kernel. */
+  kernelRegularizer?: RegularizerLike;
+  /** Penalty on the bias. */
+  biasRegularizer?: RegularizerLike;
+}
+
+/**
+ * A densely connected layer. Inputs of rank above 2 are transformed along
+ * their last axis.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const dense = new layers.Dense(4, { activation: "relu" });
+ * const y = dense.apply(tf.ones([2, 3])); // shape [2, 4]
+ * y.dispose();
+ * ```
+ */
+export class Dense extends Layer {
+  /** Size of the output's last axis. */
+  readonly units: number;
+  readonly #options: DenseOptions;
+  readonly #activation: Activation;
+  /** The weight matrix, `[inputDim, units]`; set by `build`. */
+  kernel: tf.Variable | null = null;
+  /** The bias vector, `[units]`; set by `build` when `useBias`. */
+  bias: tf.Variable | null = null;
+
+  static override positionalArgs: string[] = ["units"];
+
+  /**
+   * @param units Output size: a positive integer.
+   * @param options Activation, bias, initializers and regularizers.
+   */
+  constructor(units: number, options: DenseOptions = {}) {
+    super(options);
+    if (!Number.isInteger(units) || units <= 0) {
+      throw new RangeError(
+        `Cannot build Dense as "units" must be a positive integer: received ${units}`,
+      );
+    }
+    this.units = units;
+    this.#options = options;
+    this.#activation = getActivation(options.activation);
+    this.supportsMasking = true;
+  }
+
+  override build(inputShape: Shape): void {
+    const inputDim = inputShape[inputShape.length - 1];
+    if (inputDim === null || inputShape.length < 2) {
+      throw new RangeError(
+        `Cannot build ${this.name} (Dense) as its input needs a known last axis and rank of at least 2: received [${inputShape}]`,
+      );
+    }
+    const o = this.#options;
+    this.kernel = this.addWeight("kernel", [inputDim, this.units], {
+      initializer: o.kernelInitializer ?? "glorot_uniform",
+      regularizer: o.kernelRegularizer,
+    });
+    if (o.useBias ?? true) {
+      this.bias = this.addWeight("bias", [this.units], {
+        initializer: o.biasInitializer ?? "zeros",
+        regularizer: o.biasRegularizer,
+      });
+    }
+  }
+
+  override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
+    const shape = inputs.shape;
+    const flat = shape.length === 2
+      ? inputs as tf.Tensor2D
+      : tf.reshape(inputs, [-1, shape[shape.length - 1]]) as tf.Tensor2D;
+    const name = activationName(this.#options.activation);
+    let y: tf.Tensor;
+    if (name === "relu" || name === "linear") {
+      // One fused kernel for product, bias and activation (and its gradient).
+      y = tf.fused.matMul({
+        a: flat,
+        b: this.kernel as tf.Tensor2D,
+        bias: this.bias ?? undefined,
+        activation: name,
+      });
+    } else {
+      y = tf.matMul(flat, this.kernel as tf.Tensor2D);
+      if (this.bias) y = tf.add(y, this.bias);
+      y = this.#activation(y);
+    }
+    return shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.units]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const o = this.#options;
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: activationName(o.activation),
+      useBias: o.useBias ?? true,
+      kernelInitializer: o.kernelInitializer ?? "glorot_uniform",
+      biasInitializer: o.biasInitializer ?? "zeros",
+      ...(o.kernelRegularizer === undefined ? {} : { kernelRegularizer: o.kernelRegularizer }),
+      ...(o.biasRegularizer === undefined ? {} : { biasRegularizer: o.biasRegularizer }),
+    };
+  }
+}
