@@ -15,6 +15,7 @@
 import { tf } from "../engine/tf.ts";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
+import { noteEscaped } from "./_buffer_pool.ts";
 
 export * from "./fused_updates_adaptive.ts";
 
@@ -42,6 +43,7 @@ export function backendValues(t: tf.Tensor): Float32Array | null {
   if (!backend.data.has(t.dataId)) return null;
   const entry = backend.data.get(t.dataId);
   if (entry.refCount !== 1 || !(entry.values instanceof Float32Array)) return null;
+  noteEscaped(entry.values);
   return entry.values;
 }
 

@@ -14,6 +14,7 @@ import { tf } from "../engine/tf.ts";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { KERNO_KERNELS } from "./kernels/kernel_table.ts";
 import { blas } from "./_blas.ts";
+import { noteEscaped, noteStored, release } from "./_buffer_pool.ts";
 
 /** The name kerno's backend is registered under. */
 export const KERNO_BACKEND_NAME = "kerno";
@@ -32,6 +33,69 @@ export const KERNO_BACKEND_NAME = "kerno";
  * ```
  */
 export class KernoBackend extends MathBackendCPU {
+  /**
+   * Stores values as a new tensor's data, telling the buffer pool.
+   *
+   * @param values The values.
+   * @param shape The shape.
+   * @param dtype The dtype.
+   * @returns The new data id.
+   */
+  override write(
+    values: tf.backend_util.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+  ): tf.DataId {
+    noteStored(values);
+    return super.write(values, shape, dtype);
+  }
+
+  /**
+   * Takes over values moved from another backend, telling the buffer pool.
+   *
+   * @param dataId The data id.
+   * @param values The values.
+   * @param shape The shape.
+   * @param dtype The dtype.
+   * @param refCount The reference count.
+   */
+  override move(
+    dataId: tf.DataId,
+    values: tf.backend_util.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+    refCount: number,
+  ): void {
+    noteStored(values);
+    super.move(dataId, values, shape, dtype, refCount);
+  }
+
+  /**
+   * Reads a tensor's values; they leave the backend, so they are never recycled.
+   *
+   * @param dataId The data id.
+   * @returns The values (not copied).
+   */
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    const values = super.readSync(dataId);
+    noteEscaped(values);
+    return values;
+  }
+
+  /**
+   * Releases a tensor's data, recycling kerno's own output buffers.
+   *
+   * @param dataId The data id.
+   * @param force Release regardless of the reference count.
+   * @returns Whether the data was released.
+   */
+  override disposeData(dataId: tf.DataId, force = false): boolean {
+    const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+    const result = super.disposeData(dataId, force);
+    if (values !== undefined && !this.data.has(dataId)) release(values);
+    return result;
+  }
+
   /**
    * The CBLAS library the matrix kernels use.
    *

@@ -6,6 +6,7 @@
  * @module
  */
 import { tf } from "../../engine/tf.ts";
+import { allocate } from "../_buffer_pool.ts";
 import { type Blas, blas } from "../_blas.ts";
 import {
   cpuBackend,
@@ -152,7 +153,7 @@ export function batchMatMul(args: KernelArgs): KernelResult {
   if (lib === null || av === null || bv === null || plan === null || plan.k === 0) {
     return fallback(tf.BatchMatMul, args);
   }
-  const out = new Float32Array(plan.batchA.length * plan.m * plan.n);
+  const out = allocate(plan.batchA.length * plan.m * plan.n);
   if (out.length > 0) matMulInto(lib, plan, av, bv, transposeA, transposeB, out, 0);
   return output(backend, plan.outShape, out);
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import { tf } from "../../engine/tf.ts";
+import { allocate } from "../_buffer_pool.ts";
 import { type BroadcastPlan, planBroadcast } from "./_broadcast.ts";
 import {
   cpuBackend,
@@ -112,7 +113,7 @@ function binaryKernel(kernelName: string, loop: Loop): (args: KernelArgs) => Ker
     const bv = f32(backend, b);
     const plan = av === null || bv === null ? null : planBroadcast(a.shape, b.shape);
     if (av === null || bv === null || plan === null) return fallback(kernelName, args);
-    const out = new Float32Array(plan.outer * plan.inner);
+    const out = allocate(plan.outer * plan.inner);
     loop(av, bv, out, plan);
     return output(backend, plan.outShape, out);
   };

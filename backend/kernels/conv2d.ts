@@ -5,6 +5,7 @@
  * @module
  */
 import { tf } from "../../engine/tf.ts";
+import { allocate } from "../_buffer_pool.ts";
 import { type Blas, blas } from "../_blas.ts";
 import { applyActivationInPlace, fillRowsWithBias, supportsActivation } from "./_activation.ts";
 import {
@@ -114,12 +115,12 @@ function convolve(args: KernelArgs, fused: boolean): KernelResult | null {
   if (bias !== undefined && (bv === null || (bv.length !== n && bv.length !== 1))) return null;
   if (bias !== undefined && bias.shape.length > 1) return null;
   const rows = info.batchSize * info.outHeight * info.outWidth;
-  const out = new Float32Array(rows * n);
-  if (out.length > 0 && patchSize(info) > 0) {
-    if (bv !== null) fillRowsWithBias(out, bv, rows, n);
-    convolveInto(lib, info, xv, fv, out, bv === null ? 0 : 1);
-    if (fused) applyActivationInPlace(out, attrs.activation, attrs.leakyreluAlpha ?? 0.2);
-  }
+  const out = allocate(rows * n);
+  const k = patchSize(info);
+  if (bv !== null) fillRowsWithBias(out, bv, rows, n);
+  else if (k === 0) out.fill(0);
+  if (out.length > 0 && k > 0) convolveInto(lib, info, xv, fv, out, bv === null ? 0 : 1);
+  if (fused) applyActivationInPlace(out, attrs.activation, attrs.leakyreluAlpha ?? 0.2);
   return output(backend, info.outShape, out);
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { tf } from "../../engine/tf.ts";
+import { allocate, allocateZeroed } from "../_buffer_pool.ts";
 import { blas } from "../_blas.ts";
 import {
   col2im,
@@ -73,7 +74,7 @@ export function conv2DBackpropInput(args: KernelArgs): KernelResult {
   const k = patchSize(info);
   const n = info.outChannels;
   const rowsPerImage = info.outHeight * info.outWidth;
-  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  const dx = allocateZeroed(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
   if (dx.length === 0 || rowsPerImage * n === 0) return output(backend, attrs.inputShape, dx);
   if (isPointwise(info)) {
     lib.sgemm(false, true, info.batchSize * rowsPerImage, k, n, 1, dyv, n, fv, n, 0, dx, k);
@@ -116,7 +117,7 @@ export function conv2DBackpropFilter(args: KernelArgs): KernelResult {
   const k = patchSize(info);
   const n = info.outChannels;
   const rowsPerImage = info.outHeight * info.outWidth;
-  const dw = new Float32Array(k * n);
+  const dw = allocate(k * n);
   if (dw.length === 0 || rowsPerImage * info.batchSize === 0) {
     return output(backend, attrs.filterShape, dw);
   }

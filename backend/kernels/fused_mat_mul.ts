@@ -11,6 +11,7 @@
  * @module
  */
 import { tf } from "../../engine/tf.ts";
+import { allocate } from "../_buffer_pool.ts";
 import { blas } from "../_blas.ts";
 import { applyActivationInPlace, fillRowsWithBias, supportsActivation } from "./_activation.ts";
 import { matMulInto, planMatMul } from "./batch_mat_mul.ts";
@@ -68,7 +69,7 @@ export function fusedMatMul(args: KernelArgs): KernelResult {
     return fallback(tf._FusedMatMul, args);
   }
   const rows = plan.batchA.length * plan.m;
-  const out = new Float32Array(rows * plan.n);
+  const out = allocate(rows * plan.n);
   if (out.length > 0) {
     if (biasValues !== null) fillRowsWithBias(out, biasValues, rows, plan.n);
     matMulInto(lib, plan, av, bv, transposeA, transposeB, out, biasValues === null ? 0 : 1);

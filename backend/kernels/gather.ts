@@ -6,6 +6,7 @@
  * @module
  */
 import { tf } from "../../engine/tf.ts";
+import { allocate, allocateZeroed } from "../_buffer_pool.ts";
 import {
   cpuBackend,
   f32,
@@ -52,7 +53,7 @@ export function gatherV2Kernel(args: KernelArgs): KernelResult {
     if (iv[i] < 0 || iv[i] >= dim) return fallback(tf.GatherV2, args);
   }
   const n = iv.length;
-  const out = new Float32Array(outer * n * inner);
+  const out = allocate(outer * n * inner);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < n; i++) {
       const src = (o * dim + iv[i]) * inner;
@@ -87,7 +88,7 @@ export function unsortedSegmentSumKernel(args: KernelArgs): KernelResult {
   }
   const innerShape = x.shape.slice(idRank);
   const inner = sizeOf(innerShape);
-  const out = new Float32Array(numSegments * inner);
+  const out = allocateZeroed(numSegments * inner);
   for (let r = 0; r < ids.length; r++) {
     const id = ids[r];
     if (id < 0 || id >= numSegments) continue;

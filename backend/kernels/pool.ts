@@ -8,6 +8,7 @@
  * @module
  */
 import { tf } from "../../engine/tf.ts";
+import { allocate, allocateZeroed } from "../_buffer_pool.ts";
 import {
   cpuBackend,
   f32,
@@ -100,7 +101,7 @@ function pool(args: KernelArgs, mode: "max" | "avg"): KernelResult | null {
   const info = poolInfo(x.shape, args.attrs as unknown as PoolAttrs);
   const c = info.inChannels;
   const w = info.inWidth;
-  const out = new Float32Array(info.batchSize * info.outHeight * info.outWidth * c);
+  const out = allocate(info.batchSize * info.outHeight * info.outWidth * c);
   forEachWindow(info, (o, image, [y0, y1, x0, x1]) => {
     if (y1 <= y0 || x1 <= x0) {
       out.fill(mode === "max" ? -Infinity : NaN, o, o + c);
@@ -161,7 +162,7 @@ export function maxPoolGradKernel(args: KernelArgs): KernelResult {
   const info = poolInfo(x.shape, args.attrs as unknown as PoolAttrs);
   const c = info.inChannels;
   const w = info.inWidth;
-  const dx = new Float32Array(xv.length);
+  const dx = allocateZeroed(xv.length);
   const best = new Float32Array(c);
   const where = new Int32Array(c);
   forEachWindow(info, (o, image, [y0, y1, x0, x1]) => {
@@ -206,7 +207,7 @@ export function avgPoolGradKernel(args: KernelArgs): KernelResult {
   const info = poolInfo(x.shape, args.attrs as unknown as PoolAttrs);
   const c = info.inChannels;
   const w = info.inWidth;
-  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * c);
+  const dx = allocateZeroed(info.batchSize * info.inHeight * info.inWidth * c);
   forEachWindow(info, (o, image, [y0, y1, x0, x1]) => {
     const scale = 1 / ((y1 - y0) * (x1 - x0));
     for (let iy = y0; iy < y1; iy++) {

@@ -7,6 +7,7 @@
  * @module
  */
 import { tf } from "../../engine/tf.ts";
+import { allocate } from "../_buffer_pool.ts";
 import {
   cpuBackend,
   f32,
@@ -115,7 +116,7 @@ function reduceKernel(
     const xv = f32(backend, x);
     const plan = xv === null ? null : planReduce(x.shape, axis, keepDims);
     if (xv === null || plan === null) return fallback(kernelName, args);
-    const out = new Float32Array(plan.outer * plan.inner);
+    const out = allocate(plan.outer * plan.inner);
     reduceInto(xv, plan, mode, out);
     if (mean) { for (let i = 0; i < out.length; i++) out[i] /= plan.mid; }
     return output(backend, plan.outShape, out);

@@ -5,6 +5,7 @@
  * @module
  */
 import { tf } from "../../engine/tf.ts";
+import { allocate } from "../_buffer_pool.ts";
 import {
   cpuBackend,
   f32,
@@ -32,7 +33,7 @@ export function softmaxKernel(args: KernelArgs): KernelResult {
     return fallback(tf.Softmax, args);
   }
   const width = logits.shape[rank - 1];
-  const out = new Float32Array(xv.length);
+  const out = allocate(xv.length);
   for (let base = 0; width > 0 && base < xv.length; base += width) {
     let max = -Infinity;
     for (let j = 0; j < width; j++) if (xv[base + j] > max) max = xv[base + j];

@@ -8,6 +8,7 @@
  * @module
  */
 import { tf } from "../../engine/tf.ts";
+import { allocate } from "../_buffer_pool.ts";
 import {
   cpuBackend,
   f32,
@@ -82,7 +83,7 @@ export function transposeKernel(args: KernelArgs): KernelResult {
   const s = collapsed.shape;
   if (p === "1,0" || p === "0,2,1") {
     const [batches, rows, cols] = p === "1,0" ? [1, s[0], s[1]] : [s[0], s[1], s[2]];
-    const out = new Float32Array(xv.length);
+    const out = allocate(xv.length);
     for (let b = 0; b < batches; b++) transpose2d(xv, out, rows, cols, b * rows * cols);
     return output(backend, outShape, out);
   }

@@ -7,6 +7,7 @@
  * @module
  */
 import { tf } from "../../engine/tf.ts";
+import { allocate } from "../_buffer_pool.ts";
 import {
   cpuBackend,
   f32,
@@ -25,7 +26,7 @@ function unaryKernel(kernelName: string, loop: UnaryLoop): (args: KernelArgs) =>
     const x = need(args, "x");
     const xv = f32(backend, x);
     if (xv === null) return fallback(kernelName, args);
-    const out = new Float32Array(xv.length);
+    const out = allocate(xv.length);
     loop(xv, out, (args.attrs ?? {}) as Record<string, unknown>);
     return output(backend, x.shape, out);
   };
@@ -140,7 +141,7 @@ export function eluGradKernel(args: KernelArgs): KernelResult {
   const dyv = f32(backend, dy);
   const yv = f32(backend, y);
   if (dyv === null || yv === null || dyv.length !== yv.length) return fallback(tf.EluGrad, args);
-  const out = new Float32Array(yv.length);
+  const out = allocate(yv.length);
   for (let i = 0; i < yv.length; i++) out[i] = yv[i] >= 0 ? dyv[i] : dyv[i] * (yv[i] + 1);
   return output(backend, y.shape, out);
 }
