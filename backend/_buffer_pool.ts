@@ -16,8 +16,8 @@
 
 /** Smallest buffer worth pooling (64 KB); smaller ones are cheap to allocate. */
 const MIN_FLOATS = 1 << 14;
-/** Upper bound on pooled memory, in floats (256 MB). */
-const MAX_POOLED_FLOATS = 1 << 26;
+/** Upper bound on pooled memory, in floats (128 MB). */
+const MAX_POOLED_FLOATS = 1 << 25;
 /** At most this many idle buffers of one size. */
 const MAX_PER_SIZE = 8;
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-export { KERNO_BACKEND_NAME, KernoBackend, registerKernoBackend } from "./kerno_backend.ts";
+export { KERNO_BACKEND_NAME, registerKernoBackend } from "./kerno_backend.ts";
 export {
   type BackendChoice,
   type BackendName,
@@ -17,4 +17,4 @@ export {
   setBackend,
 } from "./select.ts";
 export * from "./fused_updates.ts";
-export { blasAvailable, blasStatus } from "./blas_status.ts";
+export { blasAvailable, type BlasStatus, blasStatus } from "./blas_status.ts";

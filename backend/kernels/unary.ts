@@ -85,6 +85,13 @@ export const stepKernel: (args: KernelArgs) => KernelResult = unaryKernel(
   tf.Step,
   (x, out, attrs) => {
     const alpha = (attrs.alpha as number | undefined) ?? 0;
+    if (alpha === 0) {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        out[i] = v !== v ? NaN : +(v > 0);
+      }
+      return;
+    }
     for (let i = 0; i < x.length; i++) {
       const v = x[i];
       const positive = +(v > 0);
