@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { tf } from "./tf.ts";
+import type { tf } from "./tf.ts";
 import { getOptimizer, type Optimizer } from "../optimizers/mod.ts";
 import { getLoss, type Loss, type LossFunction } from "../losses/mod.ts";
 import { getMetric, Mean, type Metric } from "../metrics/mod.ts";
@@ -29,7 +29,7 @@ export class CompiledState {
   readonly optimizer: Optimizer;
   readonly loss: Loss;
   readonly lossWeight: number;
-  readonly lossTracker: Mean = new Mean("loss");
+  readonly lossTracker: Mean = new Mean({ name: "loss" });
   readonly #metricIds: MetricLike[];
   #metrics: Metric[] | null = null;
 

@@ -8,7 +8,7 @@
  */
 import { tf } from "./tf.ts";
 import { type ArrayData, gatherRows, numSamples } from "./data_adapter.ts";
-import { Dataset } from "./dataset.ts";
+import type { Dataset } from "./dataset.ts";
 import { Random } from "./random.ts";
 
 /** One step's data. */

@@ -34,6 +34,10 @@ export function gradients(
     throw new TypeError(
       `Cannot compute gradients as "weights" must be a non-empty array of tf.Variable (e.g. model.trainableWeights): received ${
         Array.isArray(weights) ? `an array of length ${weights.length}` : typeof weights
+      }${
+        Array.isArray(weights) && weights.length === 0
+          ? "; a model creates its weights on its first call: give the first layer an inputShape or call the model once first"
+          : ""
       }`,
     );
   }

@@ -59,17 +59,27 @@ interface WeightEntry {
   regularizer?: L1L2;
 }
 
-/** Masks produced by layers, keyed by the tensor they describe (Keras's `_keras_mask`). */
-const MASKS = new WeakMap<tf.Tensor, tf.Tensor>();
+/**
+ * A mask kept as plain data, keyed by the tensor it describes (Keras's
+ * `_keras_mask`). Holding values rather than a tensor means a mask can never
+ * be disposed under a later layer by someone's `tf.tidy`, and never leaks.
+ */
+interface StoredMask {
+  values: Uint8Array;
+  shape: number[];
+}
+
+const MASKS = new WeakMap<tf.Tensor, StoredMask>();
 
 /**
  * The mask that a layer attached to a tensor, if any.
  *
  * @param t A layer's output.
- * @returns The boolean mask, or `null`.
+ * @returns A new boolean tensor (the caller owns it), or `null`.
  */
 export function maskOf(t: tf.Tensor): tf.Tensor | null {
-  return MASKS.get(t) ?? null;
+  const m = MASKS.get(t);
+  return m ? tf.tensor(m.values, m.shape, "bool") : null;
 }
 
 /**
@@ -197,27 +207,33 @@ export abstract class Layer {
     } else {
       this.checkInputShape(inputs.shape, this.buildInputShape);
     }
-    const mask = options.mask === undefined ? maskOf(inputs) : options.mask;
+    const stored = options.mask === undefined ? MASKS.get(inputs) ?? null : null;
     const training = options.training ?? false;
-    const [output, outMask] = tf.tidy(() => {
+    let outStored: StoredMask | null = null;
+    const output = tf.tidy(() => {
+      const mask = options.mask ?? (stored ? tf.tensor(stored.values, stored.shape, "bool") : null);
       const x = this.autoCast && inputs.dtype !== "float32" ? tf.cast(inputs, "float32") : inputs;
-      const y = this.call(x, { training, mask: this.supportsMasking ? mask : null });
-      const m = this.outputMask(x, mask, y);
-      return m ? [y, m] : [y];
+      let y = this.call(x, { training, mask: this.supportsMasking ? mask : null });
+      if (y === inputs) y = tf.clone(y); // never hand back (and re-mask) the caller's tensor
+      if (this.maskFromOutput) {
+        outStored = MASKS.get(y) ?? null;
+      } else {
+        const m = this.computeMask(x, mask);
+        outStored = m === null
+          ? null
+          : m === mask && stored
+          ? stored
+          : { values: Uint8Array.from(m.dataSync()), shape: m.shape };
+      }
+      return y;
     });
-    if (outMask) MASKS.set(output, outMask);
+    if (outStored) MASKS.set(output, outStored);
     this.outputShape = [null, ...output.shape.slice(1)];
     return output;
   }
 
-  /** The mask to attach to `apply`'s output; models read it off their last output. */
-  protected outputMask(
-    inputs: tf.Tensor,
-    mask: tf.Tensor | null,
-    _output: tf.Tensor,
-  ): tf.Tensor | null {
-    return this.computeMask(inputs, mask);
-  }
+  /** Models set this: their output's mask is the one their last layer attached. */
+  protected maskFromOutput = false;
 
   /**
    * Throws a RangeError naming the layer and both shapes when `actual` does

@@ -6,7 +6,7 @@
  * @module
  */
 import { tf } from "./tf.ts";
-import { type CallOptions, Layer, type LayerOptions, maskOf, type Shape } from "./layer.ts";
+import { type CallOptions, Layer, type LayerOptions, type Shape } from "./layer.ts";
 import { CompiledState, type CompileOptions } from "./compile.ts";
 import type { DataLike } from "./data_adapter.ts";
 import type { Dataset } from "./dataset.ts";
@@ -45,6 +45,7 @@ export class Model extends Layer {
   constructor(options: LayerOptions = {}) {
     super(options);
     this.autoCast = false; // inputs reach the layers as given (Embedding needs integers)
+    this.maskFromOutput = true;
   }
 
   /**
@@ -84,14 +85,6 @@ export class Model extends Layer {
 
   protected override checkInputShape(): void {
     // Each layer checks its own input; a model's call decides what it accepts.
-  }
-
-  protected override outputMask(
-    _inputs: tf.Tensor,
-    _mask: tf.Tensor | null,
-    output: tf.Tensor,
-  ): tf.Tensor | null {
-    return maskOf(output);
   }
 
   /**

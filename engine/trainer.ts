@@ -25,7 +25,7 @@ import {
   datasetIterator,
   type EpochIterator,
 } from "./epoch_iterator.ts";
-import { type Callback, type Logs } from "../callbacks/callback.ts";
+import type { Callback, Logs } from "../callbacks/callback.ts";
 import { CallbackList } from "../callbacks/callback_list.ts";
 import { History } from "../callbacks/history.ts";
 import { ProgbarLogger } from "../callbacks/progbar_logger.ts";

@@ -36,7 +36,7 @@ export async function main(
   // define dataset and dataloader objects
   const dataloader = Dataset.fromArrays(x, labels).shuffle(1024).batch(options.batchSize ?? 32);
   const model = new Sequential([
-    new layers.Dense(16, { activation: "relu" }),
+    new layers.Dense(16, { activation: "relu", inputShape: [data.featureNames.length] }),
     new layers.Dense(1, { activation: "sigmoid" }),
   ]);
   // define the loss fn and optimizer

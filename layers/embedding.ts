@@ -98,7 +98,7 @@ export class Embedding extends Layer {
   /** The layer's computation on one batch. */
   override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
     const ids = inputs.dtype === "int32" ? inputs : tf.cast(inputs, "int32");
-    return tf.gather(this.embeddings!, ids);
+    return lookup(this.embeddings!, ids);
   }
 
   /** The output's mask for the input and its mask. */
@@ -134,3 +134,24 @@ function resolveInitializer(identifier: InitializerLike): Initializer {
     identifier.toLowerCase().replace(/_/g, "") === "uniform";
   return getInitializer(isUniform ? "random_uniform" : identifier);
 }
+
+/**
+ * Row lookup with a scatter-add gradient: the table's gradient is built with
+ * one ScatterNd (duplicates summed) instead of TensorFlow.js's
+ * UnsortedSegmentSum gradient, whose CPU kernel loops over every row of the
+ * table with tensor ops (minutes per step for a 20000-row table).
+ */
+const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [table, ids, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([ids]);
+  const shape = table.shape as number[];
+  return {
+    value: tf.gather(table, ids),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [idx] = saved;
+      const rows = tf.reshape(idx, [-1, 1]);
+      const updates = tf.reshape(dy as tf.Tensor, [-1, shape[1]]);
+      return [tf.scatterND(rows, updates, shape), tf.zerosLike(idx)];
+    },
+  };
+}) as (table: tf.Tensor, ids: tf.Tensor) => tf.Tensor;
