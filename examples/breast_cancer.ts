@@ -26,7 +26,7 @@ export async function main(
     seed: 42,
   });
   const x = tf.concat([xTrain, xTest]);
-  const y = tf.reshape(tf.cast(tf.concat([yTrain, yTest]), "float32"), [-1, 1]);
+  const y = tf.tidy(() => tf.reshape(tf.cast(tf.concat([yTrain, yTest]), "float32"), [-1, 1]));
   const scaler = datasets.standardize(xTrain); // fitted on the training part only
   const xs = scaler.transform(x);
   const model = new Sequential([

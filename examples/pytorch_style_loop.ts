@@ -32,7 +32,7 @@ export async function main(
   const print = options.print ?? console.log;
   const data = await datasets.breastCancer();
   const x = datasets.standardize(data.x).transform(data.x);
-  const labels = tf.reshape(tf.cast(data.y, "float32"), [-1, 1]);
+  const labels = tf.tidy(() => tf.reshape(tf.cast(data.y, "float32"), [-1, 1]));
   // define dataset and dataloader objects
   const dataloader = Dataset.fromArrays(x, labels).shuffle(1024).batch(options.batchSize ?? 32);
   const model = new Sequential([

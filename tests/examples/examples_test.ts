@@ -30,8 +30,8 @@ Deno.test("examples/custom_training_loop prints every 50 epochs and learns iris"
 
 Deno.test("examples/pytorch_style_loop trains with a Dataset loader and leaks nothing", async () => {
   const before = tf.memory().numTensors;
-  const { batchLosses, accuracy } = await pytorchLoop({ epochs: 3, print: () => {} });
-  assert.equal(batchLosses.length, 3 * Math.ceil(569 / 32));
-  assert.ok(accuracy[2] > 90, `accuracy ${accuracy[2]}`);
+  const { batchLosses, accuracy } = await pytorchLoop({ epochs: 5, print: () => {} });
+  assert.equal(batchLosses.length, 5 * Math.ceil(569 / 32));
+  assert.ok(accuracy[4] > 90, `accuracy ${accuracy[4]}`);
   assert.equal(tf.memory().numTensors, before);
 });
