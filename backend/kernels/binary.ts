@@ -27,47 +27,52 @@ import {
 type Loop = (a: Float32Array, b: Float32Array, out: Float32Array, p: BroadcastPlan) => void;
 
 const add: Loop = (a, b, out, p) => {
+  const { outer, inner, aOuter, aInner, bOuter, bInner } = p;
   let o = 0;
-  for (let i = 0; i < p.outer; i++) {
-    let ai = i * p.aOuter;
-    let bi = i * p.bOuter;
-    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) out[o++] = a[ai] + b[bi];
+  for (let i = 0; i < outer; i++) {
+    let ai = i * aOuter;
+    let bi = i * bOuter;
+    for (let j = 0; j < inner; j++, ai += aInner, bi += bInner) out[o++] = a[ai] + b[bi];
   }
 };
 
 const sub: Loop = (a, b, out, p) => {
+  const { outer, inner, aOuter, aInner, bOuter, bInner } = p;
   let o = 0;
-  for (let i = 0; i < p.outer; i++) {
-    let ai = i * p.aOuter;
-    let bi = i * p.bOuter;
-    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) out[o++] = a[ai] - b[bi];
+  for (let i = 0; i < outer; i++) {
+    let ai = i * aOuter;
+    let bi = i * bOuter;
+    for (let j = 0; j < inner; j++, ai += aInner, bi += bInner) out[o++] = a[ai] - b[bi];
   }
 };
 
 const mul: Loop = (a, b, out, p) => {
+  const { outer, inner, aOuter, aInner, bOuter, bInner } = p;
   let o = 0;
-  for (let i = 0; i < p.outer; i++) {
-    let ai = i * p.aOuter;
-    let bi = i * p.bOuter;
-    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) out[o++] = a[ai] * b[bi];
+  for (let i = 0; i < outer; i++) {
+    let ai = i * aOuter;
+    let bi = i * bOuter;
+    for (let j = 0; j < inner; j++, ai += aInner, bi += bInner) out[o++] = a[ai] * b[bi];
   }
 };
 
 const div: Loop = (a, b, out, p) => {
+  const { outer, inner, aOuter, aInner, bOuter, bInner } = p;
   let o = 0;
-  for (let i = 0; i < p.outer; i++) {
-    let ai = i * p.aOuter;
-    let bi = i * p.bOuter;
-    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) out[o++] = a[ai] / b[bi];
+  for (let i = 0; i < outer; i++) {
+    let ai = i * aOuter;
+    let bi = i * bOuter;
+    for (let j = 0; j < inner; j++, ai += aInner, bi += bInner) out[o++] = a[ai] / b[bi];
   }
 };
 
 const max: Loop = (a, b, out, p) => {
+  const { outer, inner, aOuter, aInner, bOuter, bInner } = p;
   let o = 0;
-  for (let i = 0; i < p.outer; i++) {
-    let ai = i * p.aOuter;
-    let bi = i * p.bOuter;
-    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) {
+  for (let i = 0; i < outer; i++) {
+    let ai = i * aOuter;
+    let bi = i * bOuter;
+    for (let j = 0; j < inner; j++, ai += aInner, bi += bInner) {
       const x = a[ai];
       const y = b[bi];
       const pick = +(y > x);
@@ -78,11 +83,12 @@ const max: Loop = (a, b, out, p) => {
 };
 
 const min: Loop = (a, b, out, p) => {
+  const { outer, inner, aOuter, aInner, bOuter, bInner } = p;
   let o = 0;
-  for (let i = 0; i < p.outer; i++) {
-    let ai = i * p.aOuter;
-    let bi = i * p.bOuter;
-    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) {
+  for (let i = 0; i < outer; i++) {
+    let ai = i * aOuter;
+    let bi = i * bOuter;
+    for (let j = 0; j < inner; j++, ai += aInner, bi += bInner) {
       const x = a[ai];
       const y = b[bi];
       const pick = +(y < x);
@@ -93,11 +99,12 @@ const min: Loop = (a, b, out, p) => {
 };
 
 const squaredDifference: Loop = (a, b, out, p) => {
+  const { outer, inner, aOuter, aInner, bOuter, bInner } = p;
   let o = 0;
-  for (let i = 0; i < p.outer; i++) {
-    let ai = i * p.aOuter;
-    let bi = i * p.bOuter;
-    for (let j = 0; j < p.inner; j++, ai += p.aInner, bi += p.bInner) {
+  for (let i = 0; i < outer; i++) {
+    let ai = i * aOuter;
+    let bi = i * bOuter;
+    for (let j = 0; j < inner; j++, ai += aInner, bi += bInner) {
       const d = a[ai] - b[bi];
       out[o++] = d * d;
     }

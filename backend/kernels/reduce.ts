@@ -52,13 +52,30 @@ function planReduce(shape: number[], axis: unknown, keepDims: boolean): ReducePl
 
 type Mode = "sum" | "max" | "min";
 
+/** Sums `x[start .. start + n)` with four independent accumulators. */
+function sumRun(x: Float32Array, start: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let m = 0;
+  for (; m + 3 < n; m += 4) {
+    s0 += x[start + m];
+    s1 += x[start + m + 1];
+    s2 += x[start + m + 2];
+    s3 += x[start + m + 3];
+  }
+  for (; m < n; m++) s0 += x[start + m];
+  return (s0 + s1) + (s2 + s3);
+}
+
 function reduceInto(x: Float32Array, p: ReducePlan, mode: Mode, out: Float32Array): void {
   const { outer, mid, inner } = p;
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       const base = o * mid;
       let acc = mode === "sum" ? 0 : x[base];
-      if (mode === "sum") { for (let m = 0; m < mid; m++) acc += x[base + m]; }
+      if (mode === "sum") acc = sumRun(x, base, mid);
       else if (mode === "max") {
         for (let m = 1; m < mid; m++) {
           const v = x[base + m];
