@@ -16,9 +16,17 @@ async function runProbe(
   mode: "import" | "init",
   env: Record<string, string> = {},
 ): Promise<{ stdout: string; stderr: string; code: number }> {
+  // A clean environment (no inherited KERNO_* variables), keeping what Deno
+  // needs to find its cache.
+  const base: Record<string, string> = {};
+  for (const name of ["HOME", "PATH", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR", "LD_LIBRARY_PATH"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) base[name] = value;
+  }
   const cmd = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", "--no-prompt", "--config", config, ...permissions, probe, mode],
-    env,
+    clearEnv: true,
+    env: { ...base, ...env },
     stdout: "piped",
     stderr: "piped",
   });
