@@ -26,14 +26,18 @@ export interface CompileOptions {
 
 /** The resolved compile options plus the metric objects, built on first data. */
 export class CompiledState {
+  /** The optimizer `fit` updates the weights with. */
   readonly optimizer: Optimizer;
+  /** The training loss. */
   readonly loss: Loss;
+  /** The factor the loss is scaled by. */
   readonly lossWeight: number;
+  /** Running mean of the loss, weighted by batch size (Keras's loss tracker). */
   readonly lossTracker: Mean = new Mean({ name: "loss" });
   readonly #metricIds: MetricLike[];
   #metrics: Metric[] | null = null;
 
-  /** @param options What `compile` was given. */
+  /** Resolves what `compile` was given; throws on unknown names. @param options What `compile` was given. */
   constructor(options: CompileOptions) {
     if (options === null || typeof options !== "object" || options.loss === undefined) {
       throw new TypeError(
@@ -82,7 +86,7 @@ export class CompiledState {
     for (const m of this.metrics) m.resetState();
   }
 
-  /** @returns `{ loss, <metric>: value }` from the current state. */
+  /** The current loss and metric values as logs. @returns `{ loss, <metric>: value }` from the current state. */
   results(): Record<string, number> {
     const logs: Record<string, number> = { loss: this.lossTracker.result() };
     for (const m of this.metrics) logs[m.name] = m.result();

@@ -19,12 +19,13 @@ export interface Initializer {
   /** The Keras class name, e.g. `"GlorotUniform"`. */
   readonly className: string;
   /**
+   * Creates a tensor of `shape` holding the weight's first value; the caller owns it.
    * @param shape The weight's shape.
    * @param dtype The weight's dtype.
    * @returns A new tensor; the caller owns it.
    */
   apply(shape: number[], dtype?: "float32" | "int32"): tf.Tensor;
-  /** @returns The constructor's options. */
+  /** The constructor's options. @returns The constructor's options. */
   getConfig(): Record<string, unknown>;
 }
 
@@ -42,11 +43,11 @@ export function computeFans(shape: number[]): { fanIn: number; fanOut: number } 
 
 /** Options of {@link VarianceScaling}. */
 export interface VarianceScalingOptions {
-  /** @default 1 */
+  /** Multiplier of the variance. @default 1 */
   scale?: number;
-  /** @default "fan_in" */
+  /** Which fan the variance is divided by. @default "fan_in" */
   mode?: "fan_in" | "fan_out" | "fan_avg";
-  /** @default "truncated_normal" */
+  /** The distribution drawn from. @default "truncated_normal" */
   distribution?: "truncated_normal" | "untruncated_normal" | "uniform";
   /** Fixed seed; when omitted kerno's global generator (see `setSeed`) picks one. */
   seed?: number;
@@ -55,12 +56,16 @@ export interface VarianceScalingOptions {
 /** Keras's VarianceScaling: the base of Glorot, He and LeCun initializers. */
 export class VarianceScaling implements Initializer {
   readonly className: string = "VarianceScaling";
+  /** Multiplier of the variance. */
   readonly scale: number;
+  /** Which fan the variance is divided by. */
   readonly mode: "fan_in" | "fan_out" | "fan_avg";
+  /** The distribution drawn from. */
   readonly distribution: "truncated_normal" | "untruncated_normal" | "uniform";
+  /** The fixed seed, if any. */
   readonly seed?: number;
 
-  /** @param options Scale, fan mode and distribution. */
+  /** Creates the initializer from its scale, mode, distribution and seed. @param options Scale, fan mode and distribution. */
   constructor(options: VarianceScalingOptions = {}) {
     this.scale = options.scale ?? 1;
     this.mode = options.mode ?? "fan_in";
@@ -73,6 +78,7 @@ export class VarianceScaling implements Initializer {
     }
   }
 
+  /** Draws a tensor of `shape`; the caller owns it. */
   apply(shape: number[], dtype: "float32" | "int32" = "float32"): tf.Tensor {
     const { fanIn, fanOut } = computeFans(shape);
     const n = this.mode === "fan_in"
@@ -92,6 +98,7 @@ export class VarianceScaling implements Initializer {
     return tf.truncatedNormal(shape, 0, Math.sqrt(scale) / 0.87962566103423978, dtype, seed);
   }
 
+  /** The constructor's options. */
   getConfig(): Record<string, unknown> {
     return {
       scale: this.scale,
@@ -105,14 +112,17 @@ export class VarianceScaling implements Initializer {
 /** Constant-valued initializer (zeros, ones, constant). */
 export class Constant implements Initializer {
   readonly className: string = "Constant";
+  /** The value of every element. */
   readonly value: number;
-  /** @param value The value of every element. @default 0 */
+  /** Creates the initializer; every element will equal `value`. @param value The value of every element. @default 0 */
   constructor(value = 0) {
     this.value = value;
   }
+  /** Fills a tensor of `shape`; the caller owns it. */
   apply(shape: number[], dtype: "float32" | "int32" = "float32"): tf.Tensor {
     return tf.fill(shape, this.value, dtype);
   }
+  /** The constructor's options. */
   getConfig(): Record<string, unknown> {
     return { value: this.value };
   }
@@ -120,13 +130,13 @@ export class Constant implements Initializer {
 
 /** Options of the plain random initializers. */
 export interface RandomOptions {
-  /** @default 0 */
+  /** Mean of the normal distributions. @default 0 */
   mean?: number;
-  /** @default 0.05 */
+  /** Standard deviation of the normal distributions. @default 0.05 */
   stddev?: number;
-  /** @default -0.05 */
+  /** Lower bound of the uniform distribution. @default -0.05 */
   minval?: number;
-  /** @default 0.05 */
+  /** Upper bound of the uniform distribution. @default 0.05 */
   maxval?: number;
   /** Fixed seed; when omitted kerno's global generator picks one. */
   seed?: number;
@@ -135,8 +145,10 @@ export interface RandomOptions {
 /** Normal, truncated-normal or uniform draws with fixed parameters. */
 export class RandomInitializer implements Initializer {
   readonly className: string;
+  /** The distribution's parameters. */
   readonly options: RandomOptions;
   /**
+   * Creates the initializer for one distribution and its parameters.
    * @param kind Which distribution.
    * @param options Its parameters.
    */
@@ -147,6 +159,7 @@ export class RandomInitializer implements Initializer {
     this.className = kind;
     this.options = options;
   }
+  /** Draws a tensor of `shape`; the caller owns it. */
   apply(shape: number[], dtype: "float32" | "int32" = "float32"): tf.Tensor {
     const o = this.options;
     const seed = o.seed ?? nextSeed();
@@ -156,6 +169,7 @@ export class RandomInitializer implements Initializer {
     const fn = this.className === "RandomNormal" ? tf.randomNormal : tf.truncatedNormal;
     return fn(shape, o.mean ?? 0, o.stddev ?? 0.05, dtype as "float32", seed);
   }
+  /** The constructor's options. */
   getConfig(): Record<string, unknown> {
     return { ...this.options };
   }

@@ -42,13 +42,13 @@ export interface CallOptions {
 
 /** Options of `Layer.addWeight`. */
 export interface AddWeightOptions {
-  /** @default "glorot_uniform" */
+  /** The initializer of the weight's first value. @default "glorot_uniform" */
   initializer?: InitializerLike;
-  /** @default true */
+  /** Whether training updates the weight. @default true */
   trainable?: boolean;
   /** A penalty added to the training loss. */
   regularizer?: RegularizerLike;
-  /** @default "float32" */
+  /** The weight's dtype. @default "float32" */
   dtype?: "float32" | "int32";
 }
 
@@ -120,7 +120,7 @@ export abstract class Layer {
   #weights: WeightEntry[] = [];
   readonly #baseOptions: LayerOptions;
 
-  /** @param options Name, trainability and the input shape of a first layer. */
+  /** Creates the layer; `options` are name, trainability and a first layer's input shape. @param options Name, trainability and the input shape of a first layer. */
   constructor(options: LayerOptions = {}) {
     this.#baseOptions = options;
     this.name = options.name ?? uniqueLayerName(toSnakeCase(this.constructor.name));
@@ -348,6 +348,7 @@ export abstract class Layer {
   }
 
   /**
+   * Counts the scalars in the layer's weights.
    * @returns The number of scalars in all weights.
    */
   countParams(): number {
@@ -359,7 +360,7 @@ export abstract class Layer {
     return this.weights.reduce((n, w) => n + w.size, 0);
   }
 
-  /** @returns Copies of the weights' values, in `weights` order. */
+  /** Copies the weights' current values. @returns Copies of the weights' values, in `weights` order. */
   getWeights(): tf.Tensor[] {
     return this.weights.map((w) => tf.clone(w));
   }

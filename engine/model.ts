@@ -41,7 +41,7 @@ export class Model extends Layer {
   #compiled: CompiledState | null = null;
   #building = false;
 
-  /** @param options Name and trainability. */
+  /** Creates a model; `options` are its name and trainability. @param options Name and trainability. */
   constructor(options: LayerOptions = {}) {
     super(options);
     this.autoCast = false; // inputs reach the layers as given (Embedding needs integers)
@@ -83,6 +83,7 @@ export class Model extends Layer {
     }
   }
 
+  /** Models leave input checks to their layers. */
   protected override checkInputShape(): void {
     // Each layer checks its own input; a model's call decides what it accepts.
   }

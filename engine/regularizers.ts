@@ -8,9 +8,12 @@ import { normalizeIdentifier } from "./naming.ts";
 
 /** A penalty on a weight: l1·Σ|w| + l2·Σw². */
 export class L1L2 {
+  /** Coefficient of the L1 term. */
   readonly l1: number;
+  /** Coefficient of the L2 term. */
   readonly l2: number;
   /**
+   * Creates the penalty from its two coefficients (both default to 0).
    * @param options The two coefficients.
    */
   constructor(options: { l1?: number; l2?: number } = {}) {
@@ -26,6 +29,7 @@ export class L1L2 {
   }
 
   /**
+   * The penalty of weight `w`, a scalar.
    * @param w The weight.
    * @returns The scalar penalty.
    */
@@ -38,7 +42,7 @@ export class L1L2 {
     });
   }
 
-  /** @returns `{ l1, l2 }`. */
+  /** The two coefficients. @returns `{ l1, l2 }`. */
   getConfig(): Record<string, unknown> {
     return { l1: this.l1, l2: this.l2 };
   }

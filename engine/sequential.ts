@@ -26,6 +26,7 @@ export class Sequential extends Model {
   #layers: Layer[] = [];
 
   /**
+   * Creates a stack of `layers` (first to last) with the given name and trainability.
    * @param layers The layers, first to last.
    * @param options Name and trainability.
    */
@@ -46,6 +47,7 @@ export class Sequential extends Model {
     return [...this.#layers];
   }
 
+  /** The layers, first to last (what the weights are collected from). */
   override get trackedLayers(): Layer[] {
     return [...this.#layers];
   }
@@ -96,6 +98,7 @@ export class Sequential extends Model {
     this.outputShape = last.outputShape;
   }
 
+  /** Applies the layers in order, passing any mask along. */
   override call(inputs: tf.Tensor, options: CallOptions): tf.Tensor {
     if (this.#layers.length === 0) {
       throw new TypeError(`Cannot call ${this.name} as it has no layers: add some first`);
@@ -107,6 +110,7 @@ export class Sequential extends Model {
     return x;
   }
 
+  /** The configuration: the base options plus each layer's class name and config. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

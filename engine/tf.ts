@@ -1,4 +1,5 @@
 /**
+ * TensorFlow.js core, with gradients and the CPU backend registered.
  * The tensor engine: TensorFlow.js core with its CPU backend and every
  * gradient registered, set up for Deno.
  *
@@ -13,10 +14,11 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import { env } from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs";
 
-tf.env().set("IS_NODE", false);
+env().set("IS_NODE", false);
 
-export { tf };
+/** TensorFlow.js core, with every gradient and the CPU backend registered. */
+export * as tf from "@tensorflow/tfjs-core";

@@ -66,9 +66,9 @@ export interface FitOptions {
 
 /** Options of `Model.evaluate`. */
 export interface EvaluateOptions {
-  /** @default 32 */
+  /** Samples per batch. @default 32 */
   batchSize?: number;
-  /** @default 0 */
+  /** 0 silent, 1 progress bar, 2 one line. @default 0 */
   verbose?: 0 | 1 | 2 | "auto";
   /** Loss weight per sample. */
   sampleWeight?: DataLike;
@@ -80,9 +80,9 @@ export interface EvaluateOptions {
 
 /** Options of `Model.predict`. */
 export interface PredictOptions {
-  /** @default 32 */
+  /** Samples per batch. @default 32 */
   batchSize?: number;
-  /** @default 0 */
+  /** 0 silent, 1 progress bar, 2 one line. @default 0 */
   verbose?: 0 | 1 | 2 | "auto";
   /** At most this many batches. */
   steps?: number;

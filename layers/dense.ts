@@ -15,9 +15,9 @@ export interface DenseOptions extends LayerOptions {
   activation?: string | Activation;
   /** Whether to add a bias vector. @default true */
   useBias?: boolean;
-  /** @default "glorot_uniform" */
+  /** Initializer of the kernel. @default "glorot_uniform" */
   kernelInitializer?: InitializerLike;
-  /** @default "zeros" */
+  /** Initializer of the bias. @default "zeros" */
   biasInitializer?: InitializerLike;
   /** Penalty on the kernel. */
   kernelRegularizer?: RegularizerLike;
@@ -47,9 +47,11 @@ export class Dense extends Layer {
   /** The bias vector, `[units]`; set by `build` when `useBias`. */
   bias: tf.Variable | null = null;
 
+  /** `fromConfig` passes `units` positionally. */
   static override positionalArgs: string[] = ["units"];
 
   /**
+   * Creates the layer: `units` outputs, with activation, bias, initializers and regularizers from `options`.
    * @param units Output size: a positive integer.
    * @param options Activation, bias, initializers and regularizers.
    */
@@ -66,6 +68,7 @@ export class Dense extends Layer {
     this.supportsMasking = true;
   }
 
+  /** Creates the kernel `[inputDim, units]` and the bias `[units]`. */
   override build(inputShape: Shape): void {
     const inputDim = inputShape[inputShape.length - 1];
     if (inputDim === null || inputShape.length < 2) {
@@ -86,6 +89,7 @@ export class Dense extends Layer {
     }
   }
 
+  /** Computes `activation(inputs · kernel + bias)` along the last axis. */
   override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
     const shape = inputs.shape;
     const flat = shape.length === 2
@@ -109,6 +113,7 @@ export class Dense extends Layer {
     return shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.units]);
   }
 
+  /** The constructor's options, with defaults filled in. */
   override getConfig(): Record<string, unknown> {
     const o = this.#options;
     return {
