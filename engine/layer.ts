@@ -12,6 +12,7 @@
  *
  * @module
  */
+import "./backend_setup.ts";
 import { tf } from "./tf.ts";
 import { toSnakeCase, uniqueLayerName, uniqueVariableName } from "./naming.ts";
 import { getInitializer, type InitializerLike } from "./initializers.ts";

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import "../engine/backend_setup.ts";
 import { tf } from "../engine/tf.ts";
 import { LOSS_REDUCTIONS, reduceWeighted } from "./_reduce.ts";
 

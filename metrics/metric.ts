@@ -4,6 +4,7 @@
  *
  * @module
  */
+import "../engine/backend_setup.ts";
 import type { tf } from "../engine/tf.ts";
 
 /** Which way a metric improves: `"min"` (errors) or `"max"` (accuracies, AUC). */

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import "../engine/backend_setup.ts";
 import { tf } from "../engine/tf.ts";
 import { clipGradients } from "./_clip.ts";
 import { optionsFromConfig } from "./_config.ts";
