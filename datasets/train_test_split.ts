@@ -129,7 +129,12 @@ function checkSplit(
       `Cannot ${what} as "x" and "y" must have equal first dimensions: received shapes [${x.shape}] and [${y.shape}]`,
     );
   }
-  if (typeof testSize !== "number" || !(testSize > 0 && testSize < 1)) {
+  if (typeof testSize !== "number") {
+    throw new TypeError(
+      `Cannot ${what} as "testSize" must be a number in (0, 1): received ${typeof testSize}`,
+    );
+  }
+  if (!(testSize > 0 && testSize < 1)) {
     throw new RangeError(
       `Cannot ${what} as "testSize" must be a fraction in (0, 1): received ${testSize}`,
     );

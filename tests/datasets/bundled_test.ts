@@ -134,3 +134,22 @@ Deno.test("digits returns fresh tensors on every call", async () => {
   assert.equal(b.x.dataSync()[2], 5);
   tf.dispose([a.y, b.x, b.y]);
 });
+
+Deno.test("bundled loaders need no file or network permission", async () => {
+  const fixture = new URL("./_no_permissions_fixture.ts", import.meta.url).pathname;
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--config", config, fixture],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.ok(out.success, stderr);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), [
+    [1797, 64],
+    [150, 4],
+    [569, 30],
+    [442, 10],
+  ]);
+});

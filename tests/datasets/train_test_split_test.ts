@@ -125,6 +125,7 @@ Deno.test("trainTestSplit rejects bad arguments with clear errors", () => {
     () => trainTestSplit(x, y, { testSize: 2 }),
     { name: "RangeError", message: /"testSize" must be a fraction in \(0, 1\): received 2/ },
   );
+  assert.throws(() => trainTestSplit(x, y, { testSize: "0.2" as unknown as number }), TypeError);
   const short = tf.tensor1d([1, 2, 3]);
   assert.throws(
     () => trainTestSplit(x, short),
