@@ -240,6 +240,7 @@ function recordBatch(
   try {
     const loss = value.dataSync()[0];
     const n = batch.x.shape[0];
+    if (!compiled.built) compiled.build(batch.y!.shape, pred.shape); // Datasets: known at the first batch
     compiled.lossTracker.updateState(loss, n);
     const raw: Logs = { loss };
     for (const m of compiled.metrics) {
