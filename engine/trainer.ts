@@ -10,14 +10,7 @@
 import { tf } from "./tf.ts";
 import type { Model } from "./model.ts";
 import type { CompiledState } from "./compile.ts";
-import {
-  type ArrayData,
-  checkFinite,
-  type DataLike,
-  numSamples,
-  sliceData,
-  toArrayData,
-} from "./data_adapter.ts";
+import { type DataLike, toArrayData } from "./data_adapter.ts";
 import { Dataset } from "./dataset.ts";
 import {
   arrayIterator,
@@ -25,12 +18,12 @@ import {
   datasetIterator,
   type EpochIterator,
 } from "./epoch_iterator.ts";
+import { evaluationData, positiveInteger, prepareFitData, prepareModel } from "./_fit_data.ts";
 import type { Callback, Logs } from "../callbacks/callback.ts";
 import { CallbackList } from "../callbacks/callback_list.ts";
 import { History } from "../callbacks/history.ts";
 import { ProgbarLogger } from "../callbacks/progbar_logger.ts";
-import { checkSparseLabels } from "../losses/mod.ts";
-import { classWeightsToSampleWeights, resolveVerbose, validateFitOptions } from "./_fit_options.ts";
+import { resolveVerbose, validateFitOptions } from "./_fit_options.ts";
 
 /** Options of `Model.fit`, with Keras's defaults. */
 export interface FitOptions {
@@ -296,179 +289,6 @@ function requireCompiled(model: Model, method: string): CompiledState {
   return compiled;
 }
 
-interface FitData {
-  train: EpochIterator;
-  validation: EpochIterator | null;
-  sample: { x: tf.Tensor; y: ArrayData | null } | null;
-}
-
-function prepareFitData(
-  x: DataLike | Dataset<tf.Tensor[]>,
-  y: DataLike | undefined,
-  o: ReturnType<typeof validateFitOptions>,
-): FitData {
-  const validation = o.validationData === undefined
-    ? null
-    : validationIterator(o.validationData, o.validationBatchSize ?? o.batchSize, o.validationSteps);
-  if (x instanceof Dataset) {
-    if (y !== undefined) {
-      throw new TypeError(`Cannot fit on a Dataset and "y": the Dataset must yield [x, y] pairs`);
-    }
-    if (o.validationSplit > 0) {
-      throw new TypeError(
-        `Cannot use "validationSplit" with a Dataset: pass "validationData" instead`,
-      );
-    }
-    return { train: datasetIterator(x, o.stepsPerEpoch), validation, sample: null };
-  }
-  if (y === undefined) {
-    throw new TypeError(`Cannot fit as "y" is missing: pass the targets as the second argument`);
-  }
-  let xd = toArrayData(x, "x");
-  let yd = toArrayData(y, "y");
-  if (numSamples(xd) !== numSamples(yd)) {
-    throw new RangeError(
-      `Cannot fit as "x" and "y" hold different numbers of samples: ${numSamples(xd)} and ${
-        numSamples(yd)
-      }`,
-    );
-  }
-  checkFinite(xd, "x");
-  checkFinite(yd, "y");
-  let sw = o.sampleWeight === undefined ? null : toArrayData(o.sampleWeight, "sampleWeight");
-  if (sw && numSamples(sw) !== numSamples(xd)) {
-    throw new RangeError(
-      `Cannot fit as "sampleWeight" holds ${numSamples(sw)} values for ${numSamples(xd)} samples`,
-    );
-  }
-  if (o.classWeight) sw = classWeightsToSampleWeights(yd, o.classWeight, sw);
-  let val = validation;
-  if (o.validationSplit > 0) {
-    const n = numSamples(xd);
-    const splitAt = Math.floor(n * (1 - o.validationSplit));
-    if (splitAt === 0 || splitAt === n) {
-      throw new RangeError(
-        `Cannot use validationSplit ${o.validationSplit} on ${n} samples as it leaves ${
-          splitAt === 0 ? "no training" : "no validation"
-        } samples`,
-      );
-    }
-    const [vx, vy] = [sliceData(xd, splitAt, n), sliceData(yd, splitAt, n)];
-    warnSingleClass(vy);
-    val = arrayIterator(vx, vy, sw ? sliceData(sw, splitAt, n) : null, {
-      batchSize: o.validationBatchSize ?? o.batchSize,
-      shuffle: false,
-      stepsPerEpoch: o.validationSteps,
-    });
-    [xd, yd] = [sliceData(xd, 0, splitAt), sliceData(yd, 0, splitAt)];
-    if (sw) sw = sliceData(sw, 0, splitAt);
-  }
-  const train = arrayIterator(xd, yd, sw, {
-    batchSize: o.batchSize,
-    shuffle: o.shuffle,
-    stepsPerEpoch: o.stepsPerEpoch,
-  });
-  return {
-    train,
-    validation: val,
-    sample: {
-      x: tf.tensor(xd.values.subarray(0, xd.values.length / numSamples(xd)), [
-        1,
-        ...xd.shape.slice(1),
-      ], xd.dtype),
-      y: yd,
-    },
-  };
-}
-
-function validationIterator(
-  data: NonNullable<FitOptions["validationData"]>,
-  batchSize: number,
-  steps?: number,
-): EpochIterator {
-  if (data instanceof Dataset) return datasetIterator(data, steps);
-  if (!Array.isArray(data) || data.length < 2 || data.length > 3) {
-    throw new TypeError(
-      `Cannot use "validationData" as it must be [x, y], [x, y, sampleWeight] or a Dataset`,
-    );
-  }
-  return evaluationData(data[0], data[1], data[2], batchSize, steps, "validate").iterator;
-}
-
-function evaluationData(
-  x: DataLike | Dataset<tf.Tensor[]>,
-  y: DataLike | undefined,
-  sampleWeight: DataLike | undefined,
-  batchSize: number,
-  steps: number | undefined,
-  method: string,
-): { iterator: EpochIterator; sample: FitData["sample"] } {
-  positiveInteger(batchSize, "batchSize", method);
-  if (x instanceof Dataset) return { iterator: datasetIterator(x, steps), sample: null };
-  if (y === undefined) throw new TypeError(`Cannot ${method} as "y" is missing: pass the targets`);
-  const xd = toArrayData(x, "x");
-  const yd = toArrayData(y, "y");
-  if (numSamples(xd) !== numSamples(yd)) {
-    throw new RangeError(
-      `Cannot ${method} as "x" and "y" hold different numbers of samples: ${numSamples(xd)} and ${
-        numSamples(yd)
-      }`,
-    );
-  }
-  const sw = sampleWeight === undefined ? null : toArrayData(sampleWeight, "sampleWeight");
-  const iterator = arrayIterator(xd, yd, sw, { batchSize, shuffle: false, stepsPerEpoch: steps });
-  const row = xd.values.length / Math.max(1, numSamples(xd));
-  return {
-    iterator,
-    sample: {
-      x: tf.tensor(xd.values.subarray(0, row), [1, ...xd.shape.slice(1)], xd.dtype),
-      y: yd,
-    },
-  };
-}
-
-/**
- * Builds the model and the compiled metrics from one sample, and checks
- * sparse labels against the number of classes, before any step runs.
- */
-function prepareModel(model: Model, compiled: CompiledState, sample: FitData["sample"]): void {
-  if (!sample) return;
-  try {
-    const outShape = tf.tidy(() => model.apply(sample.x).shape);
-    if (sample.y) {
-      const yShape = [1, ...sample.y.shape.slice(1)];
-      compiled.build(yShape, outShape);
-      if (compiled.loss.name === "sparse_categorical_crossentropy") {
-        checkSparseLabels(sample.y.values, outShape[outShape.length - 1]);
-      }
-    }
-  } finally {
-    sample.x.dispose();
-  }
-}
-
-function warnSingleClass(y: ArrayData): void {
-  const v = y.values;
-  if (v.length === 0) return;
-  const integral = y.shape.length <= 2 && (y.shape[1] ?? 1) === 1 &&
-    v.every((a) => Number.isInteger(a));
-  if (integral && v.every((a) => a === v[0])) {
-    console.warn(
-      `kerno: the validation split holds a single class (${
-        v[0]
-      }); validationSplit takes the last samples before shuffling, so shuffle the data first if it is sorted by class`,
-    );
-  }
-}
-
 function validationDue(epoch: number, freq: number | number[]): boolean {
   return Array.isArray(freq) ? freq.includes(epoch + 1) : (epoch + 1) % freq === 0;
-}
-
-function positiveInteger(value: number, name: string, method: string): void {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new RangeError(
-      `Cannot ${method} as "${name}" must be a positive integer: received ${value}`,
-    );
-  }
 }
