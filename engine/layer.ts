@@ -14,6 +14,11 @@
  */
 import "./backend_setup.ts";
 import { tf } from "./tf.ts";
+import { attachMask, type StoredMask, storedMask } from "./masks.ts";
+import { describe, formatShape } from "./format.ts";
+
+export { maskOf } from "./masks.ts";
+export { describe, formatShape } from "./format.ts";
 import { toSnakeCase, uniqueLayerName, uniqueVariableName } from "./naming.ts";
 import { getInitializer, type InitializerLike } from "./initializers.ts";
 import { getRegularizer, type L1L2, type RegularizerLike } from "./regularizers.ts";
@@ -58,29 +63,6 @@ interface WeightEntry {
   name: string;
   trainable: boolean;
   regularizer?: L1L2;
-}
-
-/**
- * A mask kept as plain data, keyed by the tensor it describes (Keras's
- * `_keras_mask`). Holding values rather than a tensor means a mask can never
- * be disposed under a later layer by someone's `tf.tidy`, and never leaks.
- */
-interface StoredMask {
-  values: Uint8Array;
-  shape: number[];
-}
-
-const MASKS = new WeakMap<tf.Tensor, StoredMask>();
-
-/**
- * The mask that a layer attached to a tensor, if any.
- *
- * @param t A layer's output.
- * @returns A new boolean tensor (the caller owns it), or `null`.
- */
-export function maskOf(t: tf.Tensor): tf.Tensor | null {
-  const m = MASKS.get(t);
-  return m ? tf.tensor(m.values, m.shape, "bool") : null;
 }
 
 /**
@@ -208,7 +190,7 @@ export abstract class Layer {
     } else {
       this.checkInputShape(inputs.shape, this.buildInputShape);
     }
-    const stored = options.mask === undefined ? MASKS.get(inputs) ?? null : null;
+    const stored = options.mask === undefined ? storedMask(inputs) : null;
     const training = options.training ?? false;
     let outStored: StoredMask | null = null;
     const output = tf.tidy(() => {
@@ -217,7 +199,7 @@ export abstract class Layer {
       let y = this.call(x, { training, mask: this.supportsMasking ? mask : null });
       if (y === inputs) y = tf.clone(y); // never hand back (and re-mask) the caller's tensor
       if (this.maskFromOutput) {
-        outStored = MASKS.get(y) ?? null;
+        outStored = storedMask(y);
       } else {
         const m = this.computeMask(x, mask);
         outStored = m === null
@@ -228,7 +210,7 @@ export abstract class Layer {
       }
       return y;
     });
-    if (outStored) MASKS.set(output, outStored);
+    if (outStored) attachMask(output, outStored);
     this.outputShape = [null, ...output.shape.slice(1)];
     return output;
   }
@@ -438,22 +420,4 @@ export abstract class Layer {
 
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
-}
-
-/**
- * @param shape A shape with null dimensions.
- * @returns Keras's printed form, e.g. `(None, 10)`.
- */
-export function formatShape(shape: Shape): string {
-  const parts = shape.map((d) => (d === null ? "None" : String(d)));
-  return `(${parts.join(", ")}${parts.length === 1 ? "," : ""})`;
-}
-
-/** A short description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (value instanceof tf.Tensor) return `a ${value.dtype} tensor of shape [${value.shape}]`;
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (value === null) return "null";
-  if (typeof value === "object") return `a ${(value as object).constructor?.name ?? "object"}`;
-  return `${typeof value} ${String(value)}`;
 }
