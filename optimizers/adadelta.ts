@@ -22,6 +22,8 @@
 import { tf } from "../engine/tf.ts";
 import { checkNumber } from "./_validate.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import { adadeltaUpdate } from "../backend/fused_updates.ts";
+import { fusedBuffers } from "./_fused.ts";
 
 /** Options of `Adadelta`. */
 export interface AdadeltaOptions extends OptimizerOptions {
@@ -81,6 +83,14 @@ export class Adadelta extends Optimizer {
     const delta = tf.neg(tf.div(tf.mul(rms(accDelta), g), rms(accGrad)));
     accDelta.assign(tf.add(tf.mul(accDelta, rho), tf.mul(tf.square(delta), 1 - rho)));
     w.assign(tf.add(w, tf.mul(delta, lr)));
+  }
+
+  /** The same rule in place, in one pass, on kerno's backend. */
+  protected override fusedUpdate(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): boolean {
+    const b = fusedBuffers(g, w, [slots.accumulatedGrad, slots.accumulatedDeltaVar]);
+    if (b === null) return false;
+    adadeltaUpdate(b.param, b.grad, b.slots[0], b.slots[1], lr, this.rho, this.epsilon);
+    return true;
   }
 
   /**

@@ -18,6 +18,8 @@
 import { tf } from "../engine/tf.ts";
 import { checkNumber } from "./_validate.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import { adagradUpdate, adagradUpdateRows, nonzeroRows } from "../backend/fused_updates.ts";
+import { fusedBuffers, sparseRows } from "./_fused.ts";
 
 /** Options of `Adagrad`. */
 export interface AdagradOptions extends OptimizerOptions {
@@ -78,6 +80,23 @@ export class Adagrad extends Optimizer {
     const acc = slots.accumulator;
     acc.assign(tf.add(acc, tf.square(g)));
     w.assign(tf.sub(w, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(acc, this.epsilon)))));
+  }
+
+  /**
+   * The same rule in place on kerno's backend; only the rows of a row-sparse
+   * (embedding) gradient are visited, as a zero row changes nothing.
+   */
+  protected override fusedUpdate(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): boolean {
+    const b = fusedBuffers(g, w, [slots.accumulator]);
+    if (b === null) return false;
+    const [acc] = b.slots;
+    const sparse = sparseRows(w, b.grad, nonzeroRows);
+    if (sparse !== null) {
+      adagradUpdateRows(b.param, b.grad, acc, sparse.rows, sparse.width, lr, this.epsilon);
+    } else {
+      adagradUpdate(b.param, b.grad, acc, lr, this.epsilon);
+    }
+    return true;
   }
 
   /**

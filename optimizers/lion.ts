@@ -15,6 +15,8 @@
 import { tf } from "../engine/tf.ts";
 import { checkBetas } from "./_betas.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import { lionUpdate } from "../backend/fused_updates.ts";
+import { fusedBuffers } from "./_fused.ts";
 
 /** Options of `Lion`. */
 export interface LionOptions extends OptimizerOptions {
@@ -71,6 +73,14 @@ export class Lion extends Optimizer {
     const direction = tf.sign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
     w.assign(tf.sub(w, tf.mul(direction, lr)));
     m.assign(tf.add(tf.mul(m, this.beta2), tf.mul(g, 1 - this.beta2)));
+  }
+
+  /** The same rule in place, in one pass, on kerno's backend. */
+  protected override fusedUpdate(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): boolean {
+    const b = fusedBuffers(g, w, [slots.momentum]);
+    if (b === null) return false;
+    lionUpdate(b.param, b.grad, b.slots[0], lr, this.beta1, this.beta2);
+    return true;
   }
 
   /**

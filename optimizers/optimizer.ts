@@ -27,6 +27,7 @@ import {
 } from "./schedules/learning_rate_schedule.ts";
 import { serializeSchedule } from "./schedules/serialization.ts";
 import { checkLearningRate, OptimizerState } from "./_state.ts";
+import { fusedDecay } from "./_fused.ts";
 
 export type { ScheduleLike } from "./schedules/learning_rate_schedule.ts";
 
@@ -315,7 +316,8 @@ export abstract class Optimizer {
     if (this.weightDecay !== null) {
       const factor = this.weightDecay * lr;
       for (const [, v] of pairs) {
-        if (this.#decays(v)) v.assign(tf.sub(v, tf.mul(v, factor)));
+        if (!this.#decays(v) || fusedDecay(v, lr, this.weightDecay)) continue;
+        v.assign(tf.sub(v, tf.mul(v, factor)));
       }
     }
     this.prepareStep(step + 1);

@@ -18,6 +18,8 @@
 import { tf } from "../engine/tf.ts";
 import { checkBoolean, checkNumber } from "./_validate.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import { rmspropUpdate } from "../backend/fused_updates.ts";
+import { fusedBuffers } from "./_fused.ts";
 
 /** Options of `RMSprop`. */
 export interface RMSpropOptions extends OptimizerOptions {
@@ -98,6 +100,31 @@ export class RMSprop extends Optimizer {
     } else {
       w.assign(tf.sub(w, increment));
     }
+  }
+
+  /** The same rule in place, in one pass, on kerno's backend (dense, as Keras). */
+  protected override fusedUpdate(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): boolean {
+    const withMomentum = this.momentum > 0;
+    const wanted = [slots.velocity];
+    if (withMomentum) wanted.push(slots.momentum);
+    if (this.centered) wanted.push(slots.averageGradient);
+    const b = fusedBuffers(g, w, wanted);
+    if (b === null) return false;
+    const [velocity, ...rest] = b.slots;
+    const momentum = withMomentum ? rest.shift() as Float32Array : null;
+    const average = this.centered ? rest.shift() as Float32Array : null;
+    rmspropUpdate(
+      b.param,
+      b.grad,
+      velocity,
+      momentum,
+      average,
+      lr,
+      this.rho,
+      this.momentum,
+      this.epsilon,
+    );
+    return true;
   }
 
   /**

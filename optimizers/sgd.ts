@@ -28,6 +28,8 @@
 import { tf } from "../engine/tf.ts";
 import { checkBoolean, checkNumber } from "./_validate.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import { nonzeroRows, sgdUpdate, sgdUpdateRows } from "../backend/fused_updates.ts";
+import { fusedBuffers, sparseRows } from "./_fused.ts";
 
 /** Options of `SGD`. */
 export interface SGDOptions extends OptimizerOptions {
@@ -85,6 +87,24 @@ export class SGD extends Optimizer {
     m.assign(tf.sub(tf.mul(m, this.momentum), tf.mul(g, lr)));
     const step = this.nesterov ? tf.sub(tf.mul(m, this.momentum), tf.mul(g, lr)) : m;
     w.assign(tf.add(w, step));
+  }
+
+  /**
+   * The same rule in place on kerno's backend; without momentum, only the
+   * rows of a row-sparse (embedding) gradient are visited.
+   */
+  protected override fusedUpdate(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): boolean {
+    const plain = this.momentum === 0;
+    const b = fusedBuffers(g, w, plain ? [] : [slots.momentum]);
+    if (b === null) return false;
+    if (plain) {
+      const sparse = sparseRows(w, b.grad, nonzeroRows);
+      if (sparse !== null) sgdUpdateRows(b.param, b.grad, sparse.rows, sparse.width, lr);
+      else sgdUpdate(b.param, b.grad, null, lr, 0, false);
+      return true;
+    }
+    sgdUpdate(b.param, b.grad, b.slots[0], lr, this.momentum, this.nesterov);
+    return true;
   }
 
   /**
