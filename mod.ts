@@ -62,4 +62,10 @@ export type {
   TensorLike,
   Variable,
 } from "./engine/tf_types.ts";
-export { type BackendChoice, type BackendName, getBackend, initBackend, setBackend } from "./backend/mod.ts";
+export {
+  type BackendChoice,
+  type BackendName,
+  getBackend,
+  initBackend,
+  setBackend,
+} from "./backend/mod.ts";
