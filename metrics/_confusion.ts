@@ -9,6 +9,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { alignRanks, toFloat } from "../losses/_utils.ts";
+import { requirePredictions } from "./metric.ts";
 
 /** Confusion counts, one entry per threshold. */
 export interface ConfusionCounts {
@@ -86,6 +87,31 @@ export function readBinaryData(
     arrays = (w === undefined ? [t, p] : [t, p, w]).map((x) => Float32Array.from(x.dataSync()));
   });
   return [arrays[0], arrays[1], arrays[2]];
+}
+
+/**
+ * One `updateState` of a confusion metric: checks that predictions were
+ * given, reads the batch with {@linkcode readBinaryData} and adds its counts
+ * at every threshold with {@linkcode accumulateCounts}.
+ */
+export function updateConfusionCounts(
+  metric: string,
+  counts: ConfusionCounts,
+  thresholds: readonly number[],
+  yTrue: tf.Tensor | number,
+  yPred: tf.Tensor | number | undefined,
+  sampleWeight: tf.Tensor | number | undefined,
+  options: BinaryDataOptions = {},
+): void {
+  requirePredictions(metric, yTrue, yPred);
+  const [labels, predictions, weights] = readBinaryData(
+    metric,
+    yTrue as tf.Tensor,
+    yPred,
+    sampleWeight,
+    options,
+  );
+  accumulateCounts(counts, thresholds, labels, predictions, weights);
 }
 
 /**

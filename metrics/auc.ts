@@ -10,13 +10,12 @@
  */
 import type { tf } from "../engine/tf.ts";
 import {
-  accumulateCounts,
   type ConfusionCounts,
   divideNoNan,
   emptyCounts,
-  readBinaryData,
+  updateConfusionCounts,
 } from "./_confusion.ts";
-import { Metric, type MetricOptions, requirePredictions } from "./metric.ts";
+import { Metric, type MetricOptions } from "./metric.ts";
 
 /** Which curve {@linkcode AUC} integrates. */
 export type AUCCurve = "ROC" | "PR";
@@ -129,15 +128,9 @@ export class AUC extends Metric {
     yPred?: tf.Tensor | number,
     sampleWeight?: tf.Tensor | number,
   ): void {
-    requirePredictions(this.name, yTrue, yPred);
-    const [labels, predictions, weights] = readBinaryData(
-      this.name,
-      yTrue as tf.Tensor,
-      yPred,
-      sampleWeight,
-      { fromLogits: this.fromLogits },
-    );
-    accumulateCounts(this.#counts, this.thresholds, labels, predictions, weights);
+    updateConfusionCounts(this.name, this.#counts, this.thresholds, yTrue, yPred, sampleWeight, {
+      fromLogits: this.fromLogits,
+    });
   }
 
   /**

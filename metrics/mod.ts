@@ -21,7 +21,8 @@ export {
   topKCategoricalAccuracy,
   type TopKCategoricalAccuracyOptions,
 } from "./top_k_categorical_accuracy.ts";
-export { Precision, type ThresholdMetricOptions } from "./precision.ts";
+export { ThresholdMetric, type ThresholdMetricOptions } from "./threshold_metric.ts";
+export { Precision } from "./precision.ts";
 export { Recall } from "./recall.ts";
 export { AUC, type AUCCurve, type AUCOptions, type AUCSummationMethod } from "./auc.ts";
 export { MeanSquaredError } from "./mean_squared_error.ts";
