@@ -40,8 +40,10 @@ export type Sgemm = (
 export interface Blas {
   /** The library name or path that opened. */
   path: string;
-  /** The row-major single-precision matrix product. */
+  /** The row-major single-precision matrix product (one thread for small products). */
   sgemm: Sgemm;
+  /** `cblas_sgemm` as the library runs it, with its own threading. */
+  sgemmRaw: Sgemm;
 }
 
 const SYMBOLS = {
@@ -64,7 +66,18 @@ const SYMBOLS = {
     ],
     result: "void",
   },
+  openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
+  openblas_get_num_threads: { parameters: [], result: "i32", optional: true },
 } as const;
+
+/**
+ * Products below this many multiply-adds (`m·n·k`, 512³) run on one thread:
+ * waking OpenBLAS's workers costs more than they save on the small products
+ * of a training step, and far more when the machine is busy (a product of
+ * 64×784 by 784×256 took 3-5 ms with two threads inside `fit` against
+ * 0.3-0.5 ms on one).
+ */
+export const SINGLE_THREAD_BELOW = 512 * 512 * 512;
 
 let cached: Blas | string | undefined;
 
@@ -113,7 +126,10 @@ export function blasCandidates(): string[] {
 function wrap(path: string): Blas {
   const lib = Deno.dlopen(path, SYMBOLS);
   const raw = lib.symbols.cblas_sgemm;
-  const sgemm: Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
+  const setThreads = lib.symbols.openblas_set_num_threads;
+  const maxThreads = lib.symbols.openblas_get_num_threads?.() ?? 1;
+  let threads = maxThreads;
+  const sgemmRaw: Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
     raw(
       ROW_MAJOR,
       transA ? TRANS : NO_TRANS,
@@ -131,7 +147,17 @@ function wrap(path: string): Blas {
       ldc,
     );
   };
-  return { path, sgemm };
+  const sgemm: Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
+    if (setThreads !== null && maxThreads > 1) {
+      const wanted = m * n * k < SINGLE_THREAD_BELOW ? 1 : maxThreads;
+      if (wanted !== threads) {
+        setThreads(wanted);
+        threads = wanted;
+      }
+    }
+    sgemmRaw(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  };
+  return { path, sgemm, sgemmRaw };
 }
 
 /**
