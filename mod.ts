@@ -69,3 +69,11 @@ export {
   initBackend,
   setBackend,
 } from "./backend/mod.ts";
+export {
+  loadModel,
+  type LoadOptions,
+  type LoadWeightsOptions,
+  registerSerializable,
+  type RegisterOptions,
+  type SaveOptions,
+} from "./io/mod.ts";

@@ -33,3 +33,5 @@ export {
   type LambdaCallbackOptions,
   type RunHook,
 } from "./lambda_callback.ts";
+export { ModelCheckpoint, type ModelCheckpointOptions } from "./model_checkpoint.ts";
+export { BackupAndRestore, type BackupAndRestoreOptions } from "./backup_and_restore.ts";

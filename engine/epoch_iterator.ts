@@ -54,10 +54,12 @@ export function arrayIterator(
   const steps = options.stepsPerEpoch ?? perPass;
   let order: Int32Array | null = null;
   let cursor = perPass; // batch index within the current pass; starts "exhausted"
-  const random = new Random();
   const nextRows = (): Int32Array | [number, number] => {
     if (cursor >= perPass) {
-      order = shuffle ? random.permutation(n) : null;
+      // Each pass's order is drawn from the global generator when the pass
+      // starts, so restoring that generator's state (BackupAndRestore)
+      // reproduces the order of any epoch.
+      order = shuffle ? new Random().permutation(n) : null;
       cursor = 0;
     }
     const start = cursor * batchSize;

@@ -14,6 +14,7 @@ import * as trainer from "./trainer.ts";
 import { summary } from "./summary.ts";
 import type { History } from "../callbacks/history.ts";
 import type { Logs } from "../callbacks/callback.ts";
+import type { LoadWeightsOptions, SaveOptions } from "../io/save_model.ts";
 
 /**
  * The base class of models.
@@ -248,6 +249,45 @@ export class Model extends Layer {
   override dispose(): void {
     super.dispose();
     this.#compiled?.optimizer.dispose();
+  }
+
+  /**
+   * Saves the model: a path ending in `.keras` writes a Keras 3 archive, any
+   * other path a TensorFlow.js Layers directory (`model.json` + shards). The
+   * optimizer's state is included unless `includeOptimizer` is false.
+   *
+   * @param path The `.keras` file or the directory.
+   * @param options Whether to include the optimizer.
+   * @returns When every file is written (each atomically).
+   */
+  async save(path: string, options: SaveOptions = {}): Promise<void> {
+    const io = await import("../io/save_model.ts");
+    await io.saveModel(this, path, options);
+  }
+
+  /**
+   * Saves the weights only: Keras 3's HDF5 layout for a path ending in
+   * `.weights.h5`, otherwise a kerno checkpoint file.
+   *
+   * @param path The file.
+   * @returns When the file is written (atomically).
+   */
+  async saveWeights(path: string): Promise<void> {
+    const io = await import("../io/save_model.ts");
+    await io.saveWeights(this, path);
+  }
+
+  /**
+   * Loads weights from a file `saveWeights` or `save` wrote (or TensorFlow.js
+   * saved); every shape is checked before any weight changes.
+   *
+   * @param path The file or directory.
+   * @param options `skipMismatch`: skip layers whose shapes differ.
+   * @returns When the weights are set.
+   */
+  async loadWeights(path: string, options: LoadWeightsOptions = {}): Promise<void> {
+    const io = await import("../io/save_model.ts");
+    await io.loadWeights(this, path, options);
   }
 
   /**

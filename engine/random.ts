@@ -30,6 +30,27 @@ export function setSeed(seed: number): void {
   state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
 }
 
+/**
+ * The global generator's state, for checkpoints that must resume bit-identically.
+ *
+ * @returns The 32-bit state.
+ */
+export function getRandomState(): number {
+  return state;
+}
+
+/**
+ * Restores a state read with `getRandomState`.
+ *
+ * @param s A 32-bit unsigned integer.
+ */
+export function setRandomState(s: number): void {
+  if (!Number.isInteger(s) || s < 0 || s >= 2 ** 32) {
+    throw new RangeError(`Cannot set the random state as it must be a 32-bit unsigned integer: received ${s}`);
+  }
+  state = s >>> 0;
+}
+
 /** Next 32-bit unsigned integer from a mulberry32 state held in `s[0]`. */
 function mulberry32(s: Uint32Array): number {
   s[0] = (s[0] + 0x6d2b79f5) >>> 0;

@@ -105,12 +105,19 @@ export async function fit(
   );
   model.stopTraining = false;
   await list.call("onTrainBegin");
+  const start = takeResumePoint(model, o.initialEpoch);
   let epochLogs: Logs = {};
-  for (let epoch = o.initialEpoch; epoch < o.epochs && !model.stopTraining; epoch++) {
+  let skipSteps = start.step;
+  for (let epoch = start.epoch; epoch < o.epochs && !model.stopTraining; epoch++) {
     compiled.resetState();
     await list.callAt("onEpochBegin", epoch);
     let step = 0;
     for (const batch of train.epoch()) {
+      if (skipSteps > 0) { // resuming mid-epoch: these batches were trained before the backup
+        skipSteps--;
+        step++;
+        continue;
+      }
       await list.callAt("onTrainBatchBegin", step);
       const logs = trainStep(model, compiled, batch);
       await list.callAt("onTrainBatchEnd", step, logs);
@@ -128,6 +135,20 @@ export async function fit(
   }
   await list.call("onTrainEnd", epochLogs);
   return history;
+}
+
+/**
+ * Where `fit` starts: `initialEpoch`, unless a callback's `onTrainBegin`
+ * (BackupAndRestore) set `resumeEpoch` (and `resumeStep`, batches of that
+ * epoch already trained) on the model; they are consumed here.
+ */
+function takeResumePoint(model: Model, initialEpoch: number): { epoch: number; step: number } {
+  const m = model as Model & { resumeEpoch?: number | null; resumeStep?: number | null };
+  const epoch = typeof m.resumeEpoch === "number" ? m.resumeEpoch : initialEpoch;
+  const step = typeof m.resumeEpoch === "number" && typeof m.resumeStep === "number" ? m.resumeStep : 0;
+  m.resumeEpoch = null;
+  m.resumeStep = null;
+  return { epoch, step };
 }
 
 /** Runs `evaluate`. See `Model.evaluate`. */

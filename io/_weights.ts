@@ -1,0 +1,180 @@
+/**
+ * A model's weights as saved files see them: each with its layer, its name
+ * within the layer, and its Keras 3 H5 group; and the one place where
+ * loaded values are checked against the model and assigned.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { Layer } from "../engine/layer.ts";
+import { Sequential } from "../engine/sequential.ts";
+import { toSnakeCase } from "../engine/naming.ts";
+import type { WeightValue } from "./_binary.ts";
+
+/** One weight of a model. */
+export interface NamedWeight {
+  /** The layer that owns it. */
+  layer: Layer;
+  /** Its name within the layer (`"kernel"`). */
+  weightName: string;
+  /** The stored name, `"<layer name>/<weight name>"`. */
+  name: string;
+  /** The variable. */
+  variable: tf.Variable;
+}
+
+/**
+ * Every weight of a model, in `model.weights` order.
+ *
+ * @param root The model (or layer).
+ * @returns The weights with their layers and names.
+ */
+export function collectWeights(root: Layer): NamedWeight[] {
+  const out: NamedWeight[] = [];
+  const seen = new Set<Layer>();
+  const visit = (layer: Layer) => {
+    if (seen.has(layer)) return;
+    seen.add(layer);
+    for (const { name, variable } of layer.namedWeights) {
+      out.push({ layer, weightName: name, name: `${layer.name}/${name}`, variable });
+    }
+    for (const child of layer.trackedLayers) visit(child);
+  };
+  visit(root);
+  const unique = new Set<tf.Variable>();
+  return out.filter((w) => !unique.has(w.variable) && unique.add(w.variable));
+}
+
+/** A layer and the H5 group (without `/vars`) Keras 3 stores its own variables under. */
+export interface H5Entry {
+  /** The group path; `""` for the model itself (its variables are under `vars`). */
+  path: string;
+  /** The layer. */
+  layer: Layer;
+}
+
+/**
+ * The H5 layout Keras 3's `saving_lib` uses: a Sequential's layers under
+ * `layers/<snake_case class name>[_n]`, a subclassed model's fields under
+ * their attribute names (sorted, `_`-prefixed ones last), containers'
+ * layers by class name.
+ *
+ * @param root The model.
+ * @returns One entry per layer, each visited once.
+ */
+export function h5Layout(root: Layer): H5Entry[] {
+  const out: H5Entry[] = [];
+  const seen = new Set<Layer>();
+  const join = (a: string, b: string) => (a === "" ? b : `${a}/${b}`);
+  const walk = (layer: Layer, path: string) => {
+    if (seen.has(layer)) return;
+    seen.add(layer);
+    out.push({ path, layer });
+    const children: [string, unknown][] = layer instanceof Sequential
+      ? [["layers", layer.layers]]
+      : Object.entries(layer).sort(([a], [b]) => compareAttrs(a, b));
+    for (const [attr, value] of children) {
+      if (value instanceof Layer) walk(value, join(path, attr));
+      else if (isContainer(value)) container(value, join(path, attr));
+    }
+  };
+  const container = (value: unknown[] | Record<string, unknown>, path: string) => {
+    const used = new Map<string, number>();
+    const unique = (name: string) => {
+      const n = used.get(name);
+      used.set(name, n === undefined ? 0 : n + 1);
+      return n === undefined ? name : `${name}_${n + 1}`;
+    };
+    for (const item of Array.isArray(value) ? value : Object.values(value)) {
+      if (item instanceof Layer) walk(item, join(path, unique(toSnakeCase(item.constructor.name))));
+      else if (isContainer(item)) container(item, join(path, unique("container")));
+    }
+  };
+  walk(root, "");
+  return out;
+}
+
+function compareAttrs(a: string, b: string): number {
+  const key = (s: string) => (s.startsWith("_") ? `~${s}` : s);
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+}
+
+function isContainer(value: unknown): value is unknown[] | Record<string, unknown> {
+  return Array.isArray(value) ||
+    (value !== null && typeof value === "object" &&
+      Object.getPrototypeOf(value) === Object.prototype);
+}
+
+/** A model weight and the value loaded for it. */
+export interface WeightPair {
+  /** The model's weight. */
+  target: NamedWeight;
+  /** The value from the file. */
+  value: WeightValue;
+}
+
+/**
+ * Pairs stored weights with the model's: by name when every model weight's
+ * name is stored, else by position when the counts agree.
+ *
+ * @param targets The model's weights.
+ * @param values The stored weights.
+ * @param file The file, for messages.
+ * @returns The pairs.
+ */
+export function matchWeights(
+  targets: NamedWeight[],
+  values: WeightValue[],
+  file: string,
+): WeightPair[] {
+  const byName = new Map(values.map((v) => [v.spec.name, v]));
+  if (byName.size === values.length && targets.every((t) => byName.has(t.name))) {
+    return targets.map((target) => ({ target, value: byName.get(target.name)! }));
+  }
+  if (targets.length !== values.length) {
+    throw new RangeError(
+      `Cannot load weights from ${file} as the model has ${targets.length} weights (${
+        targets.map((t) => t.name).join(", ")
+      }) and the file ${values.length} (${values.map((v) => v.spec.name).join(", ")})`,
+    );
+  }
+  return targets.map((target, i) => ({ target, value: values[i] }));
+}
+
+/**
+ * Checks every pair's shape and then assigns them all; nothing changes
+ * when a shape differs (unless `skipMismatch`, which skips the layers
+ * with a mismatch, as Keras does, with a warning).
+ *
+ * @param pairs The pairs.
+ * @param file The file, for messages.
+ * @param skipMismatch Skip layers whose shapes differ instead of failing.
+ */
+export function assignWeights(pairs: WeightPair[], file: string, skipMismatch = false): void {
+  const bad = pairs.filter(({ target, value }) =>
+    !tf.util.arraysEqual(target.variable.shape, value.spec.shape)
+  );
+  if (bad.length > 0 && !skipMismatch) {
+    const { target, value } = bad[0];
+    throw new RangeError(
+      `Cannot load weights from ${file} into layer "${target.layer.name}" (${target.layer.constructor.name}) as weight "${target.weightName}" has shape [${target.variable.shape}] in the model but [${value.spec.shape}] in the file${
+        bad.length > 1 ? ` (and ${bad.length - 1} more mismatches)` : ""
+      }; pass { skipMismatch: true } to skip such layers`,
+    );
+  }
+  const skipped = new Set(bad.map((p) => p.target.layer));
+  for (const layer of skipped) {
+    console.warn(
+      `kerno: skipped loading the weights of layer "${layer.name}" from ${file}: their shapes differ`,
+    );
+  }
+  for (const { target, value } of pairs) {
+    if (skipped.has(target.layer)) continue;
+    tf.tidy(() => {
+      const t = tf.tensor(value.values, value.spec.shape, value.spec.dtype);
+      target.variable.assign(
+        t.dtype === target.variable.dtype ? t : tf.cast(t, target.variable.dtype),
+      );
+    });
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The TensorFlow.js Layers format: a directory with `model.json`
+ * (`modelTopology` in Keras JSON, `weightsManifest`) and binary shards.
+ * kerno adds a `kerno` key (TensorFlow.js ignores unknown keys) with the
+ * compile options, the optimizer's config and the manifest of its state
+ * shard, and a checksum of every shard. Shards are written first and
+ * `model.json` last, each atomically.
+ *
+ * @module
+ */
+import type { Model } from "../engine/model.ts";
+import { tf } from "../engine/tf.ts";
+import { writeFileAtomic } from "./_atomic.ts";
+import {
+  byteSize,
+  checkSpec,
+  checksum,
+  decodeWeights,
+  encodeTensors,
+  parseJson,
+  readFileChecked,
+  specsOf,
+  type WeightSpec,
+  type WeightValue,
+} from "./_binary.ts";
+import { modelFromKeras, modelToKeras } from "./_topology.ts";
+import { assignWeights, collectWeights, matchWeights } from "./_weights.ts";
+import {
+  type CompileRecord,
+  compileRecordOf,
+  type OptimizerRecord,
+  optimizerStateOf,
+  restoreTraining,
+} from "./_training_state.ts";
+
+const WEIGHTS_SHARD = "group1-shard1of1.bin";
+const OPTIMIZER_SHARD = "optimizer-shard1of1.bin";
+const JSON_LIMIT = 64 * 2 ** 20;
+
+/** A manifest group: shard paths and the weights they hold, in order. */
+interface ManifestGroup {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+/**
+ * Saves a model as a TensorFlow.js Layers directory.
+ *
+ * @param model The model.
+ * @param dir The directory (created when missing).
+ * @param includeOptimizer Whether to store the optimizer's config and state.
+ */
+export async function saveTfjs(
+  model: Model,
+  dir: string,
+  includeOptimizer: boolean,
+): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  const weights = collectWeights(model);
+  const bytes = encodeTensors(weights.map((w) => w.variable));
+  const checksums: Record<string, string> = { [WEIGHTS_SHARD]: checksum(bytes) };
+  await writeFileAtomic(`${dir}/${WEIGHTS_SHARD}`, bytes);
+  const kerno: Record<string, unknown> = { formatVersion: 1, compile: compileRecordOf(model) };
+  const state = includeOptimizer ? optimizerStateOf(model) : null;
+  if (state) {
+    const optBytes = encodeTensors(state.tensors);
+    tf.dispose(state.tensors);
+    checksums[OPTIMIZER_SHARD] = checksum(optBytes);
+    await writeFileAtomic(`${dir}/${OPTIMIZER_SHARD}`, optBytes);
+    kerno.optimizer = {
+      className: state.record.className,
+      config: state.record.config,
+      weightsManifest: [{ paths: [OPTIMIZER_SHARD], weights: state.record.weights }],
+    };
+  }
+  kerno.checksums = checksums;
+  const json = {
+    format: "layers-model",
+    generatedBy: "kerno 0.1.0",
+    convertedBy: null,
+    modelTopology: modelToKeras(model, "tfjs"),
+    weightsManifest: [{
+      paths: [WEIGHTS_SHARD],
+      weights: specsOf(weights.map((w) => ({ name: w.name, tensor: w.variable }))),
+    }],
+    kerno,
+  };
+  await writeFileAtomic(`${dir}/model.json`, JSON.stringify(json));
+}
+
+/**
+ * Loads a TensorFlow.js Layers directory (kerno's or TensorFlow.js's own).
+ *
+ * @param dir The directory holding `model.json`.
+ * @param compile Whether to compile the model and restore its optimizer as saved.
+ * @returns The model.
+ */
+export async function loadTfjs(dir: string, compile: boolean): Promise<Model> {
+  const file = `${dir}/model.json`;
+  const json = parseJson(await readFileChecked(file, JSON_LIMIT), file);
+  if (json === null || typeof json !== "object" || !("modelTopology" in json)) {
+    throw new TypeError(
+      `Cannot load ${file} as it has no "modelTopology": it is not a TensorFlow.js Layers model`,
+    );
+  }
+  const j = json as Record<string, unknown>;
+  const kerno = (j.kerno ?? {}) as Record<string, unknown>;
+  const checksums = (kerno.checksums ?? {}) as Record<string, string>;
+  const values = await readManifest(dir, j.weightsManifest, file, checksums);
+  const model = modelFromKeras(j.modelTopology, file);
+  try {
+    assignWeights(matchWeights(collectWeights(model), values, file), file);
+    if (compile && kerno.compile) {
+      const opt = kerno.optimizer as (OptimizerRecord & { weightsManifest: unknown }) | undefined;
+      const state = opt ? await readManifest(dir, opt.weightsManifest, file, checksums) : null;
+      restoreTraining(model, kerno.compile as CompileRecord, opt ?? null, state, file);
+    }
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return model;
+}
+
+/**
+ * Reads the weights a manifest lists, checking paths, specs and sizes before
+ * reading any shard and checksums after.
+ *
+ * @param dir The directory.
+ * @param manifest The parsed `weightsManifest`.
+ * @param file `model.json`'s path, for messages.
+ * @param checksums Known shard checksums (kerno's files), by path.
+ * @returns The weights, in manifest order.
+ */
+export async function readManifest(
+  dir: string,
+  manifest: unknown,
+  file: string,
+  checksums: Record<string, string> = {},
+): Promise<WeightValue[]> {
+  if (!Array.isArray(manifest)) {
+    throw new TypeError(
+      `Cannot load ${file} as "weightsManifest" must be an array: received ${typeof manifest}`,
+    );
+  }
+  const groups: ManifestGroup[] = manifest.map((g) => checkGroup(g, file));
+  const out: WeightValue[] = [];
+  for (const group of groups) {
+    const needed = group.weights.reduce((n, s) => n + byteSize(s), 0);
+    const sizes = await Promise.all(group.paths.map((p) => shardSize(`${dir}/${p}`, file)));
+    const held = sizes.reduce((a, b) => a + b, 0);
+    if (needed > held) {
+      throw new RangeError(
+        `Cannot load ${file} as its manifest needs ${needed} bytes for ${group.weights.length} weights but ${
+          group.paths.join(", ")
+        } hold ${held}: a shard is truncated or the manifest lies`,
+      );
+    }
+    const bytes = new Uint8Array(needed);
+    let offset = 0;
+    for (const p of group.paths) {
+      const shard = await Deno.readFile(`${dir}/${p}`);
+      if (checksums[p] !== undefined && checksums[p] !== checksum(shard)) {
+        throw new RangeError(
+          `Cannot load ${dir}/${p} as its contents do not match ${file} (checksum differs): it was changed or written by another, interrupted save`,
+        );
+      }
+      if (offset < needed) bytes.set(shard.subarray(0, needed - offset), offset);
+      offset += shard.length;
+    }
+    out.push(...decodeWeights(bytes, group.weights, `${dir}/${group.paths.join(", ")}`));
+  }
+  return out;
+}
+
+function checkGroup(group: unknown, file: string): ManifestGroup {
+  const g = (group ?? {}) as Record<string, unknown>;
+  if (!Array.isArray(g.paths) || !Array.isArray(g.weights)) {
+    throw new TypeError(
+      `Cannot load ${file} as a manifest group needs "paths" and "weights" arrays`,
+    );
+  }
+  for (const p of g.paths) {
+    if (typeof p !== "string" || p === "" || p.startsWith("/") || p.split(/[\\/]/).includes("..")) {
+      throw new TypeError(
+        `Cannot load ${file} as shard path ${
+          JSON.stringify(p)
+        } must be a relative file name inside the model's directory`,
+      );
+    }
+  }
+  return { paths: g.paths as string[], weights: g.weights.map((w) => checkSpec(w, file)) };
+}
+
+async function shardSize(path: string, file: string): Promise<number> {
+  try {
+    return (await Deno.stat(path)).size;
+  } catch {
+    throw new TypeError(`Cannot load ${file} as its shard ${path} is missing`);
+  }
+}
