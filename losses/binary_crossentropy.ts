@@ -9,22 +9,15 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { checkRange, EPSILON, meanLastAxis, perSample, prepareElementwise } from "./_utils.ts";
-import { Loss, type LossOptions } from "./loss.ts";
+import { checkRange, EPSILON, meanLastAxis, prepareElementwise } from "./_utils.ts";
+import { CrossentropyLoss, type CrossentropyOptions } from "./crossentropy_loss.ts";
+import type { LossOptions } from "./loss.ts";
 
-/** Options of binary cross-entropy. */
-export interface BinaryCrossentropyOptions {
-  /**
-   * Whether `yPred` holds logits (any real number) rather than probabilities.
-   * @default false
-   */
-  fromLogits?: boolean;
-  /**
-   * In `[0, 1]`: targets become `z (1 - s) + s / 2`.
-   * @default 0
-   */
-  labelSmoothing?: number;
-}
+/**
+ * Options of binary cross-entropy: `fromLogits` and `labelSmoothing`
+ * (targets become `z (1 - s) + s / 2`).
+ */
+export type BinaryCrossentropyOptions = CrossentropyOptions;
 
 /** Element-wise binary cross-entropy from logits, exact at 0 for the gradient too. */
 function fromLogitsElementwise(z: tf.Tensor, x: tf.Tensor): tf.Tensor {
@@ -90,50 +83,13 @@ export interface BinaryCrossentropyLossOptions extends BinaryCrossentropyOptions
  * bce.apply(tf.tensor1d([1, 0]), tf.tensor2d([[2], [-1]])).print();
  * ```
  */
-export class BinaryCrossentropy extends Loss {
-  /** Whether predictions are logits. */
-  readonly fromLogits: boolean;
-  /** The label smoothing factor in [0, 1]. */
-  readonly labelSmoothing: number;
-
+export class BinaryCrossentropy extends CrossentropyLoss {
   /**
    * Creates the loss.
    * @param options `fromLogits` (default false), `labelSmoothing` (default 0),
    *   `name` (default "binary_crossentropy"), `reduction`
    */
   constructor(options: BinaryCrossentropyLossOptions = {}) {
-    super("binary_crossentropy", options);
-    this.fromLogits = options.fromLogits ?? false;
-    this.labelSmoothing = options.labelSmoothing ?? 0;
-    checkRange("BinaryCrossentropy", "labelSmoothing", this.labelSmoothing, 0, 1);
-  }
-
-  /**
-   * Computes one loss value per sample.
-   * @param yTrue targets in [0, 1]
-   * @param yPred probabilities or logits
-   * @returns per-sample losses, shape `[batch]`
-   */
-  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-    return tf.tidy(() =>
-      perSample(
-        binaryCrossentropy(yTrue, yPred, {
-          fromLogits: this.fromLogits,
-          labelSmoothing: this.labelSmoothing,
-        }),
-      )
-    );
-  }
-
-  /**
-   * The options that rebuild this loss.
-   * @returns name, reduction, fromLogits and labelSmoothing
-   */
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      fromLogits: this.fromLogits,
-      labelSmoothing: this.labelSmoothing,
-    };
+    super("BinaryCrossentropy", "binary_crossentropy", binaryCrossentropy, options);
   }
 }

@@ -10,22 +10,15 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { assertSameShape, checkRange, EPSILON, perSample, toFloat } from "./_utils.ts";
-import { Loss, type LossOptions } from "./loss.ts";
+import { assertSameShape, checkRange, EPSILON, toFloat } from "./_utils.ts";
+import { CrossentropyLoss, type CrossentropyOptions } from "./crossentropy_loss.ts";
+import type { LossOptions } from "./loss.ts";
 
-/** Options of categorical cross-entropy. */
-export interface CategoricalCrossentropyOptions {
-  /**
-   * Whether `yPred` holds logits rather than a probability distribution.
-   * @default false
-   */
-  fromLogits?: boolean;
-  /**
-   * In `[0, 1]`: targets become `z (1 - s) + s / classes`.
-   * @default 0
-   */
-  labelSmoothing?: number;
-}
+/**
+ * Options of categorical cross-entropy: `fromLogits` and `labelSmoothing`
+ * (targets become `z (1 - s) + s / classes`).
+ */
+export type CategoricalCrossentropyOptions = CrossentropyOptions;
 
 /**
  * Log-probabilities along the last axis: `logSoftmax` for logits, otherwise
@@ -89,50 +82,13 @@ export interface CategoricalCrossentropyLossOptions
  * cce.apply(tf.tensor2d([[0, 1]]), tf.tensor2d([[0.3, 0.7]])).print();
  * ```
  */
-export class CategoricalCrossentropy extends Loss {
-  /** Whether predictions are logits. */
-  readonly fromLogits: boolean;
-  /** The label smoothing factor in [0, 1]. */
-  readonly labelSmoothing: number;
-
+export class CategoricalCrossentropy extends CrossentropyLoss {
   /**
    * Creates the loss.
    * @param options `fromLogits` (default false), `labelSmoothing` (default 0),
    *   `name` (default "categorical_crossentropy"), `reduction`
    */
   constructor(options: CategoricalCrossentropyLossOptions = {}) {
-    super("categorical_crossentropy", options);
-    this.fromLogits = options.fromLogits ?? false;
-    this.labelSmoothing = options.labelSmoothing ?? 0;
-    checkRange("CategoricalCrossentropy", "labelSmoothing", this.labelSmoothing, 0, 1);
-  }
-
-  /**
-   * Computes one loss value per sample.
-   * @param yTrue one-hot targets
-   * @param yPred probabilities or logits
-   * @returns per-sample losses, shape `[batch]`
-   */
-  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-    return tf.tidy(() =>
-      perSample(
-        categoricalCrossentropy(yTrue, yPred, {
-          fromLogits: this.fromLogits,
-          labelSmoothing: this.labelSmoothing,
-        }),
-      )
-    );
-  }
-
-  /**
-   * The options that rebuild this loss.
-   * @returns name, reduction, fromLogits and labelSmoothing
-   */
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      fromLogits: this.fromLogits,
-      labelSmoothing: this.labelSmoothing,
-    };
+    super("CategoricalCrossentropy", "categorical_crossentropy", categoricalCrossentropy, options);
   }
 }

@@ -7,6 +7,11 @@
 export { Loss, type LossFunction, type LossOptions, type LossReduction } from "./loss.ts";
 export { LossFunctionWrapper } from "./loss_function_wrapper.ts";
 export {
+  type CrossentropyFunction,
+  CrossentropyLoss,
+  type CrossentropyOptions,
+} from "./crossentropy_loss.ts";
+export {
   BinaryCrossentropy,
   binaryCrossentropy,
   type BinaryCrossentropyLossOptions,
