@@ -6,12 +6,13 @@
  */
 import { tf } from "../engine/tf.ts";
 import { prepareElementwise } from "../losses/_utils.ts";
-import { Mean } from "./mean.ts";
-import { type MetricOptions, requirePredictions } from "./metric.ts";
+import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
+import type { MetricOptions } from "./metric.ts";
 
 /**
  * The root of the mean squared error over every sample seen (the root is
- * taken after averaging, not per batch).
+ * taken after averaging, not per batch): the running mean of the squared
+ * errors, as {@linkcode MeanMetricWrapper} keeps it, then its square root.
  *
  * @example
  * ```ts
@@ -21,36 +22,17 @@ import { type MetricOptions, requirePredictions } from "./metric.ts";
  * console.log(m.result()); // 0.5
  * ```
  */
-export class RootMeanSquaredError extends Mean {
+export class RootMeanSquaredError extends MeanMetricWrapper {
   /**
    * Creates the metric.
    * @param options `name` (default "root_mean_squared_error")
    */
   constructor(options: MetricOptions = {}) {
-    super({ name: options.name ?? "root_mean_squared_error", direction: "min" });
-  }
-
-  /**
-   * Adds the squared errors of a batch.
-   * @param yTrue the targets
-   * @param yPred the predictions
-   * @param sampleWeight optional per-sample weights
-   */
-  override updateState(
-    yTrue: tf.Tensor | number,
-    yPred?: tf.Tensor | number,
-    sampleWeight?: tf.Tensor | number,
-  ): void {
-    requirePredictions(this.name, yTrue, yPred);
-    const squared = tf.tidy(() => {
-      const [t, p] = prepareElementwise(this.name, yTrue as tf.Tensor, yPred);
+    const name = options.name ?? "root_mean_squared_error";
+    super((yTrue, yPred) => {
+      const [t, p] = prepareElementwise(name, yTrue, yPred);
       return tf.square(tf.sub(p, t));
-    });
-    try {
-      this.accumulate(squared, sampleWeight);
-    } finally {
-      squared.dispose();
-    }
+    }, { name, direction: "min" });
   }
 
   /**
