@@ -54,7 +54,10 @@ export function kerasObject(
 }
 
 function initializerToKeras(value: unknown, dialect: Dialect): Json {
-  const init: Initializer = getInitializer(value as string | Initializer);
+  // Keras's Embedding default "uniform" is RandomUniform(-0.05, 0.05).
+  const init: Initializer = value === "uniform"
+    ? new RandomInitializer("RandomUniform", { minval: -0.05, maxval: 0.05 })
+    : getInitializer(value as string | Initializer);
   const c = init.getConfig();
   let config: Json;
   if (SEED_ONLY.has(init.className)) config = { seed: c.seed ?? null };
@@ -106,7 +109,6 @@ const IGNORED: Record<string, (v: unknown) => boolean> = {
   lora_rank: (v) => v === null,
   lora_alpha: (v) => v === null,
   quantization_config: (v) => v === null,
-  input_length: (v) => v === null,
   autocast: (v) => v === true,
 };
 
