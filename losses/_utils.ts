@@ -47,6 +47,23 @@ export function prepareElementwise(
   return [toFloat(t), toFloat(p)];
 }
 
+/**
+ * The plumbing of Keras's element-wise losses: prepares the pair with
+ * {@linkcode prepareElementwise}, applies `fn` to the targets and predictions
+ * and averages the result over the last axis, all in one tidy scope.
+ */
+export function meanOfElementwise(
+  lossName: string,
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+  fn: (t: tf.Tensor, p: tf.Tensor) => tf.Tensor,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const [t, p] = prepareElementwise(lossName, yTrue, yPred);
+    return meanLastAxis(fn(t, p));
+  });
+}
+
 /** Throws a RangeError naming both shapes when `yTrue` and `yPred` differ in shape. */
 export function assertSameShape(lossName: string, yTrue: tf.Tensor, yPred: tf.Tensor): void {
   const same = yTrue.rank === yPred.rank && yTrue.shape.every((d, i) => d === yPred.shape[i]);

@@ -9,7 +9,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { checkRange, EPSILON, meanLastAxis, prepareElementwise } from "./_utils.ts";
+import { checkRange, EPSILON, meanOfElementwise } from "./_utils.ts";
 import { CrossentropyLoss, type CrossentropyOptions } from "./crossentropy_loss.ts";
 import type { LossOptions } from "./loss.ts";
 
@@ -59,13 +59,9 @@ export function binaryCrossentropy(
 ): tf.Tensor {
   const smoothing = options.labelSmoothing ?? 0;
   checkRange("binary_crossentropy", "labelSmoothing", smoothing, 0, 1);
-  return tf.tidy(() => {
-    let [z, p] = prepareElementwise("binary_crossentropy", yTrue, yPred);
-    if (smoothing > 0) z = tf.add(tf.mul(z, 1 - smoothing), 0.5 * smoothing);
-    const elementwise = options.fromLogits
-      ? fromLogitsElementwise(z, p)
-      : fromProbabilitiesElementwise(z, p);
-    return meanLastAxis(elementwise);
+  return meanOfElementwise("binary_crossentropy", yTrue, yPred, (t, p) => {
+    const z = smoothing > 0 ? tf.add(tf.mul(t, 1 - smoothing), 0.5 * smoothing) : t;
+    return options.fromLogits ? fromLogitsElementwise(z, p) : fromProbabilitiesElementwise(z, p);
   });
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { meanLastAxis, perSample, prepareElementwise } from "./_utils.ts";
+import { meanOfElementwise, perSample } from "./_utils.ts";
 import { Loss, type LossOptions } from "./loss.ts";
 
 /** Keras's label conversion: when every target is 0 or 1, map them to -1 and 1. */
@@ -28,10 +28,12 @@ function hingeLabels(t: tf.Tensor): tf.Tensor {
  * @returns the losses, shape `yPred.shape` without its last axis
  */
 export function hinge(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const [t, p] = prepareElementwise("hinge", yTrue, yPred);
-    return meanLastAxis(tf.relu(tf.sub(1, tf.mul(hingeLabels(t), p))));
-  });
+  return meanOfElementwise(
+    "hinge",
+    yTrue,
+    yPred,
+    (t, p) => tf.relu(tf.sub(1, tf.mul(hingeLabels(t), p))),
+  );
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { meanLastAxis, perSample, prepareElementwise } from "./_utils.ts";
+import { meanOfElementwise, perSample } from "./_utils.ts";
 import { Loss, type LossOptions } from "./loss.ts";
 
 /** Options of the Huber loss. */
@@ -42,15 +42,14 @@ function checkDelta(delta: number): void {
 export function huber(yTrue: tf.Tensor, yPred: tf.Tensor, options: HuberOptions = {}): tf.Tensor {
   const delta = options.delta ?? 1;
   checkDelta(delta);
-  return tf.tidy(() => {
-    const [t, p] = prepareElementwise("huber", yTrue, yPred);
+  return meanOfElementwise("huber", yTrue, yPred, (t, p) => {
     const error = tf.sub(p, t);
     const absError = tf.abs(error);
     const quadratic = tf.mul(0.5, tf.square(error));
     const linear = tf.sub(tf.mul(delta, absError), 0.5 * delta * delta);
     // GreaterEqual is the one comparison with a gradient in TensorFlow.js
     const inside = tf.greaterEqual(delta, absError);
-    return meanLastAxis(tf.where(inside, quadratic, linear));
+    return tf.where(inside, quadratic, linear);
   });
 }
 

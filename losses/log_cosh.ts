@@ -4,7 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { meanLastAxis, perSample, prepareElementwise } from "./_utils.ts";
+import { meanOfElementwise, perSample } from "./_utils.ts";
 import { Loss, type LossOptions } from "./loss.ts";
 
 /** Element-wise `log(cosh(x))` as `x + softplus(-2x) - log 2`, finite for large `|x|`. */
@@ -26,10 +26,7 @@ function logCoshElementwise(x: tf.Tensor): tf.Tensor {
  * @returns the losses, shape `yPred.shape` without its last axis
  */
 export function logCosh(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const [t, p] = prepareElementwise("log_cosh", yTrue, yPred);
-    return meanLastAxis(logCoshElementwise(tf.sub(p, t)));
-  });
+  return meanOfElementwise("log_cosh", yTrue, yPred, (t, p) => logCoshElementwise(tf.sub(p, t)));
 }
 
 /**

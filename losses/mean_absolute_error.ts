@@ -4,7 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { meanLastAxis, perSample, prepareElementwise } from "./_utils.ts";
+import { meanOfElementwise, perSample } from "./_utils.ts";
 import { Loss, type LossOptions } from "./loss.ts";
 
 /**
@@ -21,10 +21,7 @@ import { Loss, type LossOptions } from "./loss.ts";
  * @returns the losses, shape `yPred.shape` without its last axis
  */
 export function meanAbsoluteError(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const [t, p] = prepareElementwise("mean_absolute_error", yTrue, yPred);
-    return meanLastAxis(tf.abs(tf.sub(p, t)));
-  });
+  return meanOfElementwise("mean_absolute_error", yTrue, yPred, (t, p) => tf.abs(tf.sub(p, t)));
 }
 
 /**
