@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { callbacks, layers, Sequential, setSeed, tf } from "../../mod.ts";
+import { tempDir } from "./_helpers.ts";
+
+const CHILD = new URL("./_train_child.ts", import.meta.url).pathname;
+
+/**
+ * Runs the training child; when `killAt` ("batch <epoch> <step>") is printed,
+ * sends SIGKILL at once — the child is then about to write, or writing, the
+ * backup of that batch.
+ */
+async function runChild(
+  backupDir: string,
+  outFile: string,
+  killAt?: string,
+): Promise<{ killed: boolean; lines: string[] }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CHILD, backupDir, outFile],
+    stdout: "piped",
+    stderr: "piped",
+    env: { KERNO_BACKEND: "cpu" },
+  }).spawn();
+  const lines: string[] = [];
+  let killed = false;
+  let buffer = "";
+  const stderr = new Response(child.stderr).text();
+  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    const parts = buffer.split("\n");
+    buffer = parts.pop()!;
+    for (const line of parts) {
+      lines.push(line);
+      if (!killed && line === killAt) {
+        child.kill("SIGKILL");
+        killed = true;
+      }
+    }
+  }
+  const status = await child.status;
+  const errors = await stderr;
+  if (!killed) assert.equal(status.code, 0, errors);
+  else assert.equal(status.signal, "SIGKILL");
+  return { killed, lines };
+}
+
+Deno.test({
+  name:
+    "BackupAndRestore resumes a run killed mid-epoch and mid-write to bit-identical final weights",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    await runChild(`${dir}/reference-backup`, `${dir}/reference.bin`);
+    const reference = await Deno.readFile(`${dir}/reference.bin`);
+
+    const backup = `${dir}/backup`;
+    const first = await runChild(backup, `${dir}/resumed.bin`, "batch 1 5");
+    assert.ok(first.killed);
+    const second = await runChild(backup, `${dir}/resumed.bin`, "batch 3 12");
+    assert.ok(second.killed);
+    assert.equal(second.lines[0], "batch 1 5", "the second run resumes after the last backup");
+    const third = await runChild(backup, `${dir}/resumed.bin`);
+    assert.equal(third.lines.at(-1), "done");
+    assert.match(third.lines[0], /^batch 3 1[23]$/);
+    const resumed = await Deno.readFile(`${dir}/resumed.bin`);
+    assert.equal(resumed.length, reference.length);
+    assert.ok(
+      resumed.every((b, i) => b === reference[i]),
+      "final weights differ from the uninterrupted run",
+    );
+    // deleteCheckpoint: the finished run removed its backup (a torn temp file may remain from a kill).
+    const left = [...Deno.readDirSync(backup)].map((e) => e.name);
+    assert.ok(!left.includes("backup.ckpt"));
+    assert.ok(left.every((n) => n.endsWith(".kerno-tmp")));
+    await cleanup();
+  },
+});
+
+Deno.test("BackupAndRestore with saveFreq epoch resumes at the next epoch in-process", async () => {
+  const { dir, cleanup } = await tempDir();
+  const x = tf.randomNormal([32, 4], 0, 1, "float32", 1);
+  const y = tf.randomNormal([32, 1], 0, 1, "float32", 2);
+  const make = () => {
+    setSeed(9);
+    const m = new Sequential([
+      new layers.Dense(3, { inputShape: [4] }),
+      new layers.Dropout(0.2),
+      new layers.Dense(1),
+    ]);
+    m.compile({ optimizer: "adam", loss: "mse" });
+    return m;
+  };
+  const reference = make();
+  await reference.fit(x, y, { epochs: 4, batchSize: 8, verbose: 0 });
+
+  const before = tf.memory().numTensors;
+  const interrupted = make();
+  const stopAfterTwo = new callbacks.LambdaCallback({
+    onEpochEnd: (epoch: number) => {
+      if (epoch === 1) throw new Error("crash");
+    },
+  });
+  const backup = new callbacks.BackupAndRestore(`${dir}/b`);
+  await assert.rejects(
+    interrupted.fit(x, y, {
+      epochs: 4,
+      batchSize: 8,
+      verbose: 0,
+      callbacks: [backup, stopAfterTwo],
+    }),
+    /crash/,
+  );
+  interrupted.dispose();
+  const resumed = make();
+  const seen: number[] = [];
+  const watch = new callbacks.LambdaCallback({ onEpochBegin: (e: number) => void seen.push(e) });
+  const history = await resumed.fit(x, y, {
+    epochs: 4,
+    batchSize: 8,
+    verbose: 0,
+    callbacks: [new callbacks.BackupAndRestore(`${dir}/b`), watch],
+  });
+  assert.deepEqual(seen, [2, 3]);
+  assert.equal(history.history.loss.length, 2);
+  assert.deepEqual(
+    resumed.weights.map((w) => Array.from(w.dataSync())),
+    reference.weights.map((w) => Array.from(w.dataSync())),
+  );
+  await assert.rejects(Deno.stat(`${dir}/b/backup.ckpt`));
+  resumed.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  reference.dispose();
+  tf.dispose([x, y]);
+  await cleanup();
+});
+
+Deno.test("BackupAndRestore rejects bad options", () => {
+  assert.throws(() => new callbacks.BackupAndRestore(""), /"backupDir" must be a non-empty string/);
+  assert.throws(
+    () => new callbacks.BackupAndRestore("x", { saveFreq: 0 }),
+    /"saveFreq" must be "epoch" or a positive integer: received 0/,
+  );
+});
