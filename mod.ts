@@ -76,4 +76,5 @@ export {
   registerSerializable,
   type RegisterOptions,
   type SaveOptions,
+  type SerializableClass,
 } from "./io/mod.ts";
