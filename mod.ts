@@ -73,8 +73,8 @@ export {
   loadModel,
   type LoadOptions,
   type LoadWeightsOptions,
-  registerSerializable,
   type RegisterOptions,
+  registerSerializable,
   type SaveOptions,
   type SerializableClass,
 } from "./io/mod.ts";

@@ -46,7 +46,9 @@ export function getRandomState(): number {
  */
 export function setRandomState(s: number): void {
   if (!Number.isInteger(s) || s < 0 || s >= 2 ** 32) {
-    throw new RangeError(`Cannot set the random state as it must be a 32-bit unsigned integer: received ${s}`);
+    throw new RangeError(
+      `Cannot set the random state as it must be a 32-bit unsigned integer: received ${s}`,
+    );
   }
   state = s >>> 0;
 }

@@ -145,7 +145,9 @@ export async function fit(
 function takeResumePoint(model: Model, initialEpoch: number): { epoch: number; step: number } {
   const m = model as Model & { resumeEpoch?: number | null; resumeStep?: number | null };
   const epoch = typeof m.resumeEpoch === "number" ? m.resumeEpoch : initialEpoch;
-  const step = typeof m.resumeEpoch === "number" && typeof m.resumeStep === "number" ? m.resumeStep : 0;
+  const step = typeof m.resumeEpoch === "number" && typeof m.resumeStep === "number"
+    ? m.resumeStep
+    : 0;
   m.resumeEpoch = null;
   m.resumeStep = null;
   return { epoch, step };
