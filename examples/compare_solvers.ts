@@ -53,7 +53,9 @@ export function trajectory(
   optimizer: optimizers.Optimizer,
   steps: number,
 ): { points: [number, number][]; losses: number[] } {
-  const p = tf.variable(tf.tensor1d(fn.start));
+  const start = tf.tensor1d(fn.start);
+  const p = tf.variable(start);
+  start.dispose();
   const loss = () => {
     const [x, y] = tf.unstack(p);
     return fn.f(x, y);

@@ -71,13 +71,20 @@ export function round(value: number): number {
  * @param y The axis line's y.
  * @param label The axis title.
  * @param ticks How many ticks to ask the scale for.
+ * @param integers Keep only whole-number ticks (epochs, steps).
  * @returns A `<g class="axis x-axis">` element.
  */
-export function axisBottom(scale: AxisScale, y: number, label: string, ticks = 6): string {
+export function axisBottom(
+  scale: AxisScale,
+  y: number,
+  label: string,
+  ticks = 6,
+  integers = false,
+): string {
   const [x0, x1] = scale.range();
-  const format = scale.tickFormat(ticks);
+  const format = integers ? String : scale.tickFormat(ticks);
   const parts = [`<line x1="${x0}" y1="${y}" x2="${x1}" y2="${y}" stroke="#333"/>`];
-  for (const value of scale.ticks(ticks)) {
+  for (const value of scale.ticks(ticks).filter((v) => !integers || Number.isInteger(v))) {
     const x = round(scale(value));
     parts.push(
       `<g class="tick"><line x1="${x}" y1="${y}" x2="${x}" y2="${y + 5}" stroke="#333"/>` +

@@ -96,7 +96,7 @@ export function lineChartBody(
   });
   const body = [
     text(width / 2, 22, title, 'class="title" text-anchor="middle" font-size="15"'),
-    axisBottom(x, height - MARGIN.bottom, xLabel),
+    axisBottom(x, height - MARGIN.bottom, xLabel, 6, xs.every(Number.isInteger)),
     yScale === "log" ? axisLeft(y, MARGIN.left, yLabel, 5, "~g") : axisLeft(y, MARGIN.left, yLabel),
     `<g class="lines">${lines.join("\n")}</g>\n`,
     legend(entries, plotRight + 12, MARGIN.top),
