@@ -13,13 +13,13 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { HELP, UsageError, usageError } from "./examples/_cli_help.ts";
-import { main as demo } from "./examples/demo.ts";
-import { BUNDLED, PRESETS, SCHEDULES, train } from "./examples/train.ts";
-import { writeComparison } from "./examples/compare_solvers.ts";
-import { type ModelData, writeModelComparison } from "./examples/compare_on_model.ts";
-import { SOLVER_NAMES, type SolverName } from "./examples/solvers.ts";
-import { TEST_FUNCTIONS, type TestFunctionName } from "./examples/test_functions.ts";
+import { HELP, UsageError, usageError } from "./cli/_cli_help.ts";
+import { main as demo } from "./cli/demo.ts";
+import { BUNDLED, PRESETS, SCHEDULES, train } from "./cli/train.ts";
+import { writeComparison } from "./cli/compare_solvers.ts";
+import { type ModelData, writeModelComparison } from "./cli/compare_on_model.ts";
+import { SOLVER_NAMES, type SolverName } from "./cli/solvers.ts";
+import { TEST_FUNCTIONS, type TestFunctionName } from "./cli/test_functions.ts";
 
 type Values = Record<string, string | boolean | undefined>;
 

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { tf } from "../../mod.ts";
 import { capture, exists } from "./_capture.ts";
 import { find, parseSvg, texts } from "../plot/_svg_dom.ts";
-import { compareOnFunction, trajectory } from "../../examples/compare_solvers.ts";
-import { TEST_FUNCTIONS } from "../../examples/test_functions.ts";
+import { compareOnFunction, trajectory } from "../../cli/compare_solvers.ts";
+import { TEST_FUNCTIONS } from "../../cli/test_functions.ts";
 import { optimizers } from "../../mod.ts";
 
 const SOLVERS = ["SGD", "Momentum", "Nesterov", "Adagrad", "Adadelta", "RMSprop", "Adam"];

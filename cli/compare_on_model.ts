@@ -4,7 +4,7 @@
  * by plain SGD as batch, stochastic and mini-batch gradient descent; the
  * training loss per epoch of each is drawn in two panels.
  *
- * Run: `deno task kerno compare --model` (or `deno run -A examples/compare_on_model.ts`).
+ * Run: `deno task kerno compare --model` (or `deno run -A cli/compare_on_model.ts`).
  *
  * @module
  */

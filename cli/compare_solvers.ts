@@ -5,7 +5,7 @@
  * function's contours, and the loss per step beside them.
  *
  * Run: `deno task kerno compare --function beale` (or
- * `deno run -A examples/compare_solvers.ts`).
+ * `deno run -A cli/compare_solvers.ts`).
  *
  * @module
  */

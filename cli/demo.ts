@@ -5,7 +5,7 @@
  * accuracy on a held-out 20% and the confusion matrix, and writes the saved
  * model, `history.csv` and the training curves.
  *
- * Run: `deno task demo` (or `deno run -A examples/demo.ts`).
+ * Run: `deno task demo` (or `deno run -A cli/demo.ts`).
  *
  * @module
  */
