@@ -16,6 +16,7 @@ import { tf } from "../engine/tf.ts";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { noteEscaped } from "./_buffer_pool.ts";
+import { arenaOf } from "./_wasm_arena.ts";
 
 export * from "./fused_updates_adaptive.ts";
 
@@ -141,6 +142,13 @@ export function adamUpdate(
   checkSizes("Adam", param, grad, m, v, vhatMax);
   const t = iteration + 1;
   const alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+  // Buffers handed out together by an arena (see optimizers/_fused.ts): float32 SIMD.
+  if (
+    vhatMax === null &&
+    arenaOf(param)?.adam(param, grad, m, v, 1 - beta1, 1 - beta2, alpha, epsilon)
+  ) {
+    return;
+  }
   const n = param.length;
   for (let i = 0; i < n; i++) {
     const g = grad[i];

@@ -22,6 +22,7 @@ import { tf } from "../engine/tf.ts";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { KERNO_BACKEND_NAME } from "../backend/kerno_backend.ts";
 import { backendValues, decayWeightsUpdate } from "../backend/fused_updates.ts";
+import { arenaOf, createArena } from "../backend/_wasm_arena.ts";
 
 /** The arrays one fused update reads and writes. */
 export interface FusedBuffers {
@@ -77,6 +78,41 @@ function gradientValues(g: tf.Tensor): Float32Array | null {
 }
 
 /**
+ * The storage of a variable and its slots as disjoint views of one arena
+ * (a WebAssembly memory, so that updates can run as SIMD WebAssembly): the
+ * views this module handed out, while they alone hold them; otherwise the
+ * tensors are first given fresh views holding their current values.
+ *
+ * @param variables The variable, then its slots (all float32, same size).
+ * @returns Their views, or `null` (no WebAssembly SIMD, or a copy was not
+ *   taken over as storage): the caller then uses {@link privateValues}.
+ */
+function arenaValues(variables: tf.Variable[]): Float32Array[] | null {
+  const live = variables.map((v) => {
+    const values = backendValues(v);
+    return values !== null && values === owned.get(v) ? values : null;
+  });
+  const first = live[0] === null ? undefined : arenaOf(live[0]);
+  if (first !== undefined && live.every((b) => b !== null && arenaOf(b) === first)) {
+    return live as Float32Array[];
+  }
+  if (variables.some((v) => v.isDisposed)) return null;
+  const arena = createArena(variables[0].size, variables.length);
+  if (arena === null) return null;
+  for (let k = 0; k < variables.length; k++) {
+    const v = variables[k];
+    const view = arena.views[k];
+    view.set(v.dataSync() as Float32Array);
+    const t = tf.tensor(view, v.shape, "float32");
+    v.assign(t);
+    t.dispose();
+    if (backendValues(v) !== view) return null;
+    owned.set(v, view);
+  }
+  return arena.views;
+}
+
+/**
  * The buffers of one fused update, or `null` when the generic path must run
  * (the kerno backend is not active, a tensor is not float32, sizes differ).
  *
@@ -93,11 +129,18 @@ export function fusedBuffers(
   if (tf.getBackend() !== KERNO_BACKEND_NAME || variable.dtype !== "float32") return null;
   const g = gradientValues(grad);
   if (g === null || g.length !== variable.size) return null;
+  for (const slot of slots) {
+    if (slot.dtype !== "float32" || slot.size !== variable.size) return null;
+  }
+  const arena = arenaValues([variable, ...slots]);
+  if (arena !== null) {
+    if (arena.some((b) => b.buffer === g.buffer)) return null;
+    return { grad: g, param: arena[0], slots: arena.slice(1) };
+  }
   const param = privateValues(variable);
   if (param === null) return null;
   const out: Float32Array[] = [];
   for (const slot of slots) {
-    if (slot.dtype !== "float32" || slot.size !== variable.size) return null;
     const values = privateValues(slot);
     if (values === null) return null;
     out.push(values);
