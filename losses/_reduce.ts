@@ -50,10 +50,11 @@ export function reduceWeighted(
   }
   const total: tf.Scalar = tf.sum(v);
   if (reduction === "sum") return total;
-  const divisor = reduction === "mean_with_sample_weight" && w !== undefined
-    ? tf.sum(tf.mul(w, tf.onesLike(v)))
-    : tf.scalar(v.size);
-  return safeDivide(total, divisor);
+  if (reduction !== "mean_with_sample_weight" || w === undefined) {
+    // The divisor is the number of values, known here: no tensor division guard needed.
+    return v.size === 0 ? tf.zerosLike(total) : tf.div(total, v.size);
+  }
+  return safeDivide(total, tf.sum(tf.mul(w, tf.onesLike(v))));
 }
 
 /**
