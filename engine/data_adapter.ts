@@ -35,11 +35,14 @@ export type DataLike =
 export function toArrayData(data: unknown, argName: string): ArrayData {
   if (data instanceof tf.Tensor) {
     const dtype = data.dtype === "int32" || data.dtype === "bool" ? "int32" : "float32";
+    const raw = data.dataSync();
+    // A tensor's values never change, so they are used as they are (no
+    // copy: 25 MB for the benchmark's inputs, every `fit` call); a
+    // variable's may be updated in place by training, so they are copied.
+    const shared = !(data instanceof tf.Variable);
     const values = dtype === "int32"
-      ? Int32Array.from(data.dataSync() as Int32Array)
-      : (data.dtype === "float32"
-        ? (data.dataSync() as Float32Array).slice()
-        : Float32Array.from(data.dataSync()));
+      ? (shared && raw instanceof Int32Array ? raw : Int32Array.from(raw as Int32Array))
+      : (shared && raw instanceof Float32Array ? raw : Float32Array.from(raw as Float32Array));
     return { values, shape: data.shape.length === 0 ? [1] : [...data.shape], dtype };
   }
   if (data instanceof Float32Array || data instanceof Int32Array) {
