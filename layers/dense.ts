@@ -8,6 +8,7 @@ import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engin
 import { type Activation, activationName, getActivation } from "../engine/activations.ts";
 import type { InitializerLike } from "../engine/initializers.ts";
 import type { RegularizerLike } from "../engine/regularizers.ts";
+import { denseMatMul } from "../backend/dense_matmul.ts";
 
 /** Options of {@link Dense}. */
 export interface DenseOptions extends LayerOptions {
@@ -97,7 +98,12 @@ export class Dense extends Layer {
       : tf.reshape(inputs, [-1, shape[shape.length - 1]]) as tf.Tensor2D;
     const name = activationName(this.#options.activation);
     let y: tf.Tensor;
-    if (name === "relu" || name === "linear") {
+    const fused = (name === "relu" || name === "linear") && this.bias !== null
+      ? denseMatMul(flat, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D, name)
+      : null;
+    if (fused !== null) {
+      y = fused; // kerno, while training: one recorded kernel and a lean gradient
+    } else if (name === "relu" || name === "linear") {
       // One fused kernel for product, bias and activation (and its gradient).
       y = tf.fused.matMul({
         a: flat,
