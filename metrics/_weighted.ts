@@ -31,6 +31,11 @@ export function weightedTotals(
   sampleWeight: tf.Tensor | number | undefined,
   how: "mean" | "sum",
 ): [number, number] {
+  if (typeof values === "number" && (sampleWeight === undefined || typeof sampleWeight === "number")) {
+    // Plain numbers (the trainer's loss tracker): no tensors, no kernels.
+    const w = sampleWeight ?? 1;
+    return [values * w, w];
+  }
   const out = tf.tidy(() => {
     let v = asTensor(values);
     let count: tf.Tensor;
