@@ -152,8 +152,30 @@ export abstract class BaseConv extends Layer {
   /** The bare convolution of `inputs` with the kernel (no bias, no activation). */
   protected abstract convolve(inputs: tf.Tensor): tf.Tensor;
 
+  /**
+   * `activation(convolve(inputs) + bias)` as one fused operation, or `null`
+   * when the subclass has none for this case (the default).
+   *
+   * @param _inputs The batch.
+   * @param _bias The bias.
+   * @param _activation `"relu"` or `"linear"`.
+   * @returns The output, or `null`.
+   */
+  protected convolveFused(
+    _inputs: tf.Tensor,
+    _bias: tf.Tensor,
+    _activation: "relu" | "linear",
+  ): tf.Tensor | null {
+    return null;
+  }
+
   /** The layer's computation on one batch. */
   override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
+    const name = activationName(this.#options.activation);
+    if (this.bias !== null && (name === "relu" || name === "linear")) {
+      const fused = this.convolveFused(inputs, this.bias, name);
+      if (fused !== null) return fused; // kerno, while training: one recorded kernel
+    }
     let y = this.convolve(inputs);
     if (this.bias) y = tf.add(y, this.bias);
     return this.#activation(y);

@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import { conv2dFused, conv2dFusedActive } from "../backend/conv2d_fused.ts";
 import { BaseConv, type ConvOptions } from "./base_conv.ts";
 
 /**
@@ -35,6 +36,23 @@ export class Conv2D extends BaseConv {
    */
   constructor(filters: number, kernelSize: number | number[], options: ConvOptions = {}) {
     super(2, filters, kernelSize, options);
+  }
+
+  /** Convolution, bias and activation as one recorded kernel on kerno while training. */
+  protected override convolveFused(
+    inputs: tf.Tensor,
+    bias: tf.Tensor,
+    activation: "relu" | "linear",
+  ): tf.Tensor | null {
+    if (!conv2dFusedActive()) return null;
+    return conv2dFused(
+      inputs as tf.Tensor4D,
+      this.effectiveKernel() as tf.Tensor4D,
+      bias as tf.Tensor1D,
+      this.strides as [number, number],
+      this.padding as "valid" | "same",
+      activation,
+    );
   }
 
   /** The bare convolution of the input with the kernel. */

@@ -16,6 +16,7 @@ import { softmaxKernel } from "./softmax.ts";
 import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } from "./pool.ts";
 import { gatherV2Kernel, unsortedSegmentSumKernel } from "./gather.ts";
 import { transposeKernel } from "./transpose.ts";
+import { RELU_BIAS_GRAD, reluBiasGradKernel } from "./relu_bias_grad.ts";
 import type { KernelArgs, KernelResult } from "./_util.ts";
 
 /** One replacement: the kernel's name and kerno's function for it. */
@@ -68,4 +69,5 @@ export const KERNO_KERNELS: readonly KernoKernel[] = [
   { kernelName: tf.GatherV2, kernelFunc: gatherV2Kernel },
   { kernelName: tf.UnsortedSegmentSum, kernelFunc: unsortedSegmentSumKernel },
   { kernelName: tf.Transpose, kernelFunc: transposeKernel },
+  { kernelName: RELU_BIAS_GRAD, kernelFunc: reluBiasGradKernel },
 ];

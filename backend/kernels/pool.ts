@@ -9,6 +9,7 @@
  */
 import { tf } from "../../engine/tf.ts";
 import { allocate, allocateZeroed } from "../_buffer_pool.ts";
+import { maxPoolFast } from "./_pool_fast.ts";
 import {
   cpuBackend,
   f32,
@@ -102,6 +103,7 @@ function pool(args: KernelArgs, mode: "max" | "avg"): KernelResult | null {
   const c = info.inChannels;
   const w = info.inWidth;
   const out = allocate(info.batchSize * info.outHeight * info.outWidth * c);
+  if (mode === "max" && maxPoolFast(info, xv, out)) return output(backend, info.outShape, out);
   forEachWindow(info, (o, image, [y0, y1, x0, x1]) => {
     if (y1 <= y0 || x1 <= x0) {
       out.fill(mode === "max" ? -Infinity : NaN, o, o + c);

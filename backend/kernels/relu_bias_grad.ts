@@ -1,0 +1,71 @@
+/**
+ * The backward pass of "bias add then relu" in one sweep: `dz = dy·step(y)`
+ * and the bias gradient `Σ_rows dz`, where `y` is the relu's output and the
+ * bias runs along the last axis. kerno's fused Conv2D gradient uses it in
+ * place of Step, Multiply and Sum (three passes over the activations).
+ *
+ * @module
+ */
+import { allocate } from "../_buffer_pool.ts";
+import { cpuBackend, f32, type KernelArgs, type KernelResult, need, output } from "./_util.ts";
+
+/** The kernel's name (registered on kerno's backend only). */
+export const RELU_BIAS_GRAD = "_KernoReluBiasGrad";
+
+/**
+ * `[dz, dbias]` from `{dy, y}`: `dz = dy · step(y)` with TensorFlow.js's
+ * `step` (1 above zero, 0 at or below, NaN for NaN), and `dbias` the sum of
+ * `dz` over every axis but the last.
+ *
+ * @param args Inputs `{dy, y}` (same shape, float32, rank ≥ 1).
+ * @returns `dz` shaped like `dy`, and `dbias` shaped `[channels]`.
+ */
+export function reluBiasGradKernel(args: KernelArgs): KernelResult {
+  const backend = cpuBackend(args);
+  const dy = need(args, "dy");
+  const y = need(args, "y");
+  const dyv = f32(backend, dy);
+  const yv = f32(backend, y);
+  if (dyv === null || yv === null || dyv.length !== yv.length || dy.shape.length === 0) {
+    throw new TypeError(
+      `Cannot run ${RELU_BIAS_GRAD} as "dy" and "y" must be float32 tensors of one shape: received [${dy.shape}] and [${y.shape}]`,
+    );
+  }
+  const n = dy.shape[dy.shape.length - 1];
+  const dz = allocate(dyv.length);
+  const acc = new Float64Array(n);
+  const len = dyv.length;
+  // Branch-free (random signs defeat branch prediction); `probe` turns NaN
+  // when some `y` is NaN (or when +∞ and −∞ meet), sending those rare
+  // inputs through an exact second pass.
+  let probe = 0;
+  for (let base = 0; n > 0 && base < len; base += n) {
+    for (let ch = 0; ch < n; ch++) {
+      const i = base + ch;
+      const v = yv[i];
+      const g = dyv[i] * +(v > 0);
+      dz[i] = g;
+      acc[ch] += g;
+      probe += v;
+    }
+  }
+  if (probe !== probe) nanPass(yv, dyv, dz, acc, n);
+  return [output(backend, dy.shape, dz), output(backend, [n], Float32Array.from(acc))];
+}
+
+/** The exact (branching) pass for inputs holding NaN: step(NaN) is NaN. */
+function nanPass(
+  yv: Float32Array,
+  dyv: Float32Array,
+  dz: Float32Array,
+  acc: Float64Array,
+  n: number,
+): void {
+  acc.fill(0);
+  for (let i = 0; i < dyv.length; i++) {
+    const v = yv[i];
+    const g = v > 0 ? dyv[i] : v === v ? dyv[i] * 0 : NaN;
+    dz[i] = g;
+    acc[i % n] += g;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * kerno's recorded Conv2D kernel (`conv2dFused`) against the unfused path
+ * (conv2d, add, relu) on `cpu`: outputs and the gradients of every input for
+ * strides 1 and 2, "same" and "valid", sizes 1 and 7; gradients against
+ * finite differences; the one-sweep relu/bias gradient kernel with NaN.
+ */
+import assert from "node:assert/strict";
+import { tf } from "../../engine/tf.ts";
+import { conv2dFused } from "../../backend/conv2d_fused.ts";
+import { RELU_BIAS_GRAD } from "../../backend/kernels/relu_bias_grad.ts";
+import { assertGradient, assertSameAsCpu, make, rand } from "./_helpers.ts";
+
+type Case = [number[], number[], [number, number], "same" | "valid"];
+const CASES: Case[] = [
+  [[2, 7, 7, 3], [3, 3, 3, 4], [1, 1], "valid"],
+  [[2, 7, 7, 3], [3, 3, 3, 4], [2, 2], "same"],
+  [[1, 1, 1, 2], [1, 1, 2, 3], [1, 1], "same"],
+  [[1, 1, 1, 2], [1, 1, 2, 3], [2, 2], "valid"],
+  [[3, 7, 5, 2], [2, 3, 2, 7], [2, 1], "valid"],
+  [[2, 5, 7, 1], [3, 2, 1, 1], [1, 2], "same"],
+];
+
+function unfused(
+  x: tf.Tensor,
+  k: tf.Tensor,
+  b: tf.Tensor,
+  strides: [number, number],
+  pad: "same" | "valid",
+  activation: "relu" | "linear",
+): tf.Tensor {
+  const z = tf.add(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, strides, pad), b);
+  return activation === "relu" ? tf.relu(z) : z;
+}
+
+function fusedOrUnfused(
+  x: tf.Tensor,
+  k: tf.Tensor,
+  b: tf.Tensor,
+  strides: [number, number],
+  pad: "same" | "valid",
+  activation: "relu" | "linear",
+): tf.Tensor {
+  return conv2dFused(
+    x as tf.Tensor4D,
+    k as tf.Tensor4D,
+    b as tf.Tensor1D,
+    strides,
+    pad,
+    activation,
+  ) ?? unfused(x, k, b, strides, pad, activation);
+}
+
+for (const activation of ["relu", "linear"] as const) {
+  Deno.test(`conv2dFused ${activation} equals conv2d, bias and activation, gradients included`, async () => {
+    for (const [xs, ks, strides, pad] of CASES) {
+      const [x, k, b] = [rand(xs, 1), rand(ks, 2), rand([ks[3]], 3)];
+      await assertSameAsCpu(
+        () => {
+          const f = (xt: tf.Tensor, kt: tf.Tensor, bt: tf.Tensor) => {
+            const y = fusedOrUnfused(xt, kt, bt, strides, pad, activation);
+            const w = tf.tensor(rand(y.shape, 4).values, y.shape);
+            return tf.sum(tf.mul(y, w));
+          };
+          const { value, grads } = tf.valueAndGrads(f)([make(x), make(k), make(b)]);
+          return [value, ...grads];
+        },
+        1e-4,
+        `${activation} x [${xs}] filter [${ks}] strides ${strides} ${pad}`,
+      );
+    }
+  });
+
+  Deno.test(`conv2dFused ${activation} gradients match finite differences`, async () => {
+    for (const [xs, ks, strides, pad] of CASES) {
+      const [x, k, b] = [rand(xs, 5), rand(ks, 6), rand([ks[3]], 7)];
+      const loss = (y: tf.Tensor) =>
+        tf.sum(tf.mul(y, tf.tensor(rand(y.shape, 8).values, y.shape))) as tf.Scalar;
+      const label = `${activation} [${xs}] [${ks}] ${strides} ${pad}`;
+      await assertGradient(
+        (t) => loss(fusedOrUnfused(t, make(k), make(b), strides, pad, activation)),
+        x,
+        1e-4,
+        2e-2,
+        `dx ${label}`,
+      );
+      await assertGradient(
+        (t) => loss(fusedOrUnfused(make(x), t, make(b), strides, pad, activation)),
+        k,
+        1e-4,
+        2e-2,
+        `dW ${label}`,
+      );
+      await assertGradient(
+        (t) => loss(fusedOrUnfused(make(x), make(k), t, strides, pad, activation)),
+        b,
+        1e-4,
+        2e-2,
+        `dbias ${label}`,
+      );
+    }
+  });
+}
+
+Deno.test("conv2dFused declines outside a gradient tape and on cpu", async () => {
+  const previous = tf.getBackend();
+  await tf.setBackend("kerno");
+  const before = tf.memory().numTensors;
+  const [x, k, b] = [tf.ones([1, 3, 3, 1]), tf.ones([2, 2, 1, 2]), tf.ones([2])];
+  assert.equal(
+    conv2dFused(x as tf.Tensor4D, k as tf.Tensor4D, b as tf.Tensor1D, [1, 1], "valid", "relu"),
+    null,
+  );
+  tf.dispose([x, k, b]);
+  assert.equal(tf.memory().numTensors, before);
+  await tf.setBackend("cpu");
+  const [x2, k2, b2] = [tf.ones([1, 3, 3, 1]), tf.ones([2, 2, 1, 2]), tf.ones([2])];
+  const g = tf.grad((t: tf.Tensor) => {
+    assert.equal(
+      conv2dFused(t as tf.Tensor4D, k2 as tf.Tensor4D, b2 as tf.Tensor1D, [1, 1], "valid", "relu"),
+      null,
+    );
+    return tf.sum(t);
+  })(x2);
+  tf.dispose([x2, k2, b2, g]);
+  await tf.setBackend(previous);
+});
+
+Deno.test("_KernoReluBiasGrad masks dy by step(y) and sums per channel, NaN included", async () => {
+  const previous = tf.getBackend();
+  await tf.setBackend("kerno");
+  const before = tf.memory().numTensors;
+  // y: relu outputs, 3 rows × 2 channels; step(y) = [[1, 0], [0, 1], [NaN, 1]].
+  const y = tf.tensor([2, 0, -0, 5, NaN, Infinity], [3, 2]);
+  const dy = tf.tensor([1, 2, 3, 4, 5, 6], [3, 2]);
+  const [dz, db] = tf.engine().runKernel(
+    RELU_BIAS_GRAD,
+    { dy, y } as unknown as tf.NamedTensorMap,
+  ) as tf.Tensor[];
+  assert.deepEqual(Array.from(dz.dataSync()), [1, 0, 0, 4, NaN, 6]);
+  assert.deepEqual(Array.from(db.dataSync()), [NaN, 10]);
+  const y2 = tf.tensor([0.5, -1, 0, 3], [2, 2]);
+  const dy2 = tf.tensor([1, 2, 3, 4], [2, 2]);
+  const [dz2, db2] = tf.engine().runKernel(
+    RELU_BIAS_GRAD,
+    { dy: dy2, y: y2 } as unknown as tf.NamedTensorMap,
+  ) as tf.Tensor[];
+  assert.deepEqual(Array.from(dz2.dataSync()), [1, 0, 0, 4]);
+  assert.deepEqual(Array.from(db2.dataSync()), [1, 4]);
+  tf.dispose([y, dy, dz, db, y2, dy2, dz2, db2]);
+  assert.equal(tf.memory().numTensors, before);
+  await tf.setBackend(previous);
+});
