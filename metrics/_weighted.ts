@@ -31,7 +31,9 @@ export function weightedTotals(
   sampleWeight: tf.Tensor | number | undefined,
   how: "mean" | "sum",
 ): [number, number] {
-  if (typeof values === "number" && (sampleWeight === undefined || typeof sampleWeight === "number")) {
+  if (
+    typeof values === "number" && (sampleWeight === undefined || typeof sampleWeight === "number")
+  ) {
     // Plain numbers (the trainer's loss tracker): no tensors, no kernels.
     const w = sampleWeight ?? 1;
     return [values * w, w];
