@@ -50,18 +50,7 @@ export * as losses from "./losses/mod.ts";
 export * as metrics from "./metrics/mod.ts";
 export * as datasets from "./datasets/mod.ts";
 export type { CompiledState } from "./engine/compile.ts";
-export type {
-  GradSaveFunc,
-  Rank,
-  Scalar,
-  Tensor,
-  Tensor1D,
-  Tensor2D,
-  Tensor3D,
-  Tensor4D,
-  TensorLike,
-  Variable,
-} from "./engine/tf_types.ts";
+export type * from "./engine/tf_types.ts";
 export {
   type BackendChoice,
   type BackendName,
