@@ -7,6 +7,7 @@
 import { tf } from "../engine/tf.ts";
 import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
 import { convOutputLength, intTuple, paddingMode } from "./_checks.ts";
+import { maxPoolArgmax } from "../backend/max_pool_argmax.ts";
 
 /** Options of the pooling layers. */
 export interface PoolingOptions extends LayerOptions {
@@ -75,7 +76,7 @@ export abstract class BasePooling extends Layer {
       ? this.strides as [number, number]
       : [this.strides[0], 1];
     const y = this.#kind === "max"
-      ? tf.maxPool(x, size, strides, this.padding)
+      ? maxPoolArgmax(x, size, strides, this.padding) ?? tf.maxPool(x, size, strides, this.padding)
       : this.padding === "same"
       ? sameAvgPool(x, size, strides)
       : tf.avgPool(x, size, strides, "valid");

@@ -17,6 +17,12 @@ import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } fr
 import { gatherV2Kernel, unsortedSegmentSumKernel } from "./gather.ts";
 import { transposeKernel } from "./transpose.ts";
 import { RELU_BIAS_GRAD, reluBiasGradKernel } from "./relu_bias_grad.ts";
+import {
+  MAX_POOL_ARGMAX,
+  MAX_POOL_SCATTER,
+  maxPoolArgmaxKernel,
+  maxPoolScatterKernel,
+} from "./pool_argmax.ts";
 import type { KernelArgs, KernelResult } from "./_util.ts";
 
 /** One replacement: the kernel's name and kerno's function for it. */
@@ -70,4 +76,6 @@ export const KERNO_KERNELS: readonly KernoKernel[] = [
   { kernelName: tf.UnsortedSegmentSum, kernelFunc: unsortedSegmentSumKernel },
   { kernelName: tf.Transpose, kernelFunc: transposeKernel },
   { kernelName: RELU_BIAS_GRAD, kernelFunc: reluBiasGradKernel },
+  { kernelName: MAX_POOL_ARGMAX, kernelFunc: maxPoolArgmaxKernel },
+  { kernelName: MAX_POOL_SCATTER, kernelFunc: maxPoolScatterKernel },
 ];

@@ -1,0 +1,192 @@
+/**
+ * MaxPool that also records where each maximum came from, and the gradient
+ * that uses the record: a scatter of `dy` onto those positions, in place of
+ * MaxPoolGrad's second search through every window. kerno's MaxPooling2D
+ * uses the pair while gradients are recorded (see `max_pool_argmax.ts`).
+ *
+ * @module
+ */
+import { tf } from "../../engine/tf.ts";
+import { allocate, allocateZeroed } from "../_buffer_pool.ts";
+import { cpuBackend, f32, type KernelArgs, type KernelResult, need, output } from "./_util.ts";
+
+/** The forward kernel's name (kerno's backend only). */
+export const MAX_POOL_ARGMAX = "_KernoMaxPoolArgmax";
+/** The gradient kernel's name (kerno's backend only). */
+export const MAX_POOL_SCATTER = "_KernoMaxPoolScatter";
+
+interface PoolAttrs {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: "valid" | "same";
+}
+
+/**
+ * `[y, indices]` from `{x}`: the max pool of `x` (NHWC) and, per output
+ * value, the flat index into `x` of the first maximal tap of its window
+ * (row-major order; the MaxPoolGrad kernel's choice), `-1` for an empty
+ * window. NaN handling matches kerno's MaxPool and MaxPoolGrad.
+ *
+ * @param args Inputs `{x}` (float32, rank 4), attrs `{filterSize, strides, pad}`.
+ * @returns The pooled tensor (float32) and the indices (int32), same shape.
+ */
+export function maxPoolArgmaxKernel(args: KernelArgs): KernelResult {
+  const backend = cpuBackend(args);
+  const x = need(args, "x");
+  const xv = f32(backend, x);
+  if (xv === null || x.shape.length !== 4) {
+    throw new TypeError(
+      `Cannot run ${MAX_POOL_ARGMAX} as "x" must be a float32 rank-4 tensor: received ${x.dtype} [${x.shape}]`,
+    );
+  }
+  const a = args.attrs as unknown as PoolAttrs;
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    a.filterSize,
+    a.strides,
+    1,
+    a.pad,
+  );
+  const { inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const size = info.batchSize * outHeight * outWidth * c;
+  const out = allocate(size);
+  const where = new Int32Array(size);
+  if (
+    filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
+    top === 0 && left === 0 && outHeight * 2 <= h && outWidth * 2 <= w &&
+    argmax2x2(xv, out, where, info.batchSize, h, w, c, outHeight, outWidth)
+  ) {
+    return [
+      output(backend, info.outShape, out),
+      backend.makeTensorInfo(info.outShape, "int32", where),
+    ];
+  }
+  let o = 0;
+  for (let b = 0; b < info.batchSize; b++) {
+    const image = b * h * w * c;
+    for (let oy = 0; oy < outHeight; oy++) {
+      const yStart = oy * strideHeight - top;
+      const y0 = yStart < 0 ? 0 : yStart;
+      const y1 = Math.min(h, yStart + filterHeight);
+      for (let ox = 0; ox < outWidth; ox++, o += c) {
+        const xStart = ox * strideWidth - left;
+        const x0 = xStart < 0 ? 0 : xStart;
+        const x1 = Math.min(w, xStart + filterWidth);
+        if (y1 <= y0 || x1 <= x0) {
+          out.fill(-Infinity, o, o + c);
+          where.fill(-1, o, o + c);
+          continue;
+        }
+        const first = image + (y0 * w + x0) * c;
+        for (let ch = 0; ch < c; ch++) {
+          out[o + ch] = xv[first + ch];
+          where[o + ch] = first + ch;
+        }
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
+            const src = image + (iy * w + ix) * c;
+            for (let ch = 0; ch < c; ch++) {
+              // Branch-free "first strictly greater wins"; a NaN never wins
+              // and a NaN already held is kept (as kerno's MaxPool does).
+              const best = out[o + ch];
+              const v = xv[src + ch];
+              const greater = +(v > best);
+              out[o + ch] = greater === 1 ? v : best;
+              where[o + ch] += greater * (src + ch - where[o + ch]);
+            }
+          }
+        }
+      }
+    }
+  }
+  return [
+    output(backend, info.outShape, out),
+    backend.makeTensorInfo(info.outShape, "int32", where),
+  ];
+}
+
+/**
+ * `dx` from `{dy, indices}`: every `dy` value added at its recorded index of
+ * a zero tensor shaped `inputShape` (entries with index `-1` are dropped).
+ *
+ * @param args Inputs `{dy}` (float32) and `{indices}` (int32, same shape),
+ *   attrs `{inputShape}`.
+ * @returns The gradient with respect to the pooled input.
+ */
+export function maxPoolScatterKernel(args: KernelArgs): KernelResult {
+  const backend = cpuBackend(args);
+  const dy = need(args, "dy");
+  const indices = need(args, "indices");
+  const dyv = f32(backend, dy);
+  const iv = backend.data.get(indices.dataId).values;
+  const shape = (args.attrs as unknown as { inputShape: number[] }).inputShape;
+  if (dyv === null || !(iv instanceof Int32Array) || iv.length !== dyv.length) {
+    throw new TypeError(
+      `Cannot run ${MAX_POOL_SCATTER} as "dy" (float32) and "indices" (int32) must have one shape: received [${dy.shape}] and [${indices.shape}]`,
+    );
+  }
+  let n = 1;
+  for (const d of shape) n *= d;
+  const dx = allocateZeroed(n);
+  for (let i = 0; i < iv.length; i++) {
+    const j = iv[i];
+    if (j >= 0) dx[j] += dyv[i];
+  }
+  return output(backend, shape, dx);
+}
+
+/**
+ * The 2×2, stride-2, unpadded windows, four taps held in locals.
+ *
+ * @returns `false` when some value was not finite (results then unusable).
+ */
+function argmax2x2(
+  xv: Float32Array,
+  out: Float32Array,
+  where: Int32Array,
+  batch: number,
+  h: number,
+  w: number,
+  c: number,
+  outHeight: number,
+  outWidth: number,
+): boolean {
+  const row = w * c;
+  let probe = 0;
+  let o = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      const rowStart = (b * h + oy * 2) * row;
+      for (let ox = 0; ox < outWidth; ox++, o += c) {
+        const p = rowStart + ox * 2 * c;
+        for (let ch = 0; ch < c; ch++) {
+          const i0 = p + ch;
+          let best = xv[i0];
+          let at = i0;
+          const v1 = xv[i0 + c];
+          const v2 = xv[i0 + row];
+          const v3 = xv[i0 + row + c];
+          // Branch-free (random signs defeat branch prediction): exact for
+          // finite values; `probe` turns NaN otherwise, and the caller reruns
+          // the branching loop.
+          let g = +(v1 > best);
+          best += g * (v1 - best);
+          at += g * c;
+          g = +(v2 > best);
+          best += g * (v2 - best);
+          at += g * (i0 + row - at);
+          g = +(v3 > best);
+          best += g * (v3 - best);
+          at += g * (i0 + row + c - at);
+          probe += best * 0;
+          out[o + ch] = best;
+          where[o + ch] = at;
+        }
+      }
+    }
+  }
+  return probe === 0;
+}

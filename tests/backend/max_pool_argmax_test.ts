@@ -1,0 +1,103 @@
+/**
+ * kerno's recorded-argmax max pooling (`maxPoolArgmax`) against `tf.maxPool`
+ * on `cpu`: values and input gradients for strides 1 and 2, "same" and
+ * "valid", sizes 1 and 7, the 2×2 fast path with non-finite values and ties;
+ * gradients against finite differences; declining outside a tape.
+ */
+import assert from "node:assert/strict";
+import { tf } from "../../engine/tf.ts";
+import { maxPoolArgmax } from "../../backend/max_pool_argmax.ts";
+import { assertGradient, assertSameAsCpu, make, project, rand } from "./_helpers.ts";
+
+type Case = [number[], [number, number], [number, number], "same" | "valid"];
+const CASES: Case[] = [
+  [[2, 7, 7, 3], [2, 2], [2, 2], "valid"],
+  [[2, 8, 6, 4], [2, 2], [2, 2], "valid"],
+  [[2, 7, 7, 3], [2, 2], [2, 2], "same"],
+  [[2, 7, 7, 3], [3, 3], [1, 1], "same"],
+  [[1, 7, 5, 2], [3, 2], [2, 1], "valid"],
+  [[1, 1, 1, 2], [1, 1], [1, 1], "valid"],
+  [[1, 1, 1, 2], [2, 2], [2, 2], "same"],
+  [[3, 5, 7, 1], [2, 3], [1, 2], "same"],
+];
+
+function pool(
+  x: tf.Tensor,
+  size: [number, number],
+  strides: [number, number],
+  pad: "same" | "valid",
+): tf.Tensor {
+  return maxPoolArgmax(x as tf.Tensor4D, size, strides, pad) ??
+    tf.maxPool(x as tf.Tensor4D, size, strides, pad);
+}
+
+Deno.test("maxPoolArgmax equals tf.maxPool on cpu, gradients included", async () => {
+  for (const [xs, size, strides, pad] of CASES) {
+    const x = rand(xs, 11);
+    await assertSameAsCpu(
+      () => {
+        const { value, grad } = tf.valueAndGrad((t: tf.Tensor) =>
+          project(pool(t, size, strides, pad))
+        )(make(x));
+        const y = tf.maxPool(make(x) as tf.Tensor4D, size, strides, pad);
+        return [value, grad, y];
+      },
+      1e-6,
+      `x [${xs}] pool ${size} strides ${strides} ${pad}`,
+    );
+  }
+});
+
+Deno.test("maxPoolArgmax gradients match finite differences", async () => {
+  for (const [xs, size, strides, pad] of CASES) {
+    await assertGradient(
+      (t) => project(pool(t, size, strides, pad), 5),
+      rand(xs, 12),
+      1e-5,
+      2e-2,
+      `[${xs}] ${size} ${strides} ${pad}`,
+    );
+  }
+});
+
+Deno.test("maxPoolArgmax routes to the first maximum and handles non-finite values", async () => {
+  const previous = tf.getBackend();
+  await tf.setBackend("kerno");
+  const before = tf.memory().numTensors;
+  // Windows (2×2, one channel), taps in row-major order:
+  // [1, 1, 0, 1] → first tap; [NaN, 5, 7, 2] → NaN kept at tap 0;
+  // [-Inf, -Inf, 3, Infinity] → tap 3; [2, NaN, 2, 4] → tap 3.
+  const x = tf.tensor4d(
+    [1, 1, NaN, 5, 0, 1, 7, 2, -Infinity, -Infinity, 2, NaN, 3, Infinity, 2, 4],
+    [1, 4, 4, 1],
+  );
+  const dy = tf.tensor4d([10, 20, 30, 40], [1, 2, 2, 1]);
+  const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => {
+    const y = maxPoolArgmax(t as tf.Tensor4D, [2, 2], [2, 2], "valid");
+    assert.ok(y !== null);
+    assert.deepEqual(Array.from(y.dataSync()), [1, NaN, Infinity, 4]);
+    return tf.sum(tf.mul(y, dy));
+  })(x);
+  assert.ok(Number.isNaN(value.dataSync()[0]));
+  assert.deepEqual(
+    Array.from(grad.dataSync()),
+    [10, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 40],
+  );
+  tf.dispose([x, dy, value, grad]);
+  assert.equal(tf.memory().numTensors, before);
+  await tf.setBackend(previous);
+});
+
+Deno.test("maxPoolArgmax declines outside a gradient tape and on cpu", async () => {
+  const previous = tf.getBackend();
+  await tf.setBackend("kerno");
+  const x = tf.ones([1, 2, 2, 1]) as tf.Tensor4D;
+  assert.equal(maxPoolArgmax(x, [2, 2], [2, 2], "valid"), null);
+  await tf.setBackend("cpu");
+  const g = tf.grad((t: tf.Tensor) => {
+    assert.equal(maxPoolArgmax(t as tf.Tensor4D, [2, 2], [2, 2], "valid"), null);
+    return tf.sum(t);
+  })(x);
+  tf.dispose([x, g]);
+  await tf.setBackend(previous);
+});
