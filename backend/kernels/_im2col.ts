@@ -83,6 +83,10 @@ export function im2col(
   const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
+  if (c === 1) {
+    im2colSingleChannel(x, info, first, count, cols);
+    return;
+  }
   let o = 0;
   for (let b = first; b < first + count; b++) {
     const xb = b * inHeight * inWidth * c;
@@ -143,6 +147,53 @@ export function col2im(
               for (let ch = 0; ch < c; ch++) dx[dst + ch] += cols[o + ch];
             }
             o += c;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * {@link im2col} for one input channel: each filter row's taps are read as
+ * one run of the image row, with the bounds checks only at padded edges.
+ */
+function im2colSingleChannel(
+  x: Float32Array,
+  info: ConvInfo,
+  first: number,
+  count: number,
+  cols: Float32Array,
+): void {
+  const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const k = filterHeight * filterWidth;
+  for (let b = first; b < first + count; b++) {
+    const xb = b * inHeight * inWidth;
+    const ob = (b - first) * outHeight * outWidth * k;
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let fy = 0; fy < filterHeight; fy++) {
+        const iy = oy * strideHeight - top + fy * dilationHeight;
+        let o = ob + oy * outWidth * k + fy * filterWidth;
+        if (iy < 0 || iy >= inHeight) {
+          for (let ox = 0; ox < outWidth; ox++, o += k) {
+            for (let fx = 0; fx < filterWidth; fx++) cols[o + fx] = 0;
+          }
+          continue;
+        }
+        const row = xb + iy * inWidth;
+        for (let ox = 0; ox < outWidth; ox++, o += k) {
+          const ix0 = ox * strideWidth - left;
+          if (ix0 >= 0 && ix0 + (filterWidth - 1) * dilationWidth < inWidth) {
+            const src = row + ix0;
+            for (let fx = 0; fx < filterWidth; fx++) cols[o + fx] = x[src + fx * dilationWidth];
+          } else {
+            for (let fx = 0; fx < filterWidth; fx++) {
+              const ix = ix0 + fx * dilationWidth;
+              cols[o + fx] = ix >= 0 && ix < inWidth ? x[row + ix] : 0;
+            }
           }
         }
       }
