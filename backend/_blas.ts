@@ -71,13 +71,15 @@ const SYMBOLS = {
 } as const;
 
 /**
- * Products below this many multiply-adds (`m·n·k`, 512³) run on one thread:
- * waking OpenBLAS's workers costs more than they save on the small products
- * of a training step, and far more when the machine is busy (a product of
- * 64×784 by 784×256 took 3-5 ms with two threads inside `fit` against
- * 0.3-0.5 ms on one).
+ * Products below this many multiply-adds (`m·n·k`, 2²⁵ ≈ 32 M) run on one
+ * thread: waking OpenBLAS's workers costs more than they save on the small
+ * products of a training step, and far more when the machine is busy (a
+ * product of 64×784 by 784×256 — 13 M — took 3-5 ms with two threads inside
+ * `fit` against 0.3-0.5 ms on one). Convolution products of 130 M and more
+ * (the benchmark's second Conv2D: 7744×288 by 288×64 and its gradients) run
+ * 1.3-1.7× faster on two threads inside `fit`.
  */
-export const SINGLE_THREAD_BELOW = 512 * 512 * 512;
+export const SINGLE_THREAD_BELOW = 1 << 25;
 
 let cached: Blas | string | undefined;
 

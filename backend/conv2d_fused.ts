@@ -15,6 +15,11 @@
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { RELU_BIAS_GRAD } from "./kernels/relu_bias_grad.ts";
+import { CONV2D_FROM_COLS } from "./kernels/conv2d_cols.ts";
+import { convInfoOf } from "./kernels/conv2d.ts";
+import { im2col, isPointwise, patchSize } from "./kernels/_im2col.ts";
+import { allocate } from "./_buffer_pool.ts";
+import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 
 /** The activations the fused Conv2D path handles. */
 export type ConvActivation = "relu" | "linear";
@@ -28,7 +33,110 @@ interface FusedConvAttrs {
   activation?: string;
 }
 
+interface FromColsAttrs {
+  strides: [number, number];
+  pad: "valid" | "same";
+  inputShape: number[];
+  outShape: number[];
+  activation: string;
+}
+
+/**
+ * Column matrices above this many floats (64 MB) are not kept for the
+ * gradient: the convolution then runs as FusedConv2D in chunks.
+ */
+const MAX_SAVED_COLUMN_FLOATS = 1 << 24;
+
 let registered = false;
+let registeredFromCols = false;
+
+function registerFromColsGradient(): void {
+  if (registeredFromCols) return;
+  registeredFromCols = true;
+  tf.registerGradient({
+    kernelName: CONV2D_FROM_COLS,
+    inputsToSave: ["filter", "cols"],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [filter, cols, y] = saved;
+      const a = attrs as unknown as FromColsAttrs;
+      const [dz, dbias] = activationGrad(dy as tf.Tensor, y, a.activation);
+      const n = filter.shape[3] as number;
+      return {
+        x: () =>
+          tf.engine().runKernel(
+            tf.Conv2DBackpropInput,
+            { dy: dz, filter } as unknown as tf.NamedTensorMap,
+            {
+              strides: a.strides,
+              pad: a.pad,
+              dimRoundingMode: undefined,
+              dataFormat: "NHWC",
+              inputShape: a.inputShape,
+            } as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor,
+        // dW = colsᵀ · dz, from the column matrix the forward pass built.
+        filter: () =>
+          tf.reshape(
+            tf.matMul(
+              cols as tf.Tensor2D,
+              tf.reshape(dz, [cols.shape[0] as number, n]),
+              true,
+              false,
+            ),
+            filter.shape,
+          ),
+        bias: () => dbias,
+      };
+    },
+  });
+}
+
+/**
+ * The convolution from a column matrix kept for the gradient, or `null`
+ * when that matrix would be too large or is not needed (1×1 products).
+ */
+function fromCols(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  strides: [number, number],
+  padding: "valid" | "same",
+  activation: ConvActivation,
+): tf.Tensor4D | null {
+  const info = convInfoOf(x.shape, filter.shape, {
+    strides,
+    pad: padding,
+    dataFormat: "NHWC",
+    dilations: 1,
+  });
+  const k = patchSize(info);
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  if (isPointwise(info) || rows === 0 || k === 0 || rows * k > MAX_SAVED_COLUMN_FLOATS) return null;
+  const backend = tf.backend() as MathBackendCPU;
+  const xv = backend.data.get(x.dataId).values;
+  if (!(xv instanceof Float32Array)) return null;
+  registerFromColsGradient();
+  const values = allocate(rows * k);
+  im2col(xv, info, 0, info.batchSize, values);
+  // A tensor of its own (made outside any kernel, so not on the tape): the
+  // tape's saved copy keeps it, and the buffer pool cannot hand it out
+  // again before the gradient has used it.
+  const cols = tf.tensor2d(values, [rows, k], "float32");
+  const y = tf.engine().runKernel(
+    CONV2D_FROM_COLS,
+    { x, filter, bias, cols } as unknown as tf.NamedTensorMap,
+    {
+      strides,
+      pad: padding,
+      inputShape: x.shape.slice(),
+      outShape: info.outShape.slice(),
+      activation,
+    } as unknown as tf.NamedAttrMap,
+  ) as tf.Tensor4D;
+  cols.dispose();
+  return y;
+}
 
 function dilated(d: [number, number] | number): boolean {
   return Array.isArray(d) ? d[0] !== 1 || d[1] !== 1 : d !== 1;
@@ -129,6 +237,8 @@ export function conv2dFused(
   if (x.dtype !== "float32" || filter.dtype !== "float32" || bias.dtype !== "float32") return null;
   if (x.rank !== 4 || filter.rank !== 4 || bias.rank !== 1) return null;
   if (x.shape[3] !== filter.shape[2] || bias.shape[0] !== filter.shape[3]) return null;
+  const viaCols = fromCols(x, filter, bias, strides, padding, activation);
+  if (viaCols !== null) return viaCols;
   registerGradient();
   return tf.engine().runKernel(
     tf.FusedConv2D,

@@ -17,6 +17,7 @@ import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } fr
 import { gatherV2Kernel, unsortedSegmentSumKernel } from "./gather.ts";
 import { transposeKernel } from "./transpose.ts";
 import { RELU_BIAS_GRAD, reluBiasGradKernel } from "./relu_bias_grad.ts";
+import { CONV2D_FROM_COLS, conv2DFromColsKernel } from "./conv2d_cols.ts";
 import {
   MAX_POOL_ARGMAX,
   MAX_POOL_SCATTER,
@@ -76,6 +77,7 @@ export const KERNO_KERNELS: readonly KernoKernel[] = [
   { kernelName: tf.UnsortedSegmentSum, kernelFunc: unsortedSegmentSumKernel },
   { kernelName: tf.Transpose, kernelFunc: transposeKernel },
   { kernelName: RELU_BIAS_GRAD, kernelFunc: reluBiasGradKernel },
+  { kernelName: CONV2D_FROM_COLS, kernelFunc: conv2DFromColsKernel },
   { kernelName: MAX_POOL_ARGMAX, kernelFunc: maxPoolArgmaxKernel },
   { kernelName: MAX_POOL_SCATTER, kernelFunc: maxPoolScatterKernel },
 ];

@@ -1,0 +1,66 @@
+/**
+ * Conv2D + bias + activation from a column matrix built beforehand
+ * (`im2col(x)`), so that the gradient can reuse the same matrix for the
+ * filter gradient (`dW = colsᵀ · dz`) instead of unfolding `x` again. kerno's
+ * fused Conv2D path (see `conv2d_fused.ts`) builds the matrix, holds it as a
+ * tensor the gradient tape saves, and runs this kernel on it.
+ *
+ * @module
+ */
+import { allocate } from "../_buffer_pool.ts";
+import { blas } from "../_blas.ts";
+import { applyActivationInPlace, fillRowsWithBias } from "./_activation.ts";
+import { cpuBackend, f32, type KernelArgs, type KernelResult, need, output } from "./_util.ts";
+
+/** The kernel's name (kerno's backend only). */
+export const CONV2D_FROM_COLS = "_KernoConv2DFromCols";
+
+/** The kernel's attributes. */
+export interface Conv2DFromColsAttrs {
+  /** The output's shape, `[batch, outRows, outCols, outChannels]`. */
+  outShape: number[];
+  /** `"relu"` or `"linear"`. */
+  activation: string;
+}
+
+/**
+ * `activation(cols · filter + bias)` shaped `outShape`, from inputs
+ * `{x, filter, bias, cols}`: `cols` is `[outPixels, patchSize]` (the
+ * unfolded `x`), `filter` `[fh, fw, cin, cout]`, `bias` `[cout]`. `x` is an
+ * input only so that the gradient tape links the output to it.
+ *
+ * @param args Inputs `{x, filter, bias, cols}` (float32), attrs
+ *   {@link Conv2DFromColsAttrs}.
+ * @returns The convolution's output.
+ */
+export function conv2DFromColsKernel(args: KernelArgs): KernelResult {
+  const backend = cpuBackend(args);
+  const filter = need(args, "filter");
+  const bias = need(args, "bias");
+  const cols = need(args, "cols");
+  const a = args.attrs as unknown as Conv2DFromColsAttrs;
+  const fv = f32(backend, filter);
+  const bv = f32(backend, bias);
+  const cv = f32(backend, cols);
+  const lib = blas();
+  const n = filter.shape[3];
+  const k = filter.shape[0] * filter.shape[1] * filter.shape[2];
+  const rows = a.outShape[0] * a.outShape[1] * a.outShape[2];
+  if (
+    lib === null || fv === null || bv === null || cv === null || bv.length !== n ||
+    cv.length !== rows * k || a.outShape[3] !== n
+  ) {
+    throw new TypeError(
+      `Cannot run ${CONV2D_FROM_COLS} as "filter", "bias" and "cols" must be float32 of shapes [fh, fw, cin, ${
+        a.outShape[3]
+      }], [${
+        a.outShape[3]
+      }] and [${rows}, fh·fw·cin] with a BLAS loaded: received [${filter.shape}], [${bias.shape}] and [${cols.shape}]`,
+    );
+  }
+  const out = allocate(rows * n);
+  fillRowsWithBias(out, bv, rows, n);
+  if (rows > 0 && k > 0) lib.sgemm(false, false, rows, n, k, 1, cv, k, fv, n, 1, out, n);
+  applyActivationInPlace(out, a.activation === "relu" ? "relu" : "linear");
+  return output(backend, a.outShape, out);
+}
