@@ -50,6 +50,29 @@ export function imagesPerChunk(info: ConvInfo): number {
 }
 
 /**
+ * Runs `body` over the batch in chunks of {@link imagesPerChunk} images, each
+ * with the shared {@link scratch} buffer sized for that many images' column
+ * matrices (`[rows, patchSize]`).
+ *
+ * @param info The convolution.
+ * @param body Called once per chunk with its first image, its image count,
+ *   its column-matrix rows (`count · outHeight · outWidth`) and the scratch
+ *   column matrix (at least `rows · patchSize` floats).
+ */
+export function forEachChunk(
+  info: ConvInfo,
+  body: (first: number, count: number, rows: number, cols: Float32Array) => void,
+): void {
+  const rowsPerImage = info.outHeight * info.outWidth;
+  const chunk = imagesPerChunk(info);
+  const cols = scratch(chunk * rowsPerImage * patchSize(info));
+  for (let first = 0; first < info.batchSize; first += chunk) {
+    const count = Math.min(chunk, info.batchSize - first);
+    body(first, count, count * rowsPerImage, cols);
+  }
+}
+
+/**
  * Whether the convolution is a plain per-pixel product (1×1 filter, stride 1,
  * no padding), so the input itself is the column matrix.
  *

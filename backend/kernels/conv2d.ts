@@ -8,14 +8,7 @@ import { tf } from "../../engine/tf.ts";
 import { allocate } from "../_buffer_pool.ts";
 import { type Blas, blas } from "../_blas.ts";
 import { applyActivationInPlace, fillRowsWithBias, supportsActivation } from "./_activation.ts";
-import {
-  type ConvInfo,
-  im2col,
-  imagesPerChunk,
-  isPointwise,
-  patchSize,
-  scratch,
-} from "./_im2col.ts";
+import { type ConvInfo, forEachChunk, im2col, isPointwise, patchSize } from "./_im2col.ts";
 import {
   cpuBackend,
   f32,
@@ -26,12 +19,21 @@ import {
   output,
 } from "./_util.ts";
 
-interface Conv2DAttrs {
+/** The geometry attributes Conv2D and its two gradients share. */
+export interface ConvGeometryAttrs {
+  /** Strides, `[height, width]` or one for both. */
   strides: [number, number] | number;
+  /** Padding: `"valid"`, `"same"`, a number or explicit per-side pads. */
   pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  /** Data layout; kerno's kernels only take `"NHWC"`. */
   dataFormat: "NHWC" | "NCHW";
-  dilations: [number, number] | number;
+  /** Dilations, `[height, width]` or one for both. @default 1 */
+  dilations?: [number, number] | number;
+  /** How output sizes round with numeric padding. */
   dimRoundingMode?: "floor" | "round" | "ceil";
+}
+
+interface Conv2DAttrs extends ConvGeometryAttrs {
   activation?: string;
   leakyreluAlpha?: number;
 }
@@ -42,18 +44,21 @@ interface Conv2DAttrs {
  * @param xShape The input's shape.
  * @param filterShape The filter's shape.
  * @param attrs The kernel's attributes.
+ * @param dilations The dilations to use.
+ * @default dilations `attrs.dilations`, else 1
  * @returns TensorFlow.js's convolution info.
  */
 export function convInfoOf(
   xShape: number[],
   filterShape: number[],
-  attrs: Conv2DAttrs,
+  attrs: ConvGeometryAttrs,
+  dilations: [number, number] | number = attrs.dilations ?? 1,
 ): ConvInfo {
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
     attrs.strides,
-    attrs.dilations ?? 1,
+    dilations,
     attrs.pad,
     attrs.dimRoundingMode,
     false,
@@ -87,15 +92,11 @@ export function convolveInto(
     lib.sgemm(false, false, info.batchSize * rowsPerImage, n, k, 1, x, k, filter, n, beta, out, n);
     return;
   }
-  const chunk = imagesPerChunk(info);
-  const cols = scratch(chunk * rowsPerImage * k);
-  for (let first = 0; first < info.batchSize; first += chunk) {
-    const count = Math.min(chunk, info.batchSize - first);
-    const rows = count * rowsPerImage;
+  forEachChunk(info, (first, count, rows, cols) => {
     im2col(x, info, first, count, cols);
     const dst = out.subarray(first * rowsPerImage * n, (first + count) * rowsPerImage * n);
     lib.sgemm(false, false, rows, n, k, 1, cols, k, filter, n, beta, dst, n);
-  }
+  });
 }
 
 function convolve(args: KernelArgs, fused: boolean): KernelResult | null {

@@ -7,16 +7,9 @@
  */
 import { tf } from "../../engine/tf.ts";
 import { allocate, allocateZeroed } from "../_buffer_pool.ts";
-import { blas } from "../_blas.ts";
-import {
-  col2im,
-  type ConvInfo,
-  im2col,
-  imagesPerChunk,
-  isPointwise,
-  patchSize,
-  scratch,
-} from "./_im2col.ts";
+import { type Blas, blas } from "../_blas.ts";
+import { type ConvGeometryAttrs, convInfoOf } from "./conv2d.ts";
+import { col2im, forEachChunk, im2col, isPointwise, patchSize } from "./_im2col.ts";
 import {
   cpuBackend,
   f32,
@@ -27,26 +20,46 @@ import {
   output,
 } from "./_util.ts";
 
-interface BackpropAttrs {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
+interface BackpropAttrs extends ConvGeometryAttrs {
   inputShape?: number[];
   filterShape?: number[];
 }
 
-function infoOf(xShape: number[], filterShape: number[], attrs: BackpropAttrs): ConvInfo {
-  return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    "channelsLast",
-  );
+/** What both gradients start from; `null` from {@link operands} means "use the `cpu` kernel". */
+interface Operands {
+  backend: ReturnType<typeof cpuBackend>;
+  lib: Blas;
+  attrs: BackpropAttrs;
+  /** The first input (`dy`, or `x` for the filter gradient). */
+  a: tf.TensorInfo;
+  b: tf.TensorInfo;
+  av: Float32Array;
+  bv: Float32Array;
+  /** The gradient's shape, from the attribute named by `shapeAttr`. */
+  outShape: number[];
+}
+
+function operands(
+  args: KernelArgs,
+  first: string,
+  second: string,
+  shapeAttr: "inputShape" | "filterShape",
+): Operands | null {
+  const backend = cpuBackend(args);
+  const a = need(args, first);
+  const b = need(args, second);
+  const attrs = args.attrs as unknown as BackpropAttrs;
+  const lib = blas();
+  const av = f32(backend, a);
+  const bv = f32(backend, b);
+  const outShape = attrs[shapeAttr];
+  if (
+    lib === null || av === null || bv === null || attrs.dataFormat === "NCHW" ||
+    outShape === undefined
+  ) {
+    return null;
+  }
+  return { backend, lib, attrs, a, b, av, bv, outShape };
 }
 
 /**
@@ -57,39 +70,27 @@ function infoOf(xShape: number[], filterShape: number[], attrs: BackpropAttrs): 
  * @returns `dx`, shaped like the convolution's input.
  */
 export function conv2DBackpropInput(args: KernelArgs): KernelResult {
-  const backend = cpuBackend(args);
-  const dy = need(args, "dy");
-  const filter = need(args, "filter");
-  const attrs = args.attrs as unknown as BackpropAttrs;
-  const lib = blas();
-  const dyv = f32(backend, dy);
-  const fv = f32(backend, filter);
-  if (
-    lib === null || dyv === null || fv === null || attrs.dataFormat === "NCHW" ||
-    attrs.inputShape === undefined
-  ) {
-    return fallback(tf.Conv2DBackpropInput, args);
-  }
-  const info = infoOf(attrs.inputShape, filter.shape, attrs);
+  const ops = operands(args, "dy", "filter", "inputShape");
+  if (ops === null) return fallback(tf.Conv2DBackpropInput, args);
+  const { backend, lib, attrs, b: filter, av: dyv, bv: fv, outShape } = ops;
+  // The gradients ignore any `dilations` attribute: TensorFlow.js only
+  // differentiates undilated convolutions.
+  const info = convInfoOf(outShape, filter.shape, attrs, 1);
   const k = patchSize(info);
   const n = info.outChannels;
   const rowsPerImage = info.outHeight * info.outWidth;
   const dx = allocateZeroed(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
-  if (dx.length === 0 || rowsPerImage * n === 0) return output(backend, attrs.inputShape, dx);
+  if (dx.length === 0 || rowsPerImage * n === 0) return output(backend, outShape, dx);
   if (isPointwise(info)) {
     lib.sgemm(false, true, info.batchSize * rowsPerImage, k, n, 1, dyv, n, fv, n, 0, dx, k);
-    return output(backend, attrs.inputShape, dx);
+    return output(backend, outShape, dx);
   }
-  const chunk = imagesPerChunk(info);
-  const cols = scratch(chunk * rowsPerImage * k);
-  for (let first = 0; first < info.batchSize; first += chunk) {
-    const count = Math.min(chunk, info.batchSize - first);
-    const rows = count * rowsPerImage;
+  forEachChunk(info, (first, count, rows, cols) => {
     const dyChunk = dyv.subarray(first * rowsPerImage * n, (first + count) * rowsPerImage * n);
     lib.sgemm(false, true, rows, k, n, 1, dyChunk, n, fv, n, 0, cols, k);
     col2im(cols, info, first, count, dx);
-  }
-  return output(backend, attrs.inputShape, dx);
+  });
+  return output(backend, outShape, dx);
 }
 
 /**
@@ -100,39 +101,25 @@ export function conv2DBackpropInput(args: KernelArgs): KernelResult {
  * @returns `dW`, `[fh, fw, cin, cout]`.
  */
 export function conv2DBackpropFilter(args: KernelArgs): KernelResult {
-  const backend = cpuBackend(args);
-  const x = need(args, "x");
-  const dy = need(args, "dy");
-  const attrs = args.attrs as unknown as BackpropAttrs;
-  const lib = blas();
-  const xv = f32(backend, x);
-  const dyv = f32(backend, dy);
-  if (
-    lib === null || xv === null || dyv === null || attrs.dataFormat === "NCHW" ||
-    attrs.filterShape === undefined
-  ) {
-    return fallback(tf.Conv2DBackpropFilter, args);
-  }
-  const info = infoOf(x.shape, attrs.filterShape, attrs);
+  const ops = operands(args, "x", "dy", "filterShape");
+  if (ops === null) return fallback(tf.Conv2DBackpropFilter, args);
+  const { backend, lib, attrs, a: x, av: xv, bv: dyv, outShape } = ops;
+  const info = convInfoOf(x.shape, outShape, attrs, 1);
   const k = patchSize(info);
   const n = info.outChannels;
   const rowsPerImage = info.outHeight * info.outWidth;
   const dw = allocate(k * n);
   if (dw.length === 0 || rowsPerImage * info.batchSize === 0) {
-    return output(backend, attrs.filterShape, dw);
+    return output(backend, outShape, dw);
   }
   if (isPointwise(info)) {
     lib.sgemm(true, false, k, n, info.batchSize * rowsPerImage, 1, xv, k, dyv, n, 0, dw, n);
-    return output(backend, attrs.filterShape, dw);
+    return output(backend, outShape, dw);
   }
-  const chunk = imagesPerChunk(info);
-  const cols = scratch(chunk * rowsPerImage * k);
-  for (let first = 0; first < info.batchSize; first += chunk) {
-    const count = Math.min(chunk, info.batchSize - first);
-    const rows = count * rowsPerImage;
+  forEachChunk(info, (first, count, rows, cols) => {
     im2col(xv, info, first, count, cols);
     const dyChunk = dyv.subarray(first * rowsPerImage * n, (first + count) * rowsPerImage * n);
     lib.sgemm(true, false, k, n, rows, 1, cols, k, dyChunk, n, first === 0 ? 0 : 1, dw, n);
-  }
-  return output(backend, attrs.filterShape, dw);
+  });
+  return output(backend, outShape, dw);
 }
