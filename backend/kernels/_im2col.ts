@@ -134,6 +134,10 @@ export function im2col(
   }
 }
 
+// col2im walks the taps exactly as im2col does, but stays a separate loop: one
+// loop for both with a copy/add flag per tap measured 12% slower for im2col
+// ([64,13,13,32] * [3,3,32,64]: 1.9 → 2.15 ms), with col2im unchanged.
+
 /**
  * Folds a column-matrix gradient back onto the input gradient of images
  * `[first, first + count)`, adding overlapping taps.
