@@ -85,6 +85,25 @@ export async function runOn(
 }
 
 /**
+ * Runs `body` with `kerno` as the current backend, asserts it left no tensor
+ * behind, and restores the backend that was current before.
+ *
+ * @param body The test's work (it disposes what it creates).
+ * @returns When `body` has finished and the backend is restored.
+ */
+export async function onKerno(body: () => void | Promise<void>): Promise<void> {
+  const previous = tf.getBackend();
+  await tf.setBackend("kerno");
+  try {
+    const before = tf.memory().numTensors;
+    await body();
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    await tf.setBackend(previous);
+  }
+}
+
+/**
  * Asserts two arrays agree elementwise within `atol + rtol·|expected|`.
  *
  * @param actual The values under test.

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
 import { maxPoolArgmax } from "../../backend/max_pool_argmax.ts";
-import { assertGradient, assertSameAsCpu, make, project, rand } from "./_helpers.ts";
+import { assertGradient, assertSameAsCpu, make, onKerno, project, rand } from "./_helpers.ts";
 
 type Case = [number[], [number, number], [number, number], "same" | "valid"];
 const CASES: Case[] = [
@@ -60,33 +60,29 @@ Deno.test("maxPoolArgmax gradients match finite differences", async () => {
   }
 });
 
-Deno.test("maxPoolArgmax routes to the first maximum and handles non-finite values", async () => {
-  const previous = tf.getBackend();
-  await tf.setBackend("kerno");
-  const before = tf.memory().numTensors;
-  // Windows (2×2, one channel), taps in row-major order:
-  // [1, 1, 0, 1] → first tap; [NaN, 5, 7, 2] → NaN kept at tap 0;
-  // [-Inf, -Inf, 3, Infinity] → tap 3; [2, NaN, 2, 4] → tap 3.
-  const x = tf.tensor4d(
-    [1, 1, NaN, 5, 0, 1, 7, 2, -Infinity, -Infinity, 2, NaN, 3, Infinity, 2, 4],
-    [1, 4, 4, 1],
-  );
-  const dy = tf.tensor4d([10, 20, 30, 40], [1, 2, 2, 1]);
-  const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => {
-    const y = maxPoolArgmax(t as tf.Tensor4D, [2, 2], [2, 2], "valid");
-    assert.ok(y !== null);
-    assert.deepEqual(Array.from(y.dataSync()), [1, NaN, Infinity, 4]);
-    return tf.sum(tf.mul(y, dy));
-  })(x);
-  assert.ok(Number.isNaN(value.dataSync()[0]));
-  assert.deepEqual(
-    Array.from(grad.dataSync()),
-    [10, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 40],
-  );
-  tf.dispose([x, dy, value, grad]);
-  assert.equal(tf.memory().numTensors, before);
-  await tf.setBackend(previous);
-});
+Deno.test("maxPoolArgmax routes to the first maximum and handles non-finite values", () =>
+  onKerno(() => {
+    // Windows (2×2, one channel), taps in row-major order:
+    // [1, 1, 0, 1] → first tap; [NaN, 5, 7, 2] → NaN kept at tap 0;
+    // [-Inf, -Inf, 3, Infinity] → tap 3; [2, NaN, 2, 4] → tap 3.
+    const x = tf.tensor4d(
+      [1, 1, NaN, 5, 0, 1, 7, 2, -Infinity, -Infinity, 2, NaN, 3, Infinity, 2, 4],
+      [1, 4, 4, 1],
+    );
+    const dy = tf.tensor4d([10, 20, 30, 40], [1, 2, 2, 1]);
+    const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => {
+      const y = maxPoolArgmax(t as tf.Tensor4D, [2, 2], [2, 2], "valid");
+      assert.ok(y !== null);
+      assert.deepEqual(Array.from(y.dataSync()), [1, NaN, Infinity, 4]);
+      return tf.sum(tf.mul(y, dy));
+    })(x);
+    assert.ok(Number.isNaN(value.dataSync()[0]));
+    assert.deepEqual(
+      Array.from(grad.dataSync()),
+      [10, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 40],
+    );
+    tf.dispose([x, dy, value, grad]);
+  }));
 
 Deno.test("maxPoolArgmax declines outside a gradient tape and on cpu", async () => {
   const previous = tf.getBackend();
