@@ -189,6 +189,13 @@ export class Arena {
   #grad: Float32Array;
   #adam: AdamFn;
   #bytes: number;
+  /** Whether the gradient region may hold non-zeros anywhere (a dense copy). */
+  #dirtyAll = false;
+  /** Rows (of `#dirtyWidth` floats) a sparse gradient wrote, to clear before the next. */
+  #dirtyRows: Int32Array | null = null;
+  #dirtyWidth = 0;
+  /** Whether a live tensor stores the gradient region. */
+  #held: (() => boolean) | null = null;
 
   /**
    * @param n Floats per region.
@@ -228,7 +235,11 @@ export class Arena {
       return false;
     }
     if (grad.length !== this.#grad.length) return false;
-    this.#grad.set(grad);
+    if (grad !== this.#grad) {
+      if (this.#held?.() === true) return false; // a live tensor reads that region
+      this.#grad.set(grad);
+      this.#dirtyAll = true;
+    }
     this.#adam(
       param.byteOffset,
       this.#grad.byteOffset,
@@ -241,6 +252,38 @@ export class Arena {
       epsilon,
     );
     return true;
+  }
+
+  /** The gradient region (read only outside this class); see {@link claimGradient}. */
+  get gradient(): Float32Array {
+    return this.#grad;
+  }
+
+  /**
+   * The gradient region, all zeros, for a sparse gradient (rows `rows` of
+   * width `width`) to be written into and stored as a tensor; `null` while
+   * a live tensor still stores it. Those rows are cleared again at the next
+   * claim, so a dense update can read the region as the whole gradient
+   * without it ever being written in full.
+   *
+   * @param rows The rows the caller will write (copied).
+   * @param width Floats per row.
+   * @param held Whether the tensor given the region is still alive.
+   * @returns The zeroed region, or `null`.
+   */
+  claimGradient(rows: Int32Array, width: number, held: () => boolean): Float32Array | null {
+    if (this.#held?.() === true) return null;
+    const g = this.#grad;
+    if (this.#dirtyAll) g.fill(0);
+    else if (this.#dirtyRows !== null) {
+      const w = this.#dirtyWidth;
+      for (const r of this.#dirtyRows) g.fill(0, r * w, r * w + w);
+    }
+    this.#dirtyAll = false;
+    this.#dirtyRows = Int32Array.from(rows);
+    this.#dirtyWidth = width;
+    this.#held = held;
+    return g;
   }
 }
 

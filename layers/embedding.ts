@@ -8,6 +8,7 @@ import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engin
 import { getInitializer, type Initializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
 import { bool, positiveInt } from "./_checks.ts";
+import { embeddingGradient } from "../backend/embedding_grad.ts";
 
 /** Options of {@link Embedding}. */
 export interface EmbeddingOptions extends LayerOptions {
@@ -139,7 +140,9 @@ function resolveInitializer(identifier: InitializerLike): Initializer {
  * Row lookup with a scatter-add gradient: the table's gradient is built with
  * one ScatterNd (duplicates summed) instead of TensorFlow.js's
  * UnsortedSegmentSum gradient, whose CPU kernel loops over every row of the
- * table with tensor ops (minutes per step for a 20000-row table).
+ * table with tensor ops (minutes per step for a 20000-row table). On kerno's
+ * backend, once the optimizer keeps the table in a WebAssembly arena, the
+ * gradient is written into that arena instead (`backend/embedding_grad.ts`).
  */
 const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [table, ids, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
@@ -149,6 +152,8 @@ const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     value: tf.gather(table, ids),
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const [idx] = saved;
+      const inArena = embeddingGradient(table, idx, dy as tf.Tensor);
+      if (inArena !== null) return [inArena, tf.zerosLike(idx)];
       const rows = tf.reshape(idx, [-1, 1]);
       const updates = tf.reshape(dy as tf.Tensor, [-1, shape[1]]);
       return [tf.scatterND(rows, updates, shape), tf.zerosLike(idx)];

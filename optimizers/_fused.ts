@@ -134,7 +134,9 @@ export function fusedBuffers(
   }
   const arena = arenaValues([variable, ...slots]);
   if (arena !== null) {
-    if (arena.some((b) => b.buffer === g.buffer)) return null;
+    // The arena's own gradient region (an embedding's gradient) is no slot.
+    const ownGradient = arenaOf(arena[0])?.gradient === g;
+    if (!ownGradient && arena.some((b) => b.buffer === g.buffer)) return null;
     return { grad: g, param: arena[0], slots: arena.slice(1) };
   }
   const param = privateValues(variable);

@@ -1,0 +1,63 @@
+/**
+ * The embedding table's gradient written straight into the gradient region
+ * of the table's WebAssembly arena (see `_wasm_arena.ts`): only the looked-up
+ * rows are written, the rest of the region is already zero, so the dense
+ * `[inputDim, outputDim]` scatter never runs and the fused optimizer reads
+ * the region without copying it. The sums are taken in the order of the
+ * indices, as TensorFlow.js's ScatterNd does, so the values are identical.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
+import { backendValues } from "./fused_updates.ts";
+import { arenaOf } from "./_wasm_arena.ts";
+
+/**
+ * The gradient of `gather(table, ids)` with respect to the table, as a
+ * tensor stored in the table's arena, or `null` when that path does not
+ * apply (another backend, the table not (yet) in an arena, the region still
+ * stored by a live gradient, an index out of range): the caller then builds
+ * the gradient with `tf.scatterND`.
+ *
+ * @param table The rank-2 table `[inputDim, outputDim]` (a trained variable).
+ * @param ids The int32 indices, any shape.
+ * @param dy The output's gradient, `[...ids.shape, outputDim]`, float32.
+ * @returns The table's gradient, or `null`.
+ */
+export function embeddingGradient(
+  table: tf.Tensor,
+  ids: tf.Tensor,
+  dy: tf.Tensor,
+): tf.Tensor | null {
+  if (tf.getBackend() !== KERNO_BACKEND_NAME || table.rank !== 2) return null;
+  if (ids.dtype !== "int32" || dy.dtype !== "float32") return null;
+  const values = backendValues(table);
+  const arena = values === null ? undefined : arenaOf(values);
+  if (arena === undefined) return null;
+  const backend = tf.backend() as MathBackendCPU;
+  if (!backend.data.has(ids.dataId) || !backend.data.has(dy.dataId)) return null;
+  const idv = backend.data.get(ids.dataId).values;
+  const dyv = backend.data.get(dy.dataId).values;
+  if (!(idv instanceof Int32Array) || !(dyv instanceof Float32Array)) return null;
+  const [height, width] = table.shape as [number, number];
+  if (dyv.length !== idv.length * width || arena.gradient.length !== height * width) return null;
+  for (let i = 0; i < idv.length; i++) if (idv[i] < 0 || idv[i] >= height) return null;
+  let dataId: tf.DataId | null = null;
+  const held = () => dataId !== null && backend.data.has(dataId);
+  const g = arena.claimGradient(idv, width, held);
+  if (g === null) return null;
+  for (let i = 0; i < idv.length; i++) {
+    const dst = idv[i] * width;
+    const src = i * width;
+    for (let j = 0; j < width; j++) g[dst + j] += dyv[src + j];
+  }
+  const out = tf.tensor(g, [height, width], "float32");
+  dataId = out.dataId;
+  if (backend.data.get(dataId).values !== g) {
+    // Stored as a copy: the region is not shared, so it may be claimed again.
+    dataId = null;
+  }
+  return out;
+}
