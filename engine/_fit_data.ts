@@ -52,23 +52,9 @@ export function prepareFitData(
   if (y === undefined) {
     throw new TypeError(`Cannot fit as "y" is missing: pass the targets as the second argument`);
   }
-  let xd = toArrayData(x, "x");
-  let yd = toArrayData(y, "y");
-  if (numSamples(xd) !== numSamples(yd)) {
-    throw new RangeError(
-      `Cannot fit as "x" and "y" hold different numbers of samples: ${numSamples(xd)} and ${
-        numSamples(yd)
-      }`,
-    );
-  }
+  let { xd, yd, sw } = arraysOf(x, y, o.sampleWeight, "fit");
   checkFinite(xd, "x");
   checkFinite(yd, "y");
-  let sw = o.sampleWeight === undefined ? null : toArrayData(o.sampleWeight, "sampleWeight");
-  if (sw && numSamples(sw) !== numSamples(xd)) {
-    throw new RangeError(
-      `Cannot fit as "sampleWeight" holds ${numSamples(sw)} values for ${numSamples(xd)} samples`,
-    );
-  }
   if (o.classWeight) sw = classWeightsToSampleWeights(yd, o.classWeight, sw);
   let val = validation;
   if (o.validationSplit > 0) {
@@ -96,17 +82,40 @@ export function prepareFitData(
     shuffle: o.shuffle,
     stepsPerEpoch: o.stepsPerEpoch,
   });
-  return {
-    train,
-    validation: val,
-    sample: {
-      x: tf.tensor(xd.values.subarray(0, xd.values.length / numSamples(xd)), [
-        1,
-        ...xd.shape.slice(1),
-      ], xd.dtype),
-      y: yd,
-    },
-  };
+  return { train, validation: val, sample: firstSample(xd, yd) };
+}
+
+/** Converts `x`, `y` and per-sample weights, and checks they hold as many samples. */
+function arraysOf(
+  x: DataLike,
+  y: DataLike,
+  sampleWeight: DataLike | undefined,
+  method: string,
+): { xd: ArrayData; yd: ArrayData; sw: ArrayData | null } {
+  const xd = toArrayData(x, "x");
+  const yd = toArrayData(y, "y");
+  if (numSamples(xd) !== numSamples(yd)) {
+    throw new RangeError(
+      `Cannot ${method} as "x" and "y" hold different numbers of samples: ${numSamples(xd)} and ${
+        numSamples(yd)
+      }`,
+    );
+  }
+  const sw = sampleWeight === undefined ? null : toArrayData(sampleWeight, "sampleWeight");
+  if (sw && numSamples(sw) !== numSamples(xd)) {
+    throw new RangeError(
+      `Cannot ${method} as "sampleWeight" holds ${numSamples(sw)} values for ${
+        numSamples(xd)
+      } samples`,
+    );
+  }
+  return { xd, yd, sw };
+}
+
+/** The first input sample as a batch of one, and the targets, for building the model. */
+function firstSample(xd: ArrayData, yd: ArrayData): FitData["sample"] {
+  const row = xd.values.length / Math.max(1, numSamples(xd));
+  return { x: tf.tensor(xd.values.subarray(0, row), [1, ...xd.shape.slice(1)], xd.dtype), y: yd };
 }
 
 function validationIterator(
@@ -135,25 +144,9 @@ export function evaluationData(
   positiveInteger(batchSize, "batchSize", method);
   if (x instanceof Dataset) return { iterator: datasetIterator(x, steps), sample: null };
   if (y === undefined) throw new TypeError(`Cannot ${method} as "y" is missing: pass the targets`);
-  const xd = toArrayData(x, "x");
-  const yd = toArrayData(y, "y");
-  if (numSamples(xd) !== numSamples(yd)) {
-    throw new RangeError(
-      `Cannot ${method} as "x" and "y" hold different numbers of samples: ${numSamples(xd)} and ${
-        numSamples(yd)
-      }`,
-    );
-  }
-  const sw = sampleWeight === undefined ? null : toArrayData(sampleWeight, "sampleWeight");
+  const { xd, yd, sw } = arraysOf(x, y, sampleWeight, method);
   const iterator = arrayIterator(xd, yd, sw, { batchSize, shuffle: false, stepsPerEpoch: steps });
-  const row = xd.values.length / Math.max(1, numSamples(xd));
-  return {
-    iterator,
-    sample: {
-      x: tf.tensor(xd.values.subarray(0, row), [1, ...xd.shape.slice(1)], xd.dtype),
-      y: yd,
-    },
-  };
+  return { iterator, sample: firstSample(xd, yd) };
 }
 
 /**
