@@ -6,7 +6,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
-import { bool } from "./_checks.ts";
+import { bool, checkPoolingRank } from "./_checks.ts";
 
 /** Options of the global pooling layers. */
 export interface GlobalPoolingOptions extends LayerOptions {
@@ -42,15 +42,7 @@ export abstract class BaseGlobalPooling extends Layer {
 
   /** Creates the layer's weights for the input shape (called once by `apply`). */
   override build(inputShape: Shape): void {
-    if (inputShape.length !== this.#rank + 2) {
-      throw new RangeError(
-        `Cannot build ${this.name} (${this.constructor.name}) as its input must have rank ${
-          this.#rank + 2
-        } (batch, ${
-          this.#rank === 1 ? "steps" : "rows, cols"
-        }, channels): received [${inputShape}]`,
-      );
-    }
+    checkPoolingRank(this, inputShape, this.#rank);
   }
 
   /** The layer's computation on one batch. */

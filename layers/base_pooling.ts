@@ -6,7 +6,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
-import { convOutputLength, intTuple, paddingMode } from "./_checks.ts";
+import { checkPoolingRank, convOutputLength, intTuple, paddingMode } from "./_checks.ts";
 import { maxPoolArgmax } from "../backend/max_pool_argmax.ts";
 
 /** Options of the pooling layers. */
@@ -54,15 +54,7 @@ export abstract class BasePooling extends Layer {
 
   /** Creates the layer's weights for the input shape (called once by `apply`). */
   override build(inputShape: Shape): void {
-    if (inputShape.length !== this.#rank + 2) {
-      throw new RangeError(
-        `Cannot build ${this.name} (${this.constructor.name}) as its input must have rank ${
-          this.#rank + 2
-        } (batch, ${
-          this.#rank === 1 ? "steps" : "rows, cols"
-        }, channels): received [${inputShape}]`,
-      );
-    }
+    checkPoolingRank(this, inputShape, this.#rank);
   }
 
   /** The layer's computation on one batch. */
