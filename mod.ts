@@ -24,6 +24,7 @@
  */
 export { tf } from "./engine/tf.ts";
 export { setSeed } from "./engine/random.ts";
+export { SeedGenerator } from "./engine/seed_generator.ts";
 export {
   type AddWeightOptions,
   type CallOptions,
@@ -32,7 +33,7 @@ export {
   maskOf,
   type Shape,
 } from "./engine/layer.ts";
-export { Model } from "./engine/model.ts";
+export { Model, type ResumePoint } from "./engine/model.ts";
 export { Sequential } from "./engine/sequential.ts";
 export type { CompileOptions, MetricLike } from "./engine/compile.ts";
 export type { EvaluateOptions, FitOptions, PredictOptions } from "./engine/trainer.ts";
@@ -51,6 +52,7 @@ export * as metrics from "./metrics/mod.ts";
 export * as datasets from "./datasets/mod.ts";
 export type { CompiledState } from "./engine/compile.ts";
 export type * from "./engine/tf_types.ts";
+export * as seam from "./engine/seam.ts";
 export {
   type BackendChoice,
   type BackendName,

@@ -101,12 +101,28 @@ export function readEnv(name: string): string | undefined {
 }
 
 /**
+ * The value of `KERNO_BLAS` that turns BLAS off: kerno then behaves exactly
+ * as if no library were found (the `cpu` backend, with one line saying why).
+ */
+const BLAS_OFF = "none";
+
+/**
+ * Whether `KERNO_BLAS=none` asks kerno to load no BLAS library.
+ *
+ * @returns `true` when `KERNO_BLAS` is `none` (any case) and readable.
+ */
+function blasTurnedOff(): boolean {
+  return readEnv("KERNO_BLAS")?.toLowerCase() === BLAS_OFF;
+}
+
+/**
  * The library names to try, in order: `KERNO_BLAS`, then the usual CBLAS
- * names of the platform.
+ * names of the platform; none when `KERNO_BLAS=none`.
  *
  * @returns The candidate names or paths.
  */
 export function blasCandidates(): string[] {
+  if (blasTurnedOff()) return [];
   const names: string[] = [];
   const fromEnv = readEnv("KERNO_BLAS");
   if (fromEnv) names.push(fromEnv);
@@ -166,7 +182,7 @@ function wrap(path: string): Blas {
  * Opens a CBLAS once and remembers the outcome.
  *
  * @returns The library, or a sentence saying why none could be used
- *   (no `--allow-ffi`, no library found).
+ *   (no `--allow-ffi`, `KERNO_BLAS=none`, no library found).
  */
 export function loadBlas(): Blas | string {
   if (cached !== undefined) return cached;
@@ -182,6 +198,7 @@ function openBlas(): Blas | string {
     ffi = "denied";
   }
   if (ffi !== "granted") return "--allow-ffi is not granted";
+  if (blasTurnedOff()) return `BLAS not loaded (KERNO_BLAS=${BLAS_OFF})`;
   const tried = blasCandidates();
   for (const path of tried) {
     try {

@@ -19,6 +19,7 @@ import { CONV2D_FROM_COLS } from "./kernels/conv2d_cols.ts";
 import { convInfoOf } from "./kernels/conv2d.ts";
 import { im2col, isPointwise, patchSize } from "./kernels/_im2col.ts";
 import { allocate } from "./_buffer_pool.ts";
+import { blas } from "./_blas.ts";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 
 /** The activations the fused Conv2D path handles. */
@@ -94,7 +95,8 @@ function registerFromColsGradient(): void {
 
 /**
  * The convolution from a column matrix kept for the gradient, or `null`
- * when that matrix would be too large or is not needed (1×1 products).
+ * when that matrix would be too large or is not needed (1×1 products), or
+ * when no BLAS is loaded (the FusedConv2D kernel then runs `cpu`'s code).
  */
 function fromCols(
   x: tf.Tensor4D,
@@ -112,6 +114,7 @@ function fromCols(
   });
   const k = patchSize(info);
   const rows = info.batchSize * info.outHeight * info.outWidth;
+  if (blas() === null) return null;
   if (isPointwise(info) || rows === 0 || k === 0 || rows * k > MAX_SAVED_COLUMN_FLOATS) return null;
   const backend = tf.backend() as MathBackendCPU;
   const xv = backend.data.get(x.dataId).values;

@@ -1,9 +1,13 @@
 /**
- * The embedding table's gradient written straight into the gradient region
- * of the table's WebAssembly arena (see `_wasm_arena.ts`): only the looked-up
+ * kerno's `gatherGradient` (the seam's row-sparse gradient of a table
+ * lookup, `engine/fused.ts`): once kerno's fused optimizer step keeps the
+ * table in a WebAssembly arena (see `_wasm_arena.ts`), the gradient is
+ * written straight into the arena's gradient region: only the looked-up
  * rows are written, the rest of the region is already zero, so the dense
  * `[inputDim, outputDim]` scatter never runs and the fused optimizer reads
- * the region without copying it. The sums are taken in the order of the
+ * the region without copying it. The result is marked row-sparse with the
+ * rows it touched. The layer knows nothing of this: the arena and the
+ * update that reads it are both the backend's. The sums are taken in the order of the
  * indices, as TensorFlow.js's ScatterNd does, so the values are identical.
  *
  * @module
@@ -13,6 +17,7 @@ import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { backendValues } from "./fused_updates.ts";
 import { arenaOf } from "./_wasm_arena.ts";
+import { markRowSparse } from "../engine/row_sparse.ts";
 
 /**
  * The gradient of `gather(table, ids)` with respect to the table, as a
@@ -48,6 +53,7 @@ export function embeddingGradient(
   const held = () => dataId !== null && backend.data.has(dataId);
   const g = arena.claimGradient(idv, width, held);
   if (g === null) return null;
+  const touched = distinctRows(idv, height);
   for (let i = 0; i < idv.length; i++) {
     const dst = idv[i] * width;
     const src = i * width;
@@ -59,5 +65,23 @@ export function embeddingGradient(
     // Stored as a copy: the region is not shared, so it may be claimed again.
     dataId = null;
   }
-  return out;
+  return markRowSparse(out, touched);
+}
+
+let seen = new Uint8Array(0);
+
+/** Each index of `ids` once, in first-seen order (one pass, a reused flag array). */
+function distinctRows(ids: Int32Array, height: number): Int32Array {
+  if (seen.length < height) seen = new Uint8Array(height);
+  const rows = new Int32Array(ids.length);
+  let n = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const r = ids[i];
+    if (seen[r] === 0) {
+      seen[r] = 1;
+      rows[n++] = r;
+    }
+  }
+  for (let i = 0; i < n; i++) seen[rows[i]] = 0;
+  return rows.subarray(0, n);
 }

@@ -2,7 +2,9 @@
  * kerno's fast CPU backend: TensorFlow.js's `cpu` backend (same storage, same
  * kernels) with the hot kernels replaced — matrix products and convolutions
  * through the system CBLAS, tight typed-array loops for element-wise ops,
- * reductions, pooling, gathers — registered under the name `"kerno"`.
+ * reductions, pooling, gathers — registered under the name `"kerno"`, with
+ * its fused operations and update rules (`fused_ops.ts`) registered at the
+ * seam (`engine/fused.ts`).
  *
  * Importing this module registers the backend and its kernels; it loads no
  * library and needs no permission. BLAS is opened on the first matrix
@@ -15,6 +17,7 @@ import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { KERNO_KERNELS } from "./kernels/kernel_table.ts";
 import { blas } from "./_blas.ts";
 import { noteEscaped, noteStored, release } from "./_buffer_pool.ts";
+import { registerKernoFusedOps } from "./fused_ops.ts";
 
 /** The name kerno's backend is registered under. */
 export const KERNO_BACKEND_NAME = "kerno";
@@ -116,6 +119,7 @@ export function registerKernoBackend(): void {
   if (tf.findBackendFactory(KERNO_BACKEND_NAME) === null) {
     tf.registerBackend(KERNO_BACKEND_NAME, () => new KernoBackend(), 0);
   }
+  registerKernoFusedOps(KERNO_BACKEND_NAME);
   const replaced = new Map(KERNO_KERNELS.map((k) => [k.kernelName, k.kernelFunc]));
   for (const config of tf.getKernelsForBackend("cpu")) {
     if (replaced.has(config.kernelName)) continue;

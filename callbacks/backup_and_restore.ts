@@ -4,8 +4,9 @@
  * @module
  */
 import { Callback } from "./callback.ts";
-import { boolean } from "./_validate.ts";
+import { boolean } from "../engine/validate.ts";
 import { getRandomState, setRandomState } from "../engine/random.ts";
+import { seedGeneratorsOf } from "../engine/seed_generator.ts";
 import { loadCheckpoint, saveCheckpoint } from "../io/save_model.ts";
 
 /** Options of `BackupAndRestore`. */
@@ -17,20 +18,52 @@ export interface BackupAndRestoreOptions {
 }
 
 /** What a backup records besides weights and optimizer state. */
-interface BackupState {
+type BackupState = {
   /** The epoch of the backup (0-based). */
   epoch: number;
   /** Batches of `epoch` trained, or null when the epoch was complete. */
   step: number | null;
-  /** The global random state when `epoch` began. */
-  epochRandomState: number;
-  /** The global random state at the backup. */
-  randomState: number;
+  /** The random states when `epoch` began: the global generator's, then the model's `SeedGenerator`s'. */
+  epochRandomStates: number[];
+  /** The random states at the backup, in the same order. */
+  randomStates: number[];
+};
+
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0;
+}
+
+function isStates(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "number");
+}
+
+/**
+ * The state stored in a backup, checked field by field.
+ *
+ * @param stored What `loadCheckpoint` returned.
+ * @param path The backup file, for the message.
+ * @returns The state.
+ * @throws {RangeError} When the file holds something else.
+ */
+function backupStateOf(stored: Record<string, unknown>, path: string): BackupState {
+  const { epoch, step, epochRandomStates, randomStates } = stored;
+  if (
+    !isCount(epoch) || !(step === null || isCount(step)) || !isStates(epochRandomStates) ||
+    !isStates(randomStates)
+  ) {
+    throw new RangeError(
+      `Cannot restore ${path} as it is not a BackupAndRestore backup: expected "epoch", "step", "epochRandomStates" and "randomStates", received ${
+        JSON.stringify(stored)
+      }; delete it to start afresh`,
+    );
+  }
+  return { epoch, step, epochRandomStates, randomStates };
 }
 
 /**
  * Backs up the weights, the optimizer state, the position in training
- * (epoch and batch) and kerno's random state to `backupDir/backup.ckpt`,
+ * (epoch and batch) and kerno's random states (the global generator's and
+ * the model's and its layers' `SeedGenerator`s') to `backupDir/backup.ckpt`,
  * one atomically written file. When `fit` starts and a backup exists, it is
  * restored and training continues where the backup was taken: run the same
  * script again after a crash and, with a fixed seed, the final weights equal
@@ -53,8 +86,8 @@ export class BackupAndRestore extends Callback {
   /** Whether the backup is deleted at the end of training. */
   readonly deleteCheckpoint: boolean;
   #epoch = 0;
-  #epochRandomState = 0;
-  #pendingRandomState: number | null = null;
+  #epochRandomStates: number[] = [];
+  #pendingRandomStates: number[] | null = null;
   #batchesSinceSave = 0;
 
   /**
@@ -83,7 +116,11 @@ export class BackupAndRestore extends Callback {
     }
     this.backupDir = backupDir.replace(/\/+$/, "");
     this.saveFreq = freq;
-    this.deleteCheckpoint = boolean(owner, "deleteCheckpoint", options.deleteCheckpoint ?? true);
+    this.deleteCheckpoint = boolean(
+      `create ${owner}`,
+      "deleteCheckpoint",
+      options.deleteCheckpoint ?? true,
+    );
   }
 
   /** The backup file. */
@@ -96,40 +133,33 @@ export class BackupAndRestore extends Callback {
     const model = this.model!;
     await Deno.mkdir(this.backupDir, { recursive: true });
     this.#batchesSinceSave = 0;
-    this.#pendingRandomState = null;
+    this.#pendingRandomStates = null;
     const exists = await Deno.stat(this.path).then(() => true, () => false);
     if (!exists) return;
-    const state = await loadCheckpoint(model, this.path) as unknown as BackupState;
-    const resume = model as typeof model & {
-      resumeEpoch?: number | null;
-      resumeStep?: number | null;
-    };
-    const complete = state.step === null ||
-      (this.params.steps !== null && state.step >= this.params.steps);
-    if (complete) {
-      resume.resumeEpoch = state.epoch + 1;
-      resume.resumeStep = 0;
-      setRandomState(state.randomState);
+    const state = backupStateOf(await loadCheckpoint(model, this.path), this.path);
+    const { epoch, step } = state;
+    if (step === null || (this.params.steps !== null && step >= this.params.steps)) {
+      model.resumeFrom = { epoch: epoch + 1, step: 0 }; // the epoch was complete
+      this.#restoreRandomStates(state.randomStates);
     } else {
-      resume.resumeEpoch = state.epoch;
-      resume.resumeStep = state.step;
-      setRandomState(state.epochRandomState); // the epoch's shuffle is drawn anew from here
-      this.#pendingRandomState = state.randomState; // then the state at the backup
+      model.resumeFrom = { epoch, step };
+      this.#restoreRandomStates(state.epochRandomStates); // the epoch's shuffle is drawn anew from here
+      this.#pendingRandomStates = state.randomStates; // then the states at the backup
     }
   }
 
-  /** Records the random state the epoch starts from. */
+  /** Records the random states the epoch starts from. */
   override onEpochBegin(epoch: number): Promise<void> {
     this.#epoch = epoch;
-    this.#epochRandomState = getRandomState();
+    this.#epochRandomStates = this.#randomStates();
     return Promise.resolve();
   }
 
-  /** On the first batch after a mid-epoch restore, puts back the random state of the backup. */
+  /** On the first batch after a mid-epoch restore, puts back the random states of the backup. */
   override onTrainBatchBegin(): Promise<void> {
-    if (this.#pendingRandomState !== null) {
-      setRandomState(this.#pendingRandomState);
-      this.#pendingRandomState = null;
+    if (this.#pendingRandomStates !== null) {
+      this.#restoreRandomStates(this.#pendingRandomStates);
+      this.#pendingRandomStates = null;
     }
     return Promise.resolve();
   }
@@ -160,9 +190,29 @@ export class BackupAndRestore extends Callback {
     const state: BackupState = {
       epoch: this.#epoch,
       step,
-      epochRandomState: this.#epochRandomState,
-      randomState: getRandomState(),
+      epochRandomStates: this.#epochRandomStates,
+      randomStates: this.#randomStates(),
     };
-    await saveCheckpoint(this.model!, this.path, state as unknown as Record<string, unknown>);
+    await saveCheckpoint(this.model!, this.path, state);
+  }
+
+  /** The global generator's state, then those of the model's and its layers' `SeedGenerator`s. */
+  #randomStates(): number[] {
+    return [getRandomState(), ...seedGeneratorsOf(this.model!).map((g) => g.state)];
+  }
+
+  #restoreRandomStates(states: unknown): void {
+    const generators = seedGeneratorsOf(this.model!);
+    const expected = generators.length + 1; // the global generator's, then each SeedGenerator's
+    if (!Array.isArray(states) || states.length !== expected) {
+      const received = Array.isArray(states) ? states.length : String(states);
+      throw new RangeError(
+        `Cannot restore ${this.path} into ${
+          this.model!.name
+        } as the backup holds a different number of random states: expected ${expected}, received ${received}; delete the backup if the model changed`,
+      );
+    }
+    setRandomState(states[0]);
+    generators.forEach((g, i) => g.state = states[i + 1]);
   }
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { Callback, type Logs } from "./callback.ts";
+import { boolean } from "../engine/validate.ts";
 
 /** Options of `CSVLogger`. */
 export interface CSVLoggerOptions {
@@ -61,11 +62,7 @@ export class CSVLogger extends Callback {
         }`,
       );
     }
-    if (typeof append !== "boolean") {
-      throw new TypeError(
-        `Cannot create CSVLogger as "append" must be true or false: received ${String(append)}`,
-      );
-    }
+    boolean("create CSVLogger", "append", append);
     this.path = path;
     this.separator = separator;
     this.append = append;

@@ -6,7 +6,7 @@
 import type { tf } from "../engine/tf.ts";
 import type { Logs } from "./callback.ts";
 import { MonitorCallback, type MonitorMode } from "./monitor_callback.ts";
-import { boolean, finiteNumber, nonNegativeInteger } from "./_validate.ts";
+import { boolean, integer, number } from "../engine/validate.ts";
 
 /** Options of `EarlyStopping` (Keras 3's, in camelCase). */
 export interface EarlyStoppingOptions {
@@ -82,20 +82,20 @@ export class EarlyStopping extends MonitorCallback {
    */
   constructor(options: EarlyStoppingOptions = {}) {
     super(options, "EarlyStopping");
-    const owner = "EarlyStopping";
-    this.patience = nonNegativeInteger(owner, "patience", options.patience ?? 0);
-    this.startFromEpoch = nonNegativeInteger(owner, "startFromEpoch", options.startFromEpoch ?? 0);
+    const what = "create EarlyStopping";
+    this.patience = integer(what, "patience", options.patience ?? 0, 0);
+    this.startFromEpoch = integer(what, "startFromEpoch", options.startFromEpoch ?? 0, 0);
     const baseline = options.baseline ?? null;
-    this.baseline = baseline === null ? null : finiteNumber(owner, "baseline", baseline, false);
+    this.baseline = baseline === null ? null : number(what, "baseline", baseline);
     this.restoreBestWeights = boolean(
-      owner,
+      what,
       "restoreBestWeights",
       options.restoreBestWeights ?? false,
     );
     const verbose = options.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) {
       throw new RangeError(
-        `Cannot create ${owner} as "verbose" must be 0 or 1: received ${verbose}`,
+        `Cannot ${what} as "verbose" must be 0 or 1: received ${verbose}`,
       );
     }
     this.verbose = verbose;

@@ -6,7 +6,7 @@
 import type { Logs } from "./callback.ts";
 import { MonitorCallback, type MonitorMode } from "./monitor_callback.ts";
 import { formatFilepath } from "./_filepath_template.ts";
-import { boolean } from "./_validate.ts";
+import { boolean } from "../engine/validate.ts";
 
 /** Options of `ModelCheckpoint` (Keras 3's, in camelCase). */
 export interface ModelCheckpointOptions {
@@ -72,21 +72,19 @@ export class ModelCheckpoint extends MonitorCallback {
    */
   constructor(filepath: string, options: ModelCheckpointOptions = {}) {
     super({ monitor: options.monitor, mode: options.mode }, "ModelCheckpoint");
-    const owner = "ModelCheckpoint";
+    const what = "create ModelCheckpoint";
     if (typeof filepath !== "string" || filepath === "") {
       throw new TypeError(
-        `Cannot create ${owner} as "filepath" must be a non-empty string: received ${
-          String(filepath)
-        }`,
+        `Cannot ${what} as "filepath" must be a non-empty string: received ${String(filepath)}`,
       );
     }
     this.filepath = filepath;
-    this.saveBestOnly = boolean(owner, "saveBestOnly", options.saveBestOnly ?? false);
-    this.saveWeightsOnly = boolean(owner, "saveWeightsOnly", options.saveWeightsOnly ?? false);
+    this.saveBestOnly = boolean(what, "saveBestOnly", options.saveBestOnly ?? false);
+    this.saveWeightsOnly = boolean(what, "saveWeightsOnly", options.saveWeightsOnly ?? false);
     const freq = options.saveFreq ?? "epoch";
     if (freq !== "epoch" && (!Number.isInteger(freq) || (freq as number) <= 0)) {
       throw new RangeError(
-        `Cannot create ${owner} as "saveFreq" must be "epoch" or a positive integer: received ${
+        `Cannot ${what} as "saveFreq" must be "epoch" or a positive integer: received ${
           JSON.stringify(freq)
         }`,
       );
@@ -95,7 +93,7 @@ export class ModelCheckpoint extends MonitorCallback {
     const threshold = options.initialValueThreshold ?? null;
     if (threshold !== null && (typeof threshold !== "number" || !Number.isFinite(threshold))) {
       throw new RangeError(
-        `Cannot create ${owner} as "initialValueThreshold" must be a finite number or null: received ${
+        `Cannot ${what} as "initialValueThreshold" must be a finite number or null: received ${
           String(threshold)
         }`,
       );
@@ -104,7 +102,7 @@ export class ModelCheckpoint extends MonitorCallback {
     const verbose = options.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) {
       throw new RangeError(
-        `Cannot create ${owner} as "verbose" must be 0 or 1: received ${verbose}`,
+        `Cannot ${what} as "verbose" must be 0 or 1: received ${verbose}`,
       );
     }
     this.verbose = verbose;

@@ -6,6 +6,7 @@
  */
 import type { Model } from "../engine/model.ts";
 import { Callback, type Logs } from "./callback.ts";
+import { NON_NEGATIVE, number, oneOf } from "../engine/validate.ts";
 
 /** Which way the monitored value improves; `"auto"` asks the compiled metric. */
 export type MonitorMode = "auto" | "min" | "max";
@@ -71,21 +72,9 @@ export class MonitorCallback extends Callback {
         }`,
       );
     }
-    if (mode !== "auto" && mode !== "min" && mode !== "max") {
-      throw new RangeError(
-        `Cannot create ${owner} as "mode" must be "auto", "min" or "max": received ${
-          JSON.stringify(mode)
-        }`,
-      );
-    }
-    if (typeof minDelta !== "number" || !(minDelta >= 0) || !Number.isFinite(minDelta)) {
-      throw new RangeError(
-        `Cannot create ${owner} as "minDelta" must be a finite number >= 0: received ${minDelta}`,
-      );
-    }
     this.monitor = monitor;
-    this.mode = mode;
-    this.minDelta = minDelta;
+    this.mode = oneOf(`create ${owner}`, "mode", mode, ["auto", "min", "max"]);
+    this.minDelta = number(`create ${owner}`, "minDelta", minDelta, NON_NEGATIVE);
   }
 
   /**

@@ -6,6 +6,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { Callback, type Logs } from "./callback.ts";
+import { positiveInt } from "../engine/validate.ts";
 
 /**
  * Formats a logged number as Keras does: four decimals, or scientific
@@ -108,11 +109,7 @@ export class ProgbarLogger extends Callback {
         `Cannot create ProgbarLogger as "interval" must be a number of milliseconds >= 0: received ${interval}`,
       );
     }
-    if (!Number.isInteger(width) || width < 1) {
-      throw new RangeError(
-        `Cannot create ProgbarLogger as "width" must be a positive integer: received ${width}`,
-      );
-    }
+    positiveInt("create ProgbarLogger", "width", width);
     this.#write = options.write ?? stdoutWriter;
     this.#isTerminal = options.isTerminal ?? Deno.stdout.isTerminal();
     this.#now = options.now ?? (() => performance.now());

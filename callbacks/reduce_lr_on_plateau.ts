@@ -6,7 +6,7 @@
  */
 import type { Logs } from "./callback.ts";
 import { MonitorCallback, type MonitorMode } from "./monitor_callback.ts";
-import { finiteNumber, nonNegativeInteger } from "./_validate.ts";
+import { integer, NON_NEGATIVE, number, reject } from "../engine/validate.ts";
 
 /** Options of `ReduceLROnPlateau` (Keras 3's, in camelCase). */
 export interface ReduceLROnPlateauOptions {
@@ -71,21 +71,19 @@ export class ReduceLROnPlateau extends MonitorCallback {
    */
   constructor(options: ReduceLROnPlateauOptions = {}) {
     super({ ...options, minDelta: options.minDelta ?? 1e-4 }, "ReduceLROnPlateau");
-    const owner = "ReduceLROnPlateau";
+    const what = "create ReduceLROnPlateau";
     const factor = options.factor ?? 0.1;
     if (typeof factor !== "number" || !(factor > 0 && factor < 1)) {
-      throw new RangeError(
-        `Cannot create ${owner} as "factor" must be a number in (0, 1) that reduces the rate: received ${factor}`,
-      );
+      reject(what, "factor", factor, "a number in (0, 1) that reduces the rate", RangeError);
     }
     this.factor = factor;
-    this.patience = nonNegativeInteger(owner, "patience", options.patience ?? 10);
-    this.cooldown = nonNegativeInteger(owner, "cooldown", options.cooldown ?? 0);
-    this.minLr = finiteNumber(owner, "minLr", options.minLr ?? 0, true);
+    this.patience = integer(what, "patience", options.patience ?? 10, 0);
+    this.cooldown = integer(what, "cooldown", options.cooldown ?? 0, 0);
+    this.minLr = number(what, "minLr", options.minLr ?? 0, NON_NEGATIVE);
     const verbose = options.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) {
       throw new RangeError(
-        `Cannot create ${owner} as "verbose" must be 0 or 1: received ${verbose}`,
+        `Cannot ${what} as "verbose" must be 0 or 1: received ${verbose}`,
       );
     }
     this.verbose = verbose;

@@ -4,6 +4,7 @@
  * @module
  */
 import { Callback, type Logs } from "./callback.ts";
+import { boolean } from "../engine/validate.ts";
 
 /** Options of `TerminateOnNaN`. */
 export interface TerminateOnNaNOptions {
@@ -35,15 +36,7 @@ export class TerminateOnNaN extends Callback {
    */
   constructor(options: TerminateOnNaNOptions = {}) {
     super();
-    const raiseError = options.raiseError ?? false;
-    if (typeof raiseError !== "boolean") {
-      throw new TypeError(
-        `Cannot create TerminateOnNaN as "raiseError" must be true or false: received ${
-          String(raiseError)
-        }`,
-      );
-    }
-    this.raiseError = raiseError;
+    this.raiseError = boolean("create TerminateOnNaN", "raiseError", options.raiseError ?? false);
   }
 
   /** Remembers the epoch, for the message. */

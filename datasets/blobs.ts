@@ -1,6 +1,6 @@
 import { Random } from "../engine/random.ts";
 import { tf } from "../engine/tf.ts";
-import { nonNegative, optionalSeed, positiveInteger } from "./_check.ts";
+import { NON_NEGATIVE, number, optionalSeed, positiveInt } from "../engine/validate.ts";
 import { gaussian } from "./_gaussian.ts";
 import type { SyntheticData } from "./synthetic_data.ts";
 
@@ -37,8 +37,8 @@ const what = "make blobs";
 function makeCenters(options: BlobsOptions, rng: Random): number[][] {
   const centers = options.centers ?? 3;
   if (typeof centers === "number") {
-    const count = positiveInteger(what, "centers", centers);
-    const features = positiveInteger(what, "features", options.features ?? 2);
+    const count = positiveInt(what, "centers", centers);
+    const features = positiveInt(what, "features", options.features ?? 2);
     return Array.from(
       { length: count },
       () => Array.from({ length: features }, () => -10 + 20 * rng.next()),
@@ -77,9 +77,9 @@ function makeCenters(options: BlobsOptions, rng: Random): number[][] {
  * ```
  */
 export function blobs(options: BlobsOptions = {}): SyntheticData {
-  const samples = positiveInteger(what, "samples", options.samples ?? 300);
-  const clusterStd = nonNegative(what, "clusterStd", options.clusterStd ?? 1);
-  const rng = new Random(optionalSeed(what, options.seed));
+  const samples = positiveInt(what, "samples", options.samples ?? 300);
+  const clusterStd = number(what, "clusterStd", options.clusterStd ?? 1, NON_NEGATIVE);
+  const rng = new Random(optionalSeed(what, "seed", options.seed));
   const centers = makeCenters(options, rng);
   const features = centers[0].length;
   const points: number[][] = [];

@@ -1,6 +1,6 @@
 import { Random } from "../engine/random.ts";
 import { tf } from "../engine/tf.ts";
-import { nonNegative, optionalSeed, positiveInteger } from "./_check.ts";
+import { NON_NEGATIVE, number, optionalSeed, positiveInt } from "../engine/validate.ts";
 import { gaussian } from "./_gaussian.ts";
 import type { SyntheticData } from "./synthetic_data.ts";
 
@@ -40,9 +40,9 @@ const what = "make moons";
  * ```
  */
 export function moons(options: MoonsOptions = {}): SyntheticData {
-  const samples = positiveInteger(what, "samples", options.samples ?? 200);
-  const noise = nonNegative(what, "noise", options.noise ?? 0.1);
-  const rng = new Random(optionalSeed(what, options.seed));
+  const samples = positiveInt(what, "samples", options.samples ?? 200);
+  const noise = number(what, "noise", options.noise ?? 0.1, NON_NEGATIVE);
+  const rng = new Random(optionalSeed(what, "seed", options.seed));
   const outer = Math.floor(samples / 2);
   const points: number[][] = [];
   const labels: number[] = [];

@@ -1,6 +1,6 @@
 import { Random } from "../engine/random.ts";
 import { tf } from "../engine/tf.ts";
-import { nonNegative, optionalSeed, positiveInteger } from "./_check.ts";
+import { NON_NEGATIVE, number, optionalSeed, positiveInt } from "../engine/validate.ts";
 import { gaussian } from "./_gaussian.ts";
 import type { SyntheticData } from "./synthetic_data.ts";
 
@@ -58,14 +58,11 @@ const what = "make regression";
  * ```
  */
 export function regression(options: RegressionOptions = {}): RegressionData {
-  const samples = positiveInteger(what, "samples", options.samples ?? 200);
-  const features = positiveInteger(what, "features", options.features ?? 1);
-  const noise = nonNegative(what, "noise", options.noise ?? 0.1);
-  const bias = options.bias ?? 0;
-  if (typeof bias !== "number" || !Number.isFinite(bias)) {
-    throw new TypeError(`Cannot ${what} as "bias" must be a finite number: received ${bias}`);
-  }
-  const rng = new Random(optionalSeed(what, options.seed));
+  const samples = positiveInt(what, "samples", options.samples ?? 200);
+  const features = positiveInt(what, "features", options.features ?? 1);
+  const noise = number(what, "noise", options.noise ?? 0.1, NON_NEGATIVE);
+  const bias = number(what, "bias", options.bias ?? 0);
+  const rng = new Random(optionalSeed(what, "seed", options.seed));
   const coef = Array.from({ length: features }, () => -2 + 4 * rng.next());
   const x = new Float32Array(samples * features);
   const y = new Float32Array(samples);

@@ -1,6 +1,6 @@
 import { Random } from "../engine/random.ts";
 import { tf } from "../engine/tf.ts";
-import { nonNegative, optionalSeed, positiveInteger } from "./_check.ts";
+import { NON_NEGATIVE, number, optionalSeed, positiveInt } from "../engine/validate.ts";
 import { gaussian } from "./_gaussian.ts";
 import type { SyntheticData } from "./synthetic_data.ts";
 
@@ -46,10 +46,10 @@ const what = "make spirals";
  * ```
  */
 export function spirals(options: SpiralsOptions = {}): SyntheticData {
-  const samples = positiveInteger(what, "samples", options.samples ?? 300);
-  const classes = positiveInteger(what, "classes", options.classes ?? 3);
-  const noise = nonNegative(what, "noise", options.noise ?? 0.2);
-  const rng = new Random(optionalSeed(what, options.seed));
+  const samples = positiveInt(what, "samples", options.samples ?? 300);
+  const classes = positiveInt(what, "classes", options.classes ?? 3);
+  const noise = number(what, "noise", options.noise ?? 0.2, NON_NEGATIVE);
+  const rng = new Random(optionalSeed(what, "seed", options.seed));
   const points: number[][] = [];
   const labels: number[] = [];
   for (let c = 0; c < classes; c++) {

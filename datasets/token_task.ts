@@ -1,6 +1,6 @@
 import { Random } from "../engine/random.ts";
 import { tf } from "../engine/tf.ts";
-import { optionalSeed, positiveInteger } from "./_check.ts";
+import { optionalSeed, positiveInt } from "../engine/validate.ts";
 import type { SyntheticData } from "./synthetic_data.ts";
 
 /** Options of {@link tokenTask}. */
@@ -53,15 +53,15 @@ const what = "make tokenTask";
  * ```
  */
 export function tokenTask(options: TokenTaskOptions = {}): SyntheticData {
-  const samples = positiveInteger(what, "samples", options.samples ?? 2000);
-  const vocabSize = positiveInteger(what, "vocabSize", options.vocabSize ?? 20000);
-  const length = positiveInteger(what, "length", options.length ?? 42);
+  const samples = positiveInt(what, "samples", options.samples ?? 2000);
+  const vocabSize = positiveInt(what, "vocabSize", options.vocabSize ?? 20000);
+  const length = positiveInt(what, "length", options.length ?? 42);
   if (vocabSize < 3) {
     throw new RangeError(
       `Cannot ${what} as "vocabSize" must be at least 3 (padding and two classes): received ${vocabSize}`,
     );
   }
-  const rng = new Random(optionalSeed(what, options.seed));
+  const rng = new Random(optionalSeed(what, "seed", options.seed));
   const k = Math.min(10, Math.floor((vocabSize - 1) / 2));
   const positives = Math.ceil(samples / 2);
   const labelOrder = rng.permutation(samples);

@@ -1,6 +1,6 @@
 import { Random } from "../engine/random.ts";
 import { tf } from "../engine/tf.ts";
-import { optionalSeed } from "./_check.ts";
+import { optionalSeed } from "../engine/validate.ts";
 
 /** Options of {@link trainTestSplit}. */
 export interface TrainTestSplitOptions {
@@ -181,7 +181,7 @@ export function trainTestSplit<X extends tf.Tensor, Y extends tf.Tensor>(
   options: TrainTestSplitOptions = {},
 ): TrainTestSplit<X, Y> {
   const { testSize = 0.2, shuffle = true, stratify = false } = options;
-  const seed = optionalSeed(what, options.seed);
+  const seed = optionalSeed(what, "seed", options.seed);
   const nTest = checkSplit(x, y, testSize, shuffle, stratify);
   const n = x.shape[0];
   const order = shuffle

@@ -17,7 +17,9 @@ import {
   toArrayData,
 } from "./data_adapter.ts";
 import { Dataset } from "./dataset.ts";
+import { positiveInt } from "./validate.ts";
 import { arrayIterator, datasetIterator, type EpochIterator } from "./epoch_iterator.ts";
+import type { SeedGenerator } from "./seed_generator.ts";
 import { checkSparseLabels } from "../losses/mod.ts";
 import { type CheckedFitOptions, classWeightsToSampleWeights } from "./_fit_options.ts";
 import type { FitOptions } from "./trainer.ts";
@@ -29,11 +31,15 @@ export interface FitData {
   sample: { x: tf.Tensor; y: ArrayData | null } | null;
 }
 
-/** Converts and checks `fit`'s data, and splits off the validation part. */
+/**
+ * Converts and checks `fit`'s data, and splits off the validation part;
+ * shuffled orders are drawn from `seedGenerator` (the model's).
+ */
 export function prepareFitData(
   x: DataLike | Dataset<tf.Tensor[]>,
   y: DataLike | undefined,
   o: CheckedFitOptions,
+  seedGenerator: SeedGenerator,
 ): FitData {
   const validation = o.validationData === undefined
     ? null
@@ -81,6 +87,7 @@ export function prepareFitData(
     batchSize: o.batchSize,
     shuffle: o.shuffle,
     stepsPerEpoch: o.stepsPerEpoch,
+    seedGenerator,
   });
   return { train, validation: val, sample: firstSample(xd, yd) };
 }
@@ -141,7 +148,7 @@ export function evaluationData(
   steps: number | undefined,
   method: string,
 ): { iterator: EpochIterator; sample: FitData["sample"] } {
-  positiveInteger(batchSize, "batchSize", method);
+  positiveInt(method, "batchSize", batchSize);
   if (x instanceof Dataset) return { iterator: datasetIterator(x, steps), sample: null };
   if (y === undefined) throw new TypeError(`Cannot ${method} as "y" is missing: pass the targets`);
   const { xd, yd, sw } = arraysOf(x, y, sampleWeight, method);
@@ -183,14 +190,6 @@ function warnSingleClass(y: ArrayData): void {
       `kerno: the validation split holds a single class (${
         v[0]
       }); validationSplit takes the last samples before shuffling, so shuffle the data first if it is sorted by class`,
-    );
-  }
-}
-
-export function positiveInteger(value: number, name: string, method: string): void {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new RangeError(
-      `Cannot ${method} as "${name}" must be a positive integer: received ${value}`,
     );
   }
 }

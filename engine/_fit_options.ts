@@ -5,6 +5,7 @@
  */
 import type { FitOptions } from "./trainer.ts";
 import { type ArrayData, numSamples } from "./data_adapter.ts";
+import { integer, positiveInt } from "./validate.ts";
 
 /** `FitOptions` with defaults filled in and every value checked. */
 export type CheckedFitOptions = FitOptions & {
@@ -36,13 +37,9 @@ export function validateFitOptions(options: FitOptions = {}): CheckedFitOptions 
     initialEpoch: options.initialEpoch ?? 0,
     validationFreq: options.validationFreq ?? 1,
   };
-  positiveInteger(o.batchSize, "batchSize");
-  positiveInteger(o.epochs, "epochs");
-  if (!Number.isInteger(o.initialEpoch) || o.initialEpoch < 0) {
-    throw new RangeError(
-      `Cannot fit as "initialEpoch" must be a non-negative integer: received ${o.initialEpoch}`,
-    );
-  }
+  positiveInt("fit", "batchSize", o.batchSize);
+  positiveInt("fit", "epochs", o.epochs);
+  integer("fit", "initialEpoch", o.initialEpoch, 0);
   if (typeof o.validationSplit !== "number" || !(o.validationSplit >= 0 && o.validationSplit < 1)) {
     throw new RangeError(
       `Cannot fit as "validationSplit" must be in [0, 1): received ${o.validationSplit}`,
@@ -54,7 +51,7 @@ export function validateFitOptions(options: FitOptions = {}): CheckedFitOptions 
     );
   }
   for (const key of ["stepsPerEpoch", "validationSteps", "validationBatchSize"] as const) {
-    if (o[key] !== undefined) positiveInteger(o[key]!, key);
+    if (o[key] !== undefined) positiveInt("fit", key, o[key]);
   }
   const f = o.validationFreq;
   if (
@@ -73,12 +70,6 @@ export function validateFitOptions(options: FitOptions = {}): CheckedFitOptions 
     );
   }
   return o;
-}
-
-function positiveInteger(value: unknown, name: string): void {
-  if (!Number.isInteger(value) || (value as number) <= 0) {
-    throw new RangeError(`Cannot fit as "${name}" must be a positive integer: received ${value}`);
-  }
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { tf } from "./tf.ts";
-import { allocate } from "../backend/_buffer_pool.ts";
+import { fused } from "./fused.ts";
 
 /** Samples along the first axis of a flat typed array. */
 export interface ArrayData {
@@ -105,16 +105,8 @@ export function gatherRows(data: ArrayData, rows: Int32Array | [number, number])
     const out = data.values.slice(start * size, end * size);
     return tf.tensor(out, [end - start, ...data.shape.slice(1)], data.dtype);
   }
-  // float32 batches come from kerno's buffer pool (recycled when the batch
-  // is disposed, on kerno's backend); every value is overwritten below.
-  const out = data.dtype === "int32"
-    ? new Int32Array(rows.length * size)
-    : allocate(rows.length * size);
-  for (let i = 0; i < rows.length; i++) {
-    const from = rows[i] * size;
-    out.set(data.values.subarray(from, from + size), i * size);
-  }
-  return tf.tensor(out, [rows.length, ...data.shape.slice(1)], data.dtype);
+  // A backend may take the batch's storage from its own buffers.
+  return fused.gatherRows(data, rows);
 }
 
 /**

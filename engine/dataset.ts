@@ -19,6 +19,7 @@ import {
   toArrayData,
 } from "./data_adapter.ts";
 import { Random } from "./random.ts";
+import { positiveInt } from "./validate.ts";
 
 type Source = { x: ArrayData; y: ArrayData | null };
 type Stage =
@@ -90,7 +91,7 @@ export class Dataset<T extends Element = [tf.Tensor, tf.Tensor]> implements Iter
    * @returns A new dataset.
    */
   shuffle(bufferSize: number, options: { seed?: number } = {}): Dataset<T> {
-    positiveInteger(bufferSize, "bufferSize", "shuffle");
+    positiveInt("shuffle a Dataset", "bufferSize", bufferSize);
     return this.#with({ kind: "shuffle", bufferSize, random: new Random(options.seed) });
   }
 
@@ -102,7 +103,7 @@ export class Dataset<T extends Element = [tf.Tensor, tf.Tensor]> implements Iter
    * @returns A new dataset.
    */
   batch(size: number, options: { dropRemainder?: boolean } = {}): Dataset<T> {
-    positiveInteger(size, "size", "batch");
+    positiveInt("batch a Dataset", "size", size);
     return this.#with({ kind: "batch", size, dropRemainder: options.dropRemainder ?? false });
   }
 
@@ -113,7 +114,7 @@ export class Dataset<T extends Element = [tf.Tensor, tf.Tensor]> implements Iter
    * @returns A new dataset.
    */
   take(count: number): Dataset<T> {
-    positiveInteger(count, "count", "take");
+    positiveInt("take a Dataset", "count", count);
     return this.#with({ kind: "take", count });
   }
 
@@ -179,14 +180,6 @@ export class Dataset<T extends Element = [tf.Tensor, tf.Tensor]> implements Iter
     } finally {
       if (current) tf.dispose(current);
     }
-  }
-}
-
-function positiveInteger(value: number, name: string, method: string): void {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new RangeError(
-      `Cannot ${method} a Dataset as "${name}" must be a positive integer: received ${value}`,
-    );
   }
 }
 

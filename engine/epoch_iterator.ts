@@ -9,7 +9,7 @@
 import { tf } from "./tf.ts";
 import { type ArrayData, gatherRows, numSamples } from "./data_adapter.ts";
 import type { Dataset } from "./dataset.ts";
-import { Random } from "./random.ts";
+import { SeedGenerator } from "./seed_generator.ts";
 
 /** One step's data. */
 export interface Batch {
@@ -31,6 +31,8 @@ export interface ArrayIteratorOptions {
   batchSize: number;
   shuffle: boolean;
   stepsPerEpoch?: number;
+  /** The stream shuffled orders are drawn from (`fit` passes the model's). @default a new one */
+  seedGenerator?: SeedGenerator;
 }
 
 /**
@@ -52,14 +54,15 @@ export function arrayIterator(
   const { batchSize, shuffle } = options;
   const perPass = Math.ceil(n / batchSize);
   const steps = options.stepsPerEpoch ?? perPass;
+  const generator = shuffle ? options.seedGenerator ?? new SeedGenerator() : null;
   let order: Int32Array | null = null;
   let cursor = perPass; // batch index within the current pass; starts "exhausted"
   const nextRows = (): Int32Array | [number, number] => {
     if (cursor >= perPass) {
-      // Each pass's order is drawn from the global generator when the pass
-      // starts, so restoring that generator's state (BackupAndRestore)
-      // reproduces the order of any epoch.
-      order = shuffle ? new Random().permutation(n) : null;
+      // Each pass's order is drawn from the generator when the pass starts,
+      // so restoring its state (BackupAndRestore) reproduces the order of
+      // any epoch.
+      order = generator ? generator.permutation(n) : null;
       cursor = 0;
     }
     const start = cursor * batchSize;

@@ -22,9 +22,12 @@ export interface Initializer {
    * Creates a tensor of `shape` holding the weight's first value; the caller owns it.
    * @param shape The weight's shape.
    * @param dtype The weight's dtype.
+   * @param seed The seed of a random draw when the initializer has no fixed
+   *   seed of its own: `addWeight` passes one from the layer's
+   *   `seedGenerator`; without it kerno's global generator picks one.
    * @returns A new tensor; the caller owns it.
    */
-  apply(shape: number[], dtype?: "float32" | "int32"): tf.Tensor;
+  apply(shape: number[], dtype?: "float32" | "int32", seed?: number): tf.Tensor;
   /** The constructor's options. @returns The constructor's options. */
   getConfig(): Record<string, unknown>;
 }
@@ -49,7 +52,7 @@ export interface VarianceScalingOptions {
   mode?: "fan_in" | "fan_out" | "fan_avg";
   /** The distribution drawn from. @default "truncated_normal" */
   distribution?: "truncated_normal" | "untruncated_normal" | "uniform";
-  /** Fixed seed; when omitted kerno's global generator (see `setSeed`) picks one. */
+  /** Fixed seed; when omitted the layer's `seedGenerator` (or kerno's global generator) picks one. */
   seed?: number;
 }
 
@@ -78,8 +81,8 @@ export class VarianceScaling implements Initializer {
     }
   }
 
-  /** Draws a tensor of `shape`; the caller owns it. */
-  apply(shape: number[], dtype: "float32" | "int32" = "float32"): tf.Tensor {
+  /** Draws a tensor of `shape` (with the fixed seed, else `seed`); the caller owns it. */
+  apply(shape: number[], dtype: "float32" | "int32" = "float32", seed?: number): tf.Tensor {
     const { fanIn, fanOut } = computeFans(shape);
     const n = this.mode === "fan_in"
       ? fanIn
@@ -87,15 +90,15 @@ export class VarianceScaling implements Initializer {
       ? fanOut
       : (fanIn + fanOut) / 2;
     const scale = this.scale / Math.max(1, n);
-    const seed = this.seed ?? nextSeed();
+    const s = this.seed ?? seed ?? nextSeed();
     if (this.distribution === "uniform") {
       const limit = Math.sqrt(3 * scale);
-      return tf.randomUniform(shape, -limit, limit, dtype, seed);
+      return tf.randomUniform(shape, -limit, limit, dtype, s);
     }
     if (this.distribution === "untruncated_normal") {
-      return tf.randomNormal(shape, 0, Math.sqrt(scale), dtype, seed);
+      return tf.randomNormal(shape, 0, Math.sqrt(scale), dtype, s);
     }
-    return tf.truncatedNormal(shape, 0, Math.sqrt(scale) / 0.87962566103423978, dtype, seed);
+    return tf.truncatedNormal(shape, 0, Math.sqrt(scale) / 0.87962566103423978, dtype, s);
   }
 
   /** The constructor's options. */
@@ -138,7 +141,7 @@ export interface RandomOptions {
   minval?: number;
   /** Upper bound of the uniform distribution. @default 0.05 */
   maxval?: number;
-  /** Fixed seed; when omitted kerno's global generator picks one. */
+  /** Fixed seed; when omitted the layer's `seedGenerator` (or kerno's global generator) picks one. */
   seed?: number;
 }
 
@@ -159,15 +162,15 @@ export class RandomInitializer implements Initializer {
     this.className = kind;
     this.options = options;
   }
-  /** Draws a tensor of `shape`; the caller owns it. */
-  apply(shape: number[], dtype: "float32" | "int32" = "float32"): tf.Tensor {
+  /** Draws a tensor of `shape` (with the fixed seed, else `seed`); the caller owns it. */
+  apply(shape: number[], dtype: "float32" | "int32" = "float32", seed?: number): tf.Tensor {
     const o = this.options;
-    const seed = o.seed ?? nextSeed();
+    const s = o.seed ?? seed ?? nextSeed();
     if (this.className === "RandomUniform") {
-      return tf.randomUniform(shape, o.minval ?? -0.05, o.maxval ?? 0.05, dtype, seed);
+      return tf.randomUniform(shape, o.minval ?? -0.05, o.maxval ?? 0.05, dtype, s);
     }
     const fn = this.className === "RandomNormal" ? tf.randomNormal : tf.truncatedNormal;
-    return fn(shape, o.mean ?? 0, o.stddev ?? 0.05, dtype as "float32", seed);
+    return fn(shape, o.mean ?? 0, o.stddev ?? 0.05, dtype as "float32", s);
   }
   /** The constructor's options. */
   getConfig(): Record<string, unknown> {

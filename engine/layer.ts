@@ -19,8 +19,9 @@ import { describe, formatShape } from "./format.ts";
 
 export { maskOf } from "./masks.ts";
 export { describe, formatShape } from "./format.ts";
-import { toSnakeCase, uniqueLayerName, uniqueVariableName } from "./naming.ts";
+import { toSnakeCase, uniqueLayerName, weightPath, weightVariable } from "./naming.ts";
 import { getInitializer, type InitializerLike } from "./initializers.ts";
+import { SeedGenerator } from "./seed_generator.ts";
 import { getRegularizer, type L1L2, type RegularizerLike } from "./regularizers.ts";
 
 /** A shape whose batch (and other unknown) dimensions are `null`. */
@@ -99,6 +100,14 @@ export abstract class Layer {
   buildInputShape: Shape | null = null;
   /** The output shape of the last `apply`, batch axis null. */
   outputShape: Shape | null = null;
+  /**
+   * The layer's own random stream, seeded from kerno's global generator (see
+   * `setSeed`) when the layer is created: `addWeight`'s initializers, dropout
+   * masks and, for a model, `fit`'s shuffling draw from it, so a model's
+   * numbers do not depend on what other models draw meanwhile. A layer with
+   * a `seed` option (Dropout) replaces it with one of that seed.
+   */
+  seedGenerator: SeedGenerator = new SeedGenerator();
   #trainable: boolean;
   #weights: WeightEntry[] = [];
   readonly #baseOptions: LayerOptions;
@@ -237,7 +246,12 @@ export abstract class Layer {
   }
 
   /**
-   * Creates a weight owned by this layer; call it from `build`.
+   * Creates a weight owned by this layer; call it from `build`. Its first
+   * value is drawn with a seed from the layer's `seedGenerator`. Its
+   * TensorFlow.js variable gets a process-wide unique engine name
+   * (`dense/kernel:1`, see `weightVariable`), so kerno's variables never
+   * clash with TensorFlow.js Layers' in one process; saved files, weight
+   * decay's `varNames` and messages use the Keras path (`dense/kernel`).
    *
    * @param name The weight's name within the layer (`"kernel"`, `"bias"`).
    * @param shape Its shape.
@@ -246,10 +260,11 @@ export abstract class Layer {
    */
   addWeight(name: string, shape: number[], options: AddWeightOptions = {}): tf.Variable {
     const trainable = options.trainable ?? true;
+    const seed = this.seedGenerator.next();
     const init = tf.tidy(() =>
-      getInitializer(options.initializer ?? "glorot_uniform").apply(shape, options.dtype)
+      getInitializer(options.initializer ?? "glorot_uniform").apply(shape, options.dtype, seed)
     );
-    const variable = tf.variable(init, trainable, uniqueVariableName(`${this.name}/${name}`));
+    const variable = weightVariable(`${this.name}/${name}`, init, trainable);
     init.dispose();
     const regularizer = options.regularizer === undefined
       ? undefined
@@ -362,8 +377,9 @@ export abstract class Layer {
     }
     weights.forEach((w, i) => {
       if (!tf.util.arraysEqual(w.shape, values[i].shape)) {
+        const path = weightPath(w);
         throw new RangeError(
-          `Cannot set weight "${w.name}" of ${this.name} as the shapes differ: expected [${w.shape}], received [${
+          `Cannot set weight "${path}" of ${this.name} as the shapes differ: expected [${w.shape}], received [${
             values[i].shape
           }]`,
         );

@@ -17,6 +17,17 @@ import type { Logs } from "../callbacks/callback.ts";
 import type { LoadWeightsOptions, SaveOptions } from "../io/save_model.ts";
 
 /**
+ * Where `fit` resumes a run: what a callback's `onTrainBegin` sets on
+ * {@link Model.resumeFrom} (`BackupAndRestore`, after restoring a backup).
+ */
+export interface ResumePoint {
+  /** The epoch to start at (0-based), in place of `initialEpoch`. */
+  epoch: number;
+  /** Batches of that epoch already trained: `fit` skips them. */
+  step: number;
+}
+
+/**
  * The base class of models.
  *
  * @example
@@ -39,6 +50,12 @@ export class Model extends Layer {
   stopTraining = false;
   /** The raw values of the last training batch (the logs passed to callbacks are running means). */
   batchLogs: Logs = {};
+  /**
+   * Where the next `fit` resumes, set from a callback's `onTrainBegin`
+   * (`BackupAndRestore`); `fit` takes it and sets it back to `null`. `null`:
+   * start at `initialEpoch`. @default null
+   */
+  resumeFrom: ResumePoint | null = null;
   #compiled: CompiledState | null = null;
   #building = false;
 

@@ -31,18 +31,46 @@ export function uniqueLayerName(prefix: string): string {
   return n === 0 ? prefix : `${prefix}_${n}`;
 }
 
+const variableCounters = new Map<string, number>();
+const weightPaths = new WeakMap<tf.Variable, string>();
+
 /**
- * Returns a variable name that TensorFlow.js has not registered yet.
+ * Creates a layer weight's TensorFlow.js variable under a process-wide
+ * unique engine name: the Keras path, a colon and a counter
+ * (`dense/kernel:1`, `dense/kernel:2`, …). TensorFlow.js Layers never puts a
+ * colon in its variable names (they match `[A-Za-z0-9][-A-Za-z0-9._/]*`), so
+ * `tf.loadLayersModel` works in a process where kerno models exist, and the
+ * reverse. The Keras path is remembered for `weightPath`.
  *
- * @param base The wanted name, e.g. `"dense/kernel"`.
- * @returns `base`, or `base_1`, `base_2`, … when taken.
+ * @param path The Keras path, e.g. `"dense/kernel"`.
+ * @param initialValue The first value (copied).
+ * @param trainable Whether gradients flow to it.
+ * @returns The new variable.
  */
-export function uniqueVariableName(base: string): string {
+export function weightVariable(
+  path: string,
+  initialValue: tf.Tensor,
+  trainable: boolean,
+): tf.Variable {
   const taken = tf.engine().registeredVariables;
-  if (!(base in taken)) return base;
-  let i = 1;
-  while (`${base}_${i}` in taken) i++;
-  return `${base}_${i}`;
+  let n = variableCounters.get(path) ?? 0;
+  do n++; while (`${path}:${n}` in taken);
+  variableCounters.set(path, n);
+  const variable = tf.variable(initialValue, trainable, `${path}:${n}`);
+  weightPaths.set(variable, path);
+  return variable;
+}
+
+/**
+ * The Keras path of a variable made by `weightVariable` (`"dense/kernel"`),
+ * which saving, loading, weight decay's `varNames` and messages use; any
+ * other variable's TensorFlow.js name.
+ *
+ * @param variable A variable.
+ * @returns Its Keras path, or its name.
+ */
+export function weightPath(variable: tf.Variable): string {
+  return weightPaths.get(variable) ?? variable.name;
 }
 
 /**

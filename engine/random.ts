@@ -1,6 +1,11 @@
 /**
- * Seeded randomness for kerno: one generator feeds initializers, dropout
- * masks and shuffling, so that `setSeed(n)` makes a whole run repeatable.
+ * Seeded randomness for kerno. One global generator, set by `setSeed(n)`,
+ * seeds every other: each layer and model draws the seed of its own
+ * `SeedGenerator` from it when it is created, and from then on its weight
+ * initialisation, dropout masks and `fit` shuffling draw from that stream
+ * alone (Keras 3's design). So `setSeed(n)` makes a whole program
+ * repeatable, and a model's numbers depend only on the global state when it
+ * was created, not on what other models draw while it trains.
  *
  * The generator is mulberry32 (a 32-bit state, full period 2^32), small and
  * fast enough for drawing seeds and permutations; tensor-sized random draws
@@ -14,7 +19,8 @@ let state = (Math.random() * 2 ** 32) >>> 0;
 /**
  * Makes every random choice kerno takes from now on repeatable: weight
  * initialisation, dropout masks, shuffling in `fit` and `Dataset.shuffle`
- * without an explicit seed.
+ * without an explicit seed. Layers and models created after the call draw
+ * their own generators' seeds (see `SeedGenerator`) from this one.
  *
  * @param seed Any finite number; equal seeds give bit-identical runs.
  * @example
@@ -86,6 +92,19 @@ export class Random {
    */
   constructor(seed?: number) {
     this.#state[0] = (seed === undefined ? nextSeed() : Math.floor(seed)) >>> 0;
+  }
+
+  /** The 32-bit state, for checkpoints that must resume bit-identically. */
+  get state(): number {
+    return this.#state[0];
+  }
+  set state(s: number) {
+    if (!Number.isInteger(s) || s < 0 || s >= 2 ** 32) {
+      throw new RangeError(
+        `Cannot set the random state as it must be a 32-bit unsigned integer: received ${s}`,
+      );
+    }
+    this.#state[0] = s;
   }
 
   /** @returns A float in [0, 1). */

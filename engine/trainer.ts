@@ -8,7 +8,7 @@
  * @module
  */
 import { tf } from "./tf.ts";
-import type { Model } from "./model.ts";
+import type { Model, ResumePoint } from "./model.ts";
 import type { CompiledState } from "./compile.ts";
 import { type DataLike, toArrayData } from "./data_adapter.ts";
 import { Dataset } from "./dataset.ts";
@@ -18,7 +18,8 @@ import {
   datasetIterator,
   type EpochIterator,
 } from "./epoch_iterator.ts";
-import { evaluationData, positiveInteger, prepareFitData, prepareModel } from "./_fit_data.ts";
+import { evaluationData, prepareFitData, prepareModel } from "./_fit_data.ts";
+import { positiveInt } from "./validate.ts";
 import type { Callback, Logs } from "../callbacks/callback.ts";
 import { CallbackList } from "../callbacks/callback_list.ts";
 import { History } from "../callbacks/history.ts";
@@ -92,7 +93,7 @@ export async function fit(
 ): Promise<History> {
   const compiled = requireCompiled(model, "fit");
   const o = validateFitOptions(options);
-  const { train, validation, sample } = prepareFitData(x, y, o);
+  const { train, validation, sample } = prepareFitData(x, y, o, model.seedGenerator);
   prepareModel(model, compiled, sample);
   const history = new History();
   const verbose = resolveVerbose(o.verbose ?? "auto");
@@ -139,18 +140,13 @@ export async function fit(
 
 /**
  * Where `fit` starts: `initialEpoch`, unless a callback's `onTrainBegin`
- * (BackupAndRestore) set `resumeEpoch` (and `resumeStep`, batches of that
- * epoch already trained) on the model; they are consumed here.
+ * (BackupAndRestore) set `model.resumeFrom` (the epoch, and the batches of
+ * it already trained); it is consumed here.
  */
-function takeResumePoint(model: Model, initialEpoch: number): { epoch: number; step: number } {
-  const m = model as Model & { resumeEpoch?: number | null; resumeStep?: number | null };
-  const epoch = typeof m.resumeEpoch === "number" ? m.resumeEpoch : initialEpoch;
-  const step = typeof m.resumeEpoch === "number" && typeof m.resumeStep === "number"
-    ? m.resumeStep
-    : 0;
-  m.resumeEpoch = null;
-  m.resumeStep = null;
-  return { epoch, step };
+function takeResumePoint(model: Model, initialEpoch: number): ResumePoint {
+  const start = model.resumeFrom ?? { epoch: initialEpoch, step: 0 };
+  model.resumeFrom = null;
+  return start;
 }
 
 /** Runs `evaluate`. See `Model.evaluate`. */
@@ -186,7 +182,7 @@ export function predict(
   options: PredictOptions,
 ): tf.Tensor {
   const batchSize = options.batchSize ?? 32;
-  positiveInteger(batchSize, "batchSize", "predict");
+  positiveInt("predict", "batchSize", batchSize);
   const iterator = x instanceof Dataset
     ? datasetIterator(x, options.steps)
     : arrayIterator(toArrayData(x, "x"), null, null, {

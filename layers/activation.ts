@@ -10,7 +10,7 @@ import {
   activationName,
   getActivation,
 } from "../engine/activations.ts";
-import { badOption } from "./_checks.ts";
+import { reject } from "../engine/validate.ts";
 
 /**
  * Applies `activation` element-wise (softmax along the last axis). Masks
@@ -41,7 +41,7 @@ export class Activation extends Layer {
   constructor(activation: string | ActivationFn, options: LayerOptions = {}) {
     super(options);
     if (typeof activation !== "string" && typeof activation !== "function") {
-      badOption("Activation", "activation", "an activation name or a function", activation);
+      reject("build Activation", "activation", activation, "an activation name or a function");
     }
     this.#fn = getActivation(activation);
     this.activation = activation;

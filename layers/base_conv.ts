@@ -9,7 +9,8 @@ import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engin
 import { type Activation, activationName, getActivation } from "../engine/activations.ts";
 import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
-import { bool, convOutputLength, intTuple, paddingMode, positiveInt } from "./_checks.ts";
+import { convOutputLength, intTuple, paddingMode } from "./_checks.ts";
+import { boolean, positiveInt } from "../engine/validate.ts";
 
 /** Options of {@link Conv1D} and {@link Conv2D}. */
 export interface ConvOptions extends LayerOptions {
@@ -72,22 +73,22 @@ export abstract class BaseConv extends Layer {
     options: ConvOptions = {},
   ) {
     super(options);
-    const cls = this.constructor.name;
+    const what = `build ${this.constructor.name}`;
     this.#rank = rank;
-    this.filters = positiveInt(cls, "filters", filters);
-    this.kernelSize = intTuple(cls, "kernelSize", kernelSize, rank);
-    this.strides = intTuple(cls, "strides", options.strides ?? 1, rank);
+    this.filters = positiveInt(what, "filters", filters);
+    this.kernelSize = intTuple(what, "kernelSize", kernelSize, rank);
+    this.strides = intTuple(what, "strides", options.strides ?? 1, rank);
     const modes = rank === 1 ? ["valid", "same", "causal"] as const : ["valid", "same"] as const;
-    this.padding = paddingMode(cls, options.padding, modes);
-    this.dilationRate = intTuple(cls, "dilationRate", options.dilationRate ?? 1, rank);
+    this.padding = paddingMode(what, "padding", options.padding, modes);
+    this.dilationRate = intTuple(what, "dilationRate", options.dilationRate ?? 1, rank);
     if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
       throw new RangeError(
-        `Cannot build ${cls} as "strides" > 1 cannot be combined with "dilationRate" > 1: received strides ${
+        `Cannot ${what} as "strides" > 1 cannot be combined with "dilationRate" > 1: received strides ${
           JSON.stringify(this.strides)
         } and dilationRate ${JSON.stringify(this.dilationRate)}`,
       );
     }
-    bool(cls, "useBias", options.useBias, true);
+    boolean(what, "useBias", options.useBias, true);
     this.#activation = getActivation(options.activation);
     getInitializer(options.kernelInitializer ?? "glorot_uniform");
     getInitializer(options.biasInitializer ?? "zeros");

@@ -6,7 +6,8 @@
  */
 import { tf } from "../engine/tf.ts";
 import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
-import { bool, checkPoolingRank } from "./_checks.ts";
+import { checkPoolingRank } from "./_checks.ts";
+import { boolean } from "../engine/validate.ts";
 
 /** Options of the global pooling layers. */
 export interface GlobalPoolingOptions extends LayerOptions {
@@ -32,7 +33,7 @@ export abstract class BaseGlobalPooling extends Layer {
     super(options);
     this.#rank = rank;
     this.#kind = kind;
-    this.keepdims = bool(this.constructor.name, "keepdims", options.keepdims, false);
+    this.keepdims = boolean(`build ${this.constructor.name}`, "keepdims", options.keepdims, false);
   }
 
   /** The spatial axes reduced. */

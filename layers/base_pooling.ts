@@ -7,7 +7,7 @@
 import { tf } from "../engine/tf.ts";
 import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
 import { checkPoolingRank, convOutputLength, intTuple, paddingMode } from "./_checks.ts";
-import { maxPoolArgmax } from "../backend/max_pool_argmax.ts";
+import { fused } from "../engine/fused.ts";
 
 /** Options of the pooling layers. */
 export interface PoolingOptions extends LayerOptions {
@@ -43,12 +43,12 @@ export abstract class BasePooling extends Layer {
    */
   constructor(rank: 1 | 2, kind: "max" | "avg", options: PoolingOptions = {}) {
     super(options);
-    const cls = this.constructor.name;
+    const what = `build ${this.constructor.name}`;
     this.#rank = rank;
     this.#kind = kind;
-    this.poolSize = intTuple(cls, "poolSize", options.poolSize ?? 2, rank);
-    this.strides = intTuple(cls, "strides", options.strides ?? this.poolSize, rank);
-    this.padding = paddingMode(cls, options.padding, ["valid", "same"] as const);
+    this.poolSize = intTuple(what, "poolSize", options.poolSize ?? 2, rank);
+    this.strides = intTuple(what, "strides", options.strides ?? this.poolSize, rank);
+    this.padding = paddingMode(what, "padding", options.padding, ["valid", "same"] as const);
     this.supportsMasking = false;
   }
 
@@ -68,7 +68,7 @@ export abstract class BasePooling extends Layer {
       ? this.strides as [number, number]
       : [this.strides[0], 1];
     const y = this.#kind === "max"
-      ? maxPoolArgmax(x, size, strides, this.padding) ?? tf.maxPool(x, size, strides, this.padding)
+      ? fused.maxPool2d(x, size, strides, this.padding)
       : this.padding === "same"
       ? sameAvgPool(x, size, strides)
       : tf.avgPool(x, size, strides, "valid");

@@ -8,7 +8,8 @@ import { tf } from "../engine/tf.ts";
 import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
 import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
-import { axisInt, bool, numberIn } from "./_checks.ts";
+import { axisInt } from "./_checks.ts";
+import { boolean, number, POSITIVE } from "../engine/validate.ts";
 
 /** Options of {@link BatchNormalization}. */
 export interface BatchNormalizationOptions extends LayerOptions {
@@ -87,16 +88,12 @@ export class BatchNormalization extends Layer {
    */
   constructor(options: BatchNormalizationOptions = {}) {
     super(options);
-    const cls = "BatchNormalization";
-    this.axis = axisInt(cls, "axis", options.axis ?? -1);
-    this.momentum = numberIn(cls, "momentum", options.momentum, 0.99, { min: 0, max: 1 });
-    this.epsilon = numberIn(cls, "epsilon", options.epsilon, 1e-3, {
-      min: 0,
-      max: Infinity,
-      minOpen: true,
-    });
-    this.center = bool(cls, "center", options.center, true);
-    this.scale = bool(cls, "scale", options.scale, true);
+    const what = "build BatchNormalization";
+    this.axis = axisInt(what, "axis", options.axis ?? -1);
+    this.momentum = number(what, "momentum", options.momentum, { min: 0, max: 1 }, 0.99);
+    this.epsilon = number(what, "epsilon", options.epsilon, POSITIVE, 1e-3);
+    this.center = boolean(what, "center", options.center, true);
+    this.scale = boolean(what, "scale", options.scale, true);
     for (const k of INITIALIZERS) getInitializer(options[k] ?? INITIALIZER_DEFAULTS[k]);
     for (const k of ["betaRegularizer", "gammaRegularizer"] as const) {
       if (options[k] !== undefined) getRegularizer(options[k]);

@@ -4,7 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { conv2dFused, conv2dFusedActive } from "../backend/conv2d_fused.ts";
+import { fused } from "../engine/fused.ts";
 import { BaseConv, type ConvOptions } from "./base_conv.ts";
 
 /**
@@ -38,20 +38,27 @@ export class Conv2D extends BaseConv {
     super(2, filters, kernelSize, options);
   }
 
-  /** Convolution, bias and activation as one recorded kernel on kerno while training. */
+  /**
+   * Convolution, bias and activation as one operation, which a backend may
+   * fuse; `null` (the separate ops) when a subclass overrides `convolve`,
+   * so that its convolution is the one that runs.
+   */
   protected override convolveFused(
     inputs: tf.Tensor,
     bias: tf.Tensor,
     activation: "relu" | "linear",
   ): tf.Tensor | null {
-    if (!conv2dFusedActive()) return null;
-    return conv2dFused(
+    if (this.convolve !== Conv2D.prototype.convolve) return null;
+    return fused.conv2dBiasActivation(
       inputs as tf.Tensor4D,
       this.effectiveKernel() as tf.Tensor4D,
       bias as tf.Tensor1D,
-      this.strides as [number, number],
-      this.padding as "valid" | "same",
-      activation,
+      {
+        strides: this.strides as [number, number],
+        padding: this.padding as "valid" | "same",
+        dilations: [1, 1],
+        activation,
+      },
     );
   }
 

@@ -8,7 +8,8 @@ import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engin
 import { type Activation, activationName, getActivation } from "../engine/activations.ts";
 import type { InitializerLike } from "../engine/initializers.ts";
 import type { RegularizerLike } from "../engine/regularizers.ts";
-import { denseMatMul } from "../backend/dense_matmul.ts";
+import { positiveInt } from "../engine/validate.ts";
+import { fused } from "../engine/fused.ts";
 
 /** Options of {@link Dense}. */
 export interface DenseOptions extends LayerOptions {
@@ -58,12 +59,7 @@ export class Dense extends Layer {
    */
   constructor(units: number, options: DenseOptions = {}) {
     super(options);
-    if (!Number.isInteger(units) || units <= 0) {
-      throw new RangeError(
-        `Cannot build Dense as "units" must be a positive integer: received ${units}`,
-      );
-    }
-    this.units = units;
+    this.units = positiveInt("build Dense", "units", units);
     this.#options = options;
     this.#activation = getActivation(options.activation);
     this.supportsMasking = true;
@@ -98,19 +94,10 @@ export class Dense extends Layer {
       : tf.reshape(inputs, [-1, shape[shape.length - 1]]) as tf.Tensor2D;
     const name = activationName(this.#options.activation);
     let y: tf.Tensor;
-    const fused = (name === "relu" || name === "linear") && this.bias !== null
-      ? denseMatMul(flat, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D, name)
-      : null;
-    if (fused !== null) {
-      y = fused; // kerno, while training: one recorded kernel and a lean gradient
-    } else if (name === "relu" || name === "linear") {
-      // One fused kernel for product, bias and activation (and its gradient).
-      y = tf.fused.matMul({
-        a: flat,
-        b: this.kernel as tf.Tensor2D,
-        bias: this.bias ?? undefined,
-        activation: name,
-      });
+    if (name === "relu" || name === "linear") {
+      // Product, bias and activation as one operation, which a backend may fuse.
+      const bias = this.bias as tf.Tensor1D | null;
+      y = fused.denseBiasActivation(flat, this.kernel as tf.Tensor2D, bias, name);
     } else {
       y = tf.matMul(flat, this.kernel as tf.Tensor2D);
       if (this.bias) y = tf.add(y, this.bias);

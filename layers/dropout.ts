@@ -5,8 +5,8 @@
  */
 import { tf } from "../engine/tf.ts";
 import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
-import { nextSeed, Random } from "../engine/random.ts";
-import { badOption, numberIn, show } from "./_checks.ts";
+import { SeedGenerator } from "../engine/seed_generator.ts";
+import { number, reject, show } from "../engine/validate.ts";
 
 /** Options of {@link Dropout}. */
 export interface DropoutOptions extends LayerOptions {
@@ -17,8 +17,9 @@ export interface DropoutOptions extends LayerOptions {
    */
   noiseShape?: (number | null)[] | null;
   /**
-   * Seed of this layer's own generator, making its sequence of masks
-   * repeatable. @default drawn from kerno's global generator (see `setSeed`)
+   * Seed of this layer's own generator (`seedGenerator`), making its
+   * sequence of masks repeatable. @default drawn from kerno's global
+   * generator when the layer is created (see `setSeed`)
    */
   seed?: number | null;
 }
@@ -42,9 +43,8 @@ export class Dropout extends Layer {
   readonly rate: number;
   /** The mask's shape (null: the input's). */
   readonly noiseShape: (number | null)[] | null;
-  /** The fixed seed, or null when seeds come from the global generator. */
+  /** The fixed seed, or null when the generator's seed came from the global generator. */
   readonly seed: number | null;
-  #random: Random | null;
 
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["rate"];
@@ -57,28 +57,19 @@ export class Dropout extends Layer {
    */
   constructor(rate: number, options: DropoutOptions = {}) {
     super(options);
-    if (rate === undefined) badOption("Dropout", "rate", "a number in [0, 1)", rate);
-    this.rate = numberIn("Dropout", "rate", rate, 0, { min: 0, max: 1, maxOpen: true });
+    this.rate = number("build Dropout", "rate", rate, { min: 0, max: 1, maxOpen: true });
     const ns = options.noiseShape ?? null;
     if (
       ns !== null &&
       (!Array.isArray(ns) || ns.some((d) => d !== null && (!Number.isInteger(d) || d <= 0)))
     ) {
-      throw new TypeError(
-        `Cannot build Dropout as "noiseShape" must be an array of positive integers or nulls: received ${
-          show(ns)
-        }`,
-      );
+      reject("build Dropout", "noiseShape", ns, "an array of positive integers or nulls");
     }
-    const seed = options.seed ?? null;
-    if (seed !== null && (typeof seed !== "number" || !Number.isFinite(seed))) {
-      throw new TypeError(
-        `Cannot build Dropout as "seed" must be a finite number: received ${show(seed)}`,
-      );
-    }
+    const given = options.seed ?? null;
+    const seed = given === null ? null : number("build Dropout", "seed", given);
     this.noiseShape = ns === null ? null : [...ns];
     this.seed = seed;
-    this.#random = seed === null ? null : new Random(seed);
+    if (seed !== null) this.seedGenerator = new SeedGenerator(seed);
     this.supportsMasking = true;
   }
 
@@ -86,9 +77,8 @@ export class Dropout extends Layer {
   override call(inputs: tf.Tensor, options: CallOptions): tf.Tensor {
     if (!options.training || this.rate === 0) return tf.clone(inputs);
     const noise = this.#noiseShape(inputs.shape);
-    // A fresh seed per call: a fixed `seed` fixes the sequence, not one mask.
-    const seed = this.#random === null ? nextSeed() : Math.floor(this.#random.next() * 2147483648);
-    return tf.dropout(inputs, this.rate, noise, seed);
+    // A fresh seed per call from the layer's own stream: a seed fixes the sequence, not one mask.
+    return tf.dropout(inputs, this.rate, noise, this.seedGenerator.next());
   }
 
   #noiseShape(shape: number[]): number[] {

@@ -7,8 +7,9 @@ import { tf } from "../engine/tf.ts";
 import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
 import { getInitializer, type Initializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
-import { bool, positiveInt } from "./_checks.ts";
-import { embeddingGradient } from "../backend/embedding_grad.ts";
+import { normalizeIdentifier } from "../engine/naming.ts";
+import { boolean, positiveInt } from "../engine/validate.ts";
+import { fused } from "../engine/fused.ts";
 
 /** Options of {@link Embedding}. */
 export interface EmbeddingOptions extends LayerOptions {
@@ -68,12 +69,12 @@ export class Embedding extends Layer {
    */
   constructor(inputDim: number, outputDim: number, options: EmbeddingOptions = {}) {
     super(options);
-    this.inputDim = positiveInt("Embedding", "inputDim", inputDim);
-    this.outputDim = positiveInt("Embedding", "outputDim", outputDim);
+    this.inputDim = positiveInt("build Embedding", "inputDim", inputDim);
+    this.outputDim = positiveInt("build Embedding", "outputDim", outputDim);
     if (options.inputLength !== undefined) {
-      positiveInt("Embedding", "inputLength", options.inputLength);
+      positiveInt("build Embedding", "inputLength", options.inputLength);
     }
-    this.maskZero = bool("Embedding", "maskZero", options.maskZero, false);
+    this.maskZero = boolean("build Embedding", "maskZero", options.maskZero, false);
     // Resolve names now so that a typo fails at construction, not at build.
     resolveInitializer(options.embeddingsInitializer ?? "uniform");
     if (options.embeddingsRegularizer !== undefined) getRegularizer(options.embeddingsRegularizer);
@@ -132,31 +133,25 @@ export class Embedding extends Layer {
 /** Keras's short alias "uniform" (RandomUniform in [-0.05, 0.05]) on top of the engine's names. */
 function resolveInitializer(identifier: InitializerLike): Initializer {
   const isUniform = typeof identifier === "string" &&
-    identifier.toLowerCase().replace(/_/g, "") === "uniform";
+    normalizeIdentifier(identifier) === "uniform";
   return getInitializer(isUniform ? "random_uniform" : identifier);
 }
 
 /**
- * Row lookup with a scatter-add gradient: the table's gradient is built with
- * one ScatterNd (duplicates summed) instead of TensorFlow.js's
+ * Row lookup whose table gradient is the seam's `gatherGradient`: one
+ * scatter-add (duplicates summed) instead of TensorFlow.js's
  * UnsortedSegmentSum gradient, whose CPU kernel loops over every row of the
- * table with tensor ops (minutes per step for a 20000-row table). On kerno's
- * backend, once the optimizer keeps the table in a WebAssembly arena, the
- * gradient is written into that arena instead (`backend/embedding_grad.ts`).
+ * table with tensor ops (minutes per step for a 20000-row table); a backend
+ * may write only the touched rows and mark the gradient row-sparse.
  */
 const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [table, ids, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([ids]);
-  const shape = table.shape as number[];
   return {
     value: tf.gather(table, ids),
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const [idx] = saved;
-      const inArena = embeddingGradient(table, idx, dy as tf.Tensor);
-      if (inArena !== null) return [inArena, tf.zerosLike(idx)];
-      const rows = tf.reshape(idx, [-1, 1]);
-      const updates = tf.reshape(dy as tf.Tensor, [-1, shape[1]]);
-      return [tf.scatterND(rows, updates, shape), tf.zerosLike(idx)];
+      return [fused.gatherGradient(table, idx, dy as tf.Tensor), tf.zerosLike(idx)];
     },
   };
 }) as (table: tf.Tensor, ids: tf.Tensor) => tf.Tensor;

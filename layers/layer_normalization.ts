@@ -7,7 +7,8 @@ import { tf } from "../engine/tf.ts";
 import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
 import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
-import { axisInt, bool, numberIn, show } from "./_checks.ts";
+import { axisInt } from "./_checks.ts";
+import { boolean, number, POSITIVE, reject, show } from "../engine/validate.ts";
 
 /** Options of {@link LayerNormalization}. */
 export interface LayerNormalizationOptions extends LayerOptions {
@@ -70,28 +71,20 @@ export class LayerNormalization extends Layer {
    */
   constructor(options: LayerNormalizationOptions = {}) {
     super(options);
-    const cls = "LayerNormalization";
+    const what = "build LayerNormalization";
     const axis = options.axis ?? -1;
     if (Array.isArray(axis)) {
       if (axis.length === 0) {
-        throw new RangeError(
-          `Cannot build ${cls} as "axis" must be an integer or a non-empty list of integers: received ${
-            show(axis)
-          }`,
-        );
+        reject(what, "axis", axis, "an integer or a non-empty list of integers", RangeError);
       }
-      axis.forEach((a) => axisInt(cls, "axis", a));
+      axis.forEach((a) => axisInt(what, "axis", a));
       this.axis = [...axis];
     } else {
-      this.axis = axisInt(cls, "axis", axis);
+      this.axis = axisInt(what, "axis", axis);
     }
-    this.epsilon = numberIn(cls, "epsilon", options.epsilon, 1e-3, {
-      min: 0,
-      max: Infinity,
-      minOpen: true,
-    });
-    this.center = bool(cls, "center", options.center, true);
-    this.scale = bool(cls, "scale", options.scale, true);
+    this.epsilon = number(what, "epsilon", options.epsilon, POSITIVE, 1e-3);
+    this.center = boolean(what, "center", options.center, true);
+    this.scale = boolean(what, "scale", options.scale, true);
     getInitializer(options.betaInitializer ?? "zeros");
     getInitializer(options.gammaInitializer ?? "ones");
     if (options.betaRegularizer !== undefined) getRegularizer(options.betaRegularizer);

@@ -5,7 +5,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
-import { show } from "./_checks.ts";
+import { reject } from "../engine/validate.ts";
 
 /**
  * Reshapes each sample (the batch axis is kept) to `targetShape`; one entry
@@ -36,18 +36,10 @@ export class Reshape extends Layer {
   constructor(targetShape: number[], options: LayerOptions = {}) {
     super(options);
     const want = "an array of positive integers with at most one -1";
-    if (!Array.isArray(targetShape)) {
-      throw new TypeError(
-        `Cannot build Reshape as "targetShape" must be ${want}: received ${show(targetShape)}`,
-      );
-    }
+    if (!Array.isArray(targetShape)) reject("build Reshape", "targetShape", targetShape, want);
     const bad = targetShape.some((d) => !Number.isInteger(d) || (d <= 0 && d !== -1)) ||
       targetShape.filter((d) => d === -1).length > 1;
-    if (bad) {
-      throw new RangeError(
-        `Cannot build Reshape as "targetShape" must be ${want}: received ${show(targetShape)}`,
-      );
-    }
+    if (bad) reject("build Reshape", "targetShape", targetShape, want, RangeError);
     this.targetShape = [...targetShape];
   }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { toFloat } from "./_utils.ts";
+import { toFloat } from "./common.ts";
 import type { LossReduction } from "./loss.ts";
 
 /** The reductions a {@linkcode Loss} accepts. */

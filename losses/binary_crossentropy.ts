@@ -9,7 +9,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { checkRange, EPSILON, meanOfElementwise } from "./_utils.ts";
+import { EPSILON, meanOfElementwise } from "./common.ts";
+import { number } from "../engine/validate.ts";
 import { CrossentropyLoss, type CrossentropyOptions } from "./crossentropy_loss.ts";
 import type { LossOptions } from "./loss.ts";
 
@@ -58,7 +59,7 @@ export function binaryCrossentropy(
   options: BinaryCrossentropyOptions = {},
 ): tf.Tensor {
   const smoothing = options.labelSmoothing ?? 0;
-  checkRange("binary_crossentropy", "labelSmoothing", smoothing, 0, 1);
+  number("build binary_crossentropy", "labelSmoothing", smoothing, { min: 0, max: 1 });
   return meanOfElementwise("binary_crossentropy", yTrue, yPred, (t, p) => {
     const z = smoothing > 0 ? tf.add(tf.mul(t, 1 - smoothing), 0.5 * smoothing) : t;
     return options.fromLogits ? fromLogitsElementwise(z, p) : fromProbabilitiesElementwise(z, p);

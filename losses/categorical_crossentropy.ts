@@ -10,7 +10,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { assertSameShape, checkRange, EPSILON, toFloat } from "./_utils.ts";
+import { assertSameShape, EPSILON, toFloat } from "./common.ts";
+import { number } from "../engine/validate.ts";
 import { CrossentropyLoss, type CrossentropyOptions } from "./crossentropy_loss.ts";
 import type { LossOptions } from "./loss.ts";
 
@@ -50,7 +51,7 @@ export function categoricalCrossentropy(
   options: CategoricalCrossentropyOptions = {},
 ): tf.Tensor {
   const smoothing = options.labelSmoothing ?? 0;
-  checkRange("categorical_crossentropy", "labelSmoothing", smoothing, 0, 1);
+  number("build categorical_crossentropy", "labelSmoothing", smoothing, { min: 0, max: 1 });
   if (yTrue.rank === yPred.rank - 1) {
     throw new RangeError(
       `Cannot compute categorical_crossentropy as "yTrue" must be one-hot with the shape of ` +

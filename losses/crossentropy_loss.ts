@@ -6,7 +6,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { checkRange, perSample } from "./_utils.ts";
+import { perSample } from "./common.ts";
+import { number } from "../engine/validate.ts";
 import { Loss, type LossOptions } from "./loss.ts";
 
 /** Options of binary and categorical cross-entropy. */
@@ -68,7 +69,7 @@ export abstract class CrossentropyLoss extends Loss {
     super(defaultName, options);
     this.fromLogits = options.fromLogits ?? false;
     this.labelSmoothing = options.labelSmoothing ?? 0;
-    checkRange(className, "labelSmoothing", this.labelSmoothing, 0, 1);
+    number(`build ${className}`, "labelSmoothing", this.labelSmoothing, { min: 0, max: 1 });
     this.#fn = fn;
   }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { normalizeIdentifier } from "../engine/naming.ts";
 import { BinaryCrossentropy } from "./binary_crossentropy.ts";
 import { CategoricalCrossentropy } from "./categorical_crossentropy.ts";
 import { Hinge } from "./hinge.ts";
@@ -53,17 +54,6 @@ const FACTORIES: Record<string, () => Loss> = {
 };
 
 /**
- * Normalises a name for lookup: lower case, underscores dropped, so
- * `"binary_crossentropy"`, `"binaryCrossentropy"` and `"BinaryCrossentropy"`
- * meet.
- * @param name the name as given
- * @returns the lookup key
- */
-export function normalizeName(name: string): string {
-  return name.toLowerCase().replaceAll("_", "");
-}
-
-/**
  * Resolves a loss identifier.
  *
  * @example
@@ -82,7 +72,7 @@ export function getLoss(identifier: string | Loss | LossFunction): Loss {
   if (identifier instanceof Loss) return identifier;
   if (typeof identifier === "function") return new LossFunctionWrapper(identifier);
   if (typeof identifier === "string") {
-    const factory = FACTORIES[normalizeName(identifier)];
+    const factory = FACTORIES[normalizeIdentifier(identifier)];
     if (factory !== undefined) return factory();
     throw new TypeError(
       `Cannot resolve loss as "${identifier}" is not a known loss: expected one of ` +

@@ -6,7 +6,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { meanOfElementwise, perSample } from "./_utils.ts";
+import { meanOfElementwise, perSample } from "./common.ts";
+import { number, POSITIVE } from "../engine/validate.ts";
 import { Loss, type LossOptions } from "./loss.ts";
 
 /** Options of the Huber loss. */
@@ -19,11 +20,7 @@ export interface HuberOptions {
 }
 
 function checkDelta(delta: number): void {
-  if (typeof delta !== "number" || !(delta > 0) || !Number.isFinite(delta)) {
-    throw new RangeError(
-      `Cannot build Huber as "delta" must be a positive number: received ${delta}`,
-    );
-  }
+  number("build Huber", "delta", delta, POSITIVE);
 }
 
 /**

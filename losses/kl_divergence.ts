@@ -4,7 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { EPSILON, perSample, prepareElementwise } from "./_utils.ts";
+import { EPSILON, perSample, prepareElementwise } from "./common.ts";
 import { Loss, type LossOptions } from "./loss.ts";
 
 /** Element-wise `t log(t / p)` with both clipped to `[1e-7, 1]`. */

@@ -7,6 +7,7 @@
 import "../engine/backend_setup.ts";
 import { tf } from "../engine/tf.ts";
 import { LOSS_REDUCTIONS, reduceWeighted } from "./_reduce.ts";
+import { oneOf } from "../engine/validate.ts";
 
 /**
  * A loss written as a plain function. It may return any shape whose first
@@ -63,16 +64,8 @@ export abstract class Loss {
    */
   constructor(defaultName: string, options: LossOptions = {}) {
     const reduction = options.reduction ?? "sum_over_batch_size";
-    if (!LOSS_REDUCTIONS.includes(reduction)) {
-      throw new RangeError(
-        `Cannot build loss ${defaultName} as "reduction" must be one of ` +
-          `${LOSS_REDUCTIONS.map((r) => `"${r}"`).join(", ")}: received ${
-            JSON.stringify(reduction)
-          }`,
-      );
-    }
     this.name = options.name ?? defaultName;
-    this.reduction = reduction;
+    this.reduction = oneOf(`build loss ${defaultName}`, "reduction", reduction, LOSS_REDUCTIONS);
   }
 
   /**

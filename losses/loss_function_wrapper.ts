@@ -4,7 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { alignRanks, perSample } from "./_utils.ts";
+import { alignRanks, perSample } from "./common.ts";
 import { Loss, type LossFunction, type LossOptions } from "./loss.ts";
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { meanOfElementwise, perSample } from "./_utils.ts";
+import { meanOfElementwise, perSample } from "./common.ts";
 import { Loss, type LossOptions } from "./loss.ts";
 
 /**

@@ -9,9 +9,9 @@
  */
 import { tf } from "../engine/tf.ts";
 import { safeDivide, weightsFor } from "./_reduce.ts";
-import { perSample, toFloat } from "./_utils.ts";
+import { perSample, toFloat } from "./common.ts";
 import { logProbabilities } from "./categorical_crossentropy.ts";
-import { canFuseSparseCrossentropy, fusedSparseCrossentropy } from "./_sparse_ce_fused.ts";
+import { fused } from "../engine/fused.ts";
 import { Loss, type LossOptions } from "./loss.ts";
 
 /** Options of sparse categorical cross-entropy. */
@@ -72,8 +72,8 @@ export function sparseCategoricalCrossentropy(
   options: SparseCategoricalCrossentropyOptions = {},
 ): tf.Tensor {
   const labels0 = labelsFor(yTrue, yPred);
-  if (options.fromLogits && options.ignoreClass === undefined && canFuseSparseCrossentropy(yPred)) {
-    return tf.tidy(() => fusedSparseCrossentropy(labels0, yPred));
+  if (options.fromLogits && options.ignoreClass === undefined) {
+    return tf.tidy(() => fused.sparseCrossentropyFromLogits(labels0, toFloat(yPred)));
   }
   return tf.tidy(() => {
     let labels = toFloat(labels0);

@@ -8,7 +8,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { alignRanks, toFloat } from "../losses/_utils.ts";
+import { alignRanks, toFloat } from "../losses/common.ts";
 import { requirePredictions } from "./metric.ts";
 
 /** Confusion counts, one entry per threshold. */

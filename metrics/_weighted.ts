@@ -5,7 +5,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { alignRanks } from "../losses/_utils.ts";
+import { alignRanks } from "../losses/common.ts";
 
 function asTensor(x: tf.Tensor | number): tf.Tensor {
   return typeof x === "number" ? tf.scalar(x) : tf.cast(x, "float32");

@@ -6,7 +6,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { alignRanks, toFloat } from "../losses/_utils.ts";
+import { alignRanks, toFloat } from "../losses/common.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
 import type { MetricOptions } from "./metric.ts";
 

@@ -16,6 +16,7 @@ import {
   updateConfusionCounts,
 } from "./_confusion.ts";
 import { Metric, type MetricOptions } from "./metric.ts";
+import { integer, oneOf } from "../engine/validate.ts";
 
 /** Which curve {@linkcode AUC} integrates. */
 export type AUCCurve = "ROC" | "PR";
@@ -87,8 +88,9 @@ export class AUC extends Metric {
    */
   constructor(options: AUCOptions = {}) {
     super(options.name ?? "auc", "max");
-    this.curve = checkChoice("curve", options.curve ?? "ROC", ["ROC", "PR"]);
-    this.summationMethod = checkChoice(
+    this.curve = oneOf("build AUC", "curve", options.curve ?? "ROC", ["ROC", "PR"]);
+    this.summationMethod = oneOf(
+      "build AUC",
       "summationMethod",
       options.summationMethod ?? "interpolation",
       [
@@ -104,12 +106,7 @@ export class AUC extends Metric {
       inner = [...this.#userThresholds].sort((a, b) => a - b);
       this.numThresholds = inner.length + 2;
     } else {
-      const n = options.numThresholds ?? 200;
-      if (!Number.isInteger(n) || n <= 1) {
-        throw new RangeError(
-          `Cannot build AUC as "numThresholds" must be an integer > 1: received ${n}`,
-        );
-      }
+      const n = integer("build AUC", "numThresholds", options.numThresholds ?? 200, 2);
       this.numThresholds = n;
       inner = Array.from({ length: n - 2 }, (_, i) => (i + 1) / (n - 1));
     }
@@ -210,16 +207,4 @@ function interpolatePrAuc(counts: ConfusionCounts, n: number): number {
     );
   }
   return area;
-}
-
-function checkChoice<T extends string>(option: string, value: T, choices: readonly T[]): T {
-  if (!choices.includes(value)) {
-    throw new RangeError(
-      `Cannot build AUC as "${option}" must be one of ${
-        choices.map((c) => `"${c}"`).join(", ")
-      }: ` +
-        `received ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
 }

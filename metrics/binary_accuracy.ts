@@ -5,7 +5,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { alignRanks, toFloat } from "../losses/_utils.ts";
+import { alignRanks, toFloat } from "../losses/common.ts";
+import { number } from "../engine/validate.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
 import type { MetricOptions } from "./metric.ts";
 
@@ -58,12 +59,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
    * @param options `threshold` (default 0.5), `name` (default "binary_accuracy")
    */
   constructor(options: BinaryAccuracyOptions = {}) {
-    const threshold = options.threshold ?? 0.5;
-    if (typeof threshold !== "number" || !Number.isFinite(threshold)) {
-      throw new RangeError(
-        `Cannot build BinaryAccuracy as "threshold" must be a finite number: received ${threshold}`,
-      );
-    }
+    const threshold = number("build BinaryAccuracy", "threshold", options.threshold ?? 0.5);
     super((t, p) => binaryAccuracy(t, p, threshold), {
       name: options.name ?? "binary_accuracy",
       direction: "max",

@@ -6,9 +6,9 @@
  * @module
  */
 import type { tf } from "../engine/tf.ts";
+import { normalizeIdentifier } from "../engine/naming.ts";
 import { binaryCrossentropy } from "../losses/binary_crossentropy.ts";
 import { categoricalCrossentropy } from "../losses/categorical_crossentropy.ts";
-import { normalizeName } from "../losses/get.ts";
 import { hinge } from "../losses/hinge.ts";
 import { klDivergence } from "../losses/kl_divergence.ts";
 import { logCosh } from "../losses/log_cosh.ts";
@@ -114,7 +114,7 @@ function kindFromShapes(yTrueShape: (number | null)[], yPredShape: (number | nul
 
 /** The kind implied by the loss name, when it is one of the cross-entropies. */
 function kindFromLoss(loss: string | undefined): Kind | undefined {
-  const key = loss === undefined ? "" : normalizeName(loss);
+  const key = loss === undefined ? "" : normalizeIdentifier(loss);
   if (["binarycrossentropy", "bce", "hinge"].includes(key)) return "binary";
   if (key === "sparsecategoricalcrossentropy") return "sparse";
   if (key === "categoricalcrossentropy") return "categorical";
@@ -197,7 +197,7 @@ export function getMetric(
         `received ${identifier === null ? "null" : typeof identifier}`,
     );
   }
-  const key = normalizeName(identifier);
+  const key = normalizeIdentifier(identifier);
   if (key === "accuracy" || key === "acc") return resolveAccuracy(identifier, context);
   if (key === "crossentropy" || key === "ce") return resolveCrossentropy(identifier, context);
   const factory = FACTORIES[key];

@@ -5,7 +5,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { toFloat } from "../losses/_utils.ts";
+import { toFloat } from "../losses/common.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
 import type { MetricOptions } from "./metric.ts";
 

@@ -5,7 +5,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { toFloat } from "../losses/_utils.ts";
+import { toFloat } from "../losses/common.ts";
+import { positiveInt } from "../engine/validate.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
 import type { MetricOptions } from "./metric.ts";
 
@@ -64,12 +65,7 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
    * @param options `k` (default 5), `name` (default "top_k_categorical_accuracy")
    */
   constructor(options: TopKCategoricalAccuracyOptions = {}) {
-    const k = options.k ?? 5;
-    if (!Number.isInteger(k) || k < 1) {
-      throw new RangeError(
-        `Cannot build TopKCategoricalAccuracy as "k" must be a positive integer: received ${k}`,
-      );
-    }
+    const k = positiveInt("build TopKCategoricalAccuracy", "k", options.k ?? 5);
     super((t, p) => topKCategoricalAccuracy(t, p, k), {
       name: options.name ?? "top_k_categorical_accuracy",
       direction: "max",

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkNumber } from "./_validate.ts";
+import { number } from "../engine/validate.ts";
 
 /** Validated β₁, β₂ and ε. */
 export interface Betas {
@@ -24,11 +24,12 @@ export interface Betas {
  * @returns The validated values.
  */
 export function checkBetas(owner: string, given: Partial<Betas>, defaults: Betas): Betas {
+  const what = `create ${owner}`;
   const unit = { min: 0, max: 1, maxOpen: true };
   return {
-    beta1: checkNumber(owner, "beta1", given.beta1 ?? defaults.beta1, unit),
-    beta2: checkNumber(owner, "beta2", given.beta2 ?? defaults.beta2, unit),
-    epsilon: checkNumber(owner, "epsilon", given.epsilon ?? defaults.epsilon, {
+    beta1: number(what, "beta1", given.beta1 ?? defaults.beta1, unit),
+    beta2: number(what, "beta2", given.beta2 ?? defaults.beta2, unit),
+    epsilon: number(what, "epsilon", given.epsilon ?? defaults.epsilon, {
       min: 0,
       max: Infinity,
       minOpen: true,

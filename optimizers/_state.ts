@@ -6,7 +6,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { checkNumber } from "./_validate.ts";
+import { NON_NEGATIVE, number } from "../engine/validate.ts";
 import { LearningRateSchedule, type ScheduleLike } from "./schedules/learning_rate_schedule.ts";
 
 /**
@@ -27,7 +27,7 @@ export function checkLearningRate(owner: string, value: unknown): number | Sched
       }`,
     );
   }
-  return checkNumber(owner, "learningRate", value, { min: 0, max: Infinity });
+  return number(`create ${owner}`, "learningRate", value, NON_NEGATIVE);
 }
 
 /** Mutable state of one optimizer. */

@@ -20,10 +20,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { checkNumber } from "./_validate.ts";
+import { number } from "../engine/validate.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
-import { adadeltaUpdate } from "../backend/fused_updates.ts";
-import { fusedBuffers } from "./_fused.ts";
 
 /** Options of `Adadelta`. */
 export interface AdadeltaOptions extends OptimizerOptions {
@@ -47,6 +45,8 @@ export interface AdadeltaOptions extends OptimizerOptions {
  * ```
  */
 export class Adadelta extends Optimizer {
+  /** The rule's name, under which a backend may register a fused version. */
+  static override readonly updateRule: string = "adadelta";
   /** ρ. */
   readonly rho: number;
   /** ε. */
@@ -59,9 +59,9 @@ export class Adadelta extends Optimizer {
    */
   constructor(options: AdadeltaOptions = {}) {
     super({ ...options, learningRate: options.learningRate ?? 0.001 });
-    const o = this.constructor.name;
-    this.rho = checkNumber(o, "rho", options.rho ?? 0.95, { min: 0, max: 1, maxOpen: true });
-    this.epsilon = checkNumber(o, "epsilon", options.epsilon ?? 1e-7, {
+    const o = `create ${this.constructor.name}`;
+    this.rho = number(o, "rho", options.rho ?? 0.95, { min: 0, max: 1, maxOpen: true });
+    this.epsilon = number(o, "epsilon", options.epsilon ?? 1e-7, {
       min: 0,
       max: Infinity,
       minOpen: true,
@@ -83,14 +83,6 @@ export class Adadelta extends Optimizer {
     const delta = tf.neg(tf.div(tf.mul(rms(accDelta), g), rms(accGrad)));
     accDelta.assign(tf.add(tf.mul(accDelta, rho), tf.mul(tf.square(delta), 1 - rho)));
     w.assign(tf.add(w, tf.mul(delta, lr)));
-  }
-
-  /** The same rule in place, in one pass, on kerno's backend. */
-  protected override fusedUpdate(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): boolean {
-    const b = fusedBuffers(g, w, [slots.accumulatedGrad, slots.accumulatedDeltaVar]);
-    if (b === null) return false;
-    adadeltaUpdate(b.param, b.grad, b.slots[0], b.slots[1], lr, this.rho, this.epsilon);
-    return true;
   }
 
   /**

@@ -16,10 +16,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { checkNumber } from "./_validate.ts";
+import { number } from "../engine/validate.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
-import { adagradUpdate, adagradUpdateRows, nonzeroRows } from "../backend/fused_updates.ts";
-import { fusedBuffers, sparseRows } from "./_fused.ts";
 
 /** Options of `Adagrad`. */
 export interface AdagradOptions extends OptimizerOptions {
@@ -44,6 +42,8 @@ export interface AdagradOptions extends OptimizerOptions {
  * ```
  */
 export class Adagrad extends Optimizer {
+  /** The rule's name, under which a backend may register a fused version. */
+  static override readonly updateRule: string = "adagrad";
   /** Starting value of the accumulator. */
   readonly initialAccumulatorValue: number;
   /** ε. */
@@ -56,14 +56,14 @@ export class Adagrad extends Optimizer {
    */
   constructor(options: AdagradOptions = {}) {
     super({ ...options, learningRate: options.learningRate ?? 0.001 });
-    const o = this.constructor.name;
-    this.initialAccumulatorValue = checkNumber(
+    const o = `create ${this.constructor.name}`;
+    this.initialAccumulatorValue = number(
       o,
       "initialAccumulatorValue",
       options.initialAccumulatorValue ?? 0.1,
       { min: 0, max: Infinity },
     );
-    this.epsilon = checkNumber(o, "epsilon", options.epsilon ?? 1e-7, {
+    this.epsilon = number(o, "epsilon", options.epsilon ?? 1e-7, {
       min: 0,
       max: Infinity,
       minOpen: true,
@@ -80,23 +80,6 @@ export class Adagrad extends Optimizer {
     const acc = slots.accumulator;
     acc.assign(tf.add(acc, tf.square(g)));
     w.assign(tf.sub(w, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(acc, this.epsilon)))));
-  }
-
-  /**
-   * The same rule in place on kerno's backend; only the rows of a row-sparse
-   * (embedding) gradient are visited, as a zero row changes nothing.
-   */
-  protected override fusedUpdate(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): boolean {
-    const b = fusedBuffers(g, w, [slots.accumulator]);
-    if (b === null) return false;
-    const [acc] = b.slots;
-    const sparse = sparseRows(w, b.grad, nonzeroRows);
-    if (sparse !== null) {
-      adagradUpdateRows(b.param, b.grad, acc, sparse.rows, sparse.width, lr, this.epsilon);
-    } else {
-      adagradUpdate(b.param, b.grad, acc, lr, this.epsilon);
-    }
-    return true;
   }
 
   /**

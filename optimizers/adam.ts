@@ -21,10 +21,8 @@
  */
 import { tf } from "../engine/tf.ts";
 import { checkBetas } from "./_betas.ts";
-import { checkBoolean } from "./_validate.ts";
+import { boolean } from "../engine/validate.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
-import { adamUpdate } from "../backend/fused_updates.ts";
-import { fusedBuffers } from "./_fused.ts";
 
 /** Options of `Adam` (and `AdamW`). */
 export interface AdamOptions extends OptimizerOptions {
@@ -53,6 +51,8 @@ export interface AdamOptions extends OptimizerOptions {
  * ```
  */
 export class Adam extends Optimizer {
+  /** The rule's name, under which a backend may register a fused version. */
+  static override readonly updateRule: string = "adam";
   /** β₁. */
   readonly beta1: number;
   /** β₂. */
@@ -77,7 +77,7 @@ export class Adam extends Optimizer {
     this.beta1 = betas.beta1;
     this.beta2 = betas.beta2;
     this.epsilon = betas.epsilon;
-    this.amsgrad = checkBoolean(this.constructor.name, "amsgrad", options.amsgrad ?? false);
+    this.amsgrad = boolean(`create ${this.constructor.name}`, "amsgrad", options.amsgrad ?? false);
   }
 
   /** Declares this rule\'s slots (see the module comment). */
@@ -106,34 +106,6 @@ export class Adam extends Optimizer {
       second = slots.velocityHat;
     }
     w.assign(tf.sub(w, tf.div(tf.mul(m, alpha), tf.add(tf.sqrt(second), this.epsilon))));
-  }
-
-  /** The same rule in place, in one pass, on kerno's backend (dense, as Keras). */
-  protected override fusedUpdate(
-    g: tf.Tensor,
-    w: tf.Variable,
-    lr: number,
-    slots: Slots,
-    step: number,
-  ): boolean {
-    const wanted = [slots.momentum, slots.velocity];
-    if (this.amsgrad) wanted.push(slots.velocityHat);
-    const b = fusedBuffers(g, w, wanted);
-    if (b === null) return false;
-    const [m, v, vhat] = b.slots;
-    adamUpdate(
-      b.param,
-      b.grad,
-      m,
-      v,
-      vhat ?? null,
-      lr,
-      this.beta1,
-      this.beta2,
-      this.epsilon,
-      step - 1,
-    );
-    return true;
   }
 
   /**

@@ -15,8 +15,6 @@
 import { tf } from "../engine/tf.ts";
 import { checkBetas } from "./_betas.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
-import { adamaxUpdate } from "../backend/fused_updates.ts";
-import { fusedBuffers } from "./_fused.ts";
 
 /** Options of `Adamax`. */
 export interface AdamaxOptions extends OptimizerOptions {
@@ -42,6 +40,8 @@ export interface AdamaxOptions extends OptimizerOptions {
  * ```
  */
 export class Adamax extends Optimizer {
+  /** The rule's name, under which a backend may register a fused version. */
+  static override readonly updateRule: string = "adamax";
   /** β₁. */
   readonly beta1: number;
   /** β₂. */
@@ -85,21 +85,6 @@ export class Adamax extends Optimizer {
     u.assign(tf.maximum(tf.mul(u, this.beta2), tf.abs(g)));
     const correction = 1 - Math.pow(this.beta1, step);
     w.assign(tf.sub(w, tf.div(tf.mul(m, lr), tf.mul(tf.add(u, this.epsilon), correction))));
-  }
-
-  /** The same rule in place, in one pass, on kerno's backend. */
-  protected override fusedUpdate(
-    g: tf.Tensor,
-    w: tf.Variable,
-    lr: number,
-    slots: Slots,
-    step: number,
-  ): boolean {
-    const b = fusedBuffers(g, w, [slots.momentum, slots.norm]);
-    if (b === null) return false;
-    const [m, u] = b.slots;
-    adamaxUpdate(b.param, b.grad, m, u, lr, this.beta1, this.beta2, this.epsilon, step - 1);
-    return true;
   }
 
   /**

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { normalizeIdentifier } from "../engine/naming.ts";
 import { Adadelta } from "./adadelta.ts";
 import { Adagrad } from "./adagrad.ts";
 import { Adam } from "./adam.ts";
@@ -43,7 +44,7 @@ const BY_KEY: Record<string, OptimizerClass> = {
 const NAMES = "sgd, adagrad, adadelta, rmsprop, adam, adamax, nadam, adamw, lion";
 
 function lookup(name: string): OptimizerClass {
-  const cls = BY_KEY[name.replaceAll("_", "").toLowerCase()];
+  const cls = BY_KEY[normalizeIdentifier(name)];
   if (cls === undefined) {
     throw new TypeError(
       `Cannot find optimizer as "identifier" must be one of ${NAMES} (any case, snake_case, camelCase or class name): received "${name}"`,

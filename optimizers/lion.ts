@@ -15,8 +15,6 @@
 import { tf } from "../engine/tf.ts";
 import { checkBetas } from "./_betas.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
-import { lionUpdate } from "../backend/fused_updates.ts";
-import { fusedBuffers } from "./_fused.ts";
 
 /** Options of `Lion`. */
 export interface LionOptions extends OptimizerOptions {
@@ -41,6 +39,8 @@ export interface LionOptions extends OptimizerOptions {
  * ```
  */
 export class Lion extends Optimizer {
+  /** The rule's name, under which a backend may register a fused version. */
+  static override readonly updateRule: string = "lion";
   /** β₁. */
   readonly beta1: number;
   /** β₂. */
@@ -73,14 +73,6 @@ export class Lion extends Optimizer {
     const direction = tf.sign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
     w.assign(tf.sub(w, tf.mul(direction, lr)));
     m.assign(tf.add(tf.mul(m, this.beta2), tf.mul(g, 1 - this.beta2)));
-  }
-
-  /** The same rule in place, in one pass, on kerno's backend. */
-  protected override fusedUpdate(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): boolean {
-    const b = fusedBuffers(g, w, [slots.momentum]);
-    if (b === null) return false;
-    lionUpdate(b.param, b.grad, b.slots[0], lr, this.beta1, this.beta2);
-    return true;
   }
 
   /**

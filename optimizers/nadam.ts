@@ -20,8 +20,6 @@
 import { tf } from "../engine/tf.ts";
 import { checkBetas } from "./_betas.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
-import { nadamUpdate } from "../backend/fused_updates.ts";
-import { fusedBuffers } from "./_fused.ts";
 
 /** Options of `Nadam`. */
 export interface NadamOptions extends OptimizerOptions {
@@ -47,6 +45,8 @@ export interface NadamOptions extends OptimizerOptions {
  * ```
  */
 export class Nadam extends Optimizer {
+  /** The rule's name, under which a backend may register a fused version. */
+  static override readonly updateRule: string = "nadam";
   /** β₁. */
   readonly beta1: number;
   /** β₂. */
@@ -71,6 +71,16 @@ export class Nadam extends Optimizer {
     this.beta1 = betas.beta1;
     this.beta2 = betas.beta2;
     this.epsilon = betas.epsilon;
+  }
+
+  /**
+   * The momentum-schedule product Π_t (Keras's `u_product`) of the update
+   * being applied: set before the rule runs for each variable.
+   *
+   * @returns Π_t.
+   */
+  get momentumProduct(): number {
+    return this.#product;
   }
 
   #mu(t: number): number {
@@ -115,22 +125,6 @@ export class Nadam extends Optimizer {
     );
     const vHat = tf.div(v, 1 - Math.pow(this.beta2, step));
     w.assign(tf.sub(w, tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(vHat), this.epsilon))));
-  }
-
-  /** The same rule in place, in one pass, on kerno's backend. */
-  protected override fusedUpdate(
-    g: tf.Tensor,
-    w: tf.Variable,
-    lr: number,
-    slots: Slots,
-    step: number,
-  ): boolean {
-    const b = fusedBuffers(g, w, [slots.momentum, slots.velocity]);
-    if (b === null) return false;
-    const [m, v] = b.slots;
-    const [b1, b2, eps] = [this.beta1, this.beta2, this.epsilon];
-    nadamUpdate(b.param, b.grad, m, v, lr, b1, b2, eps, step - 1, this.#product);
-    return true;
   }
 
   /**

@@ -17,9 +17,10 @@
  */
 import "../engine/backend_setup.ts";
 import { tf } from "../engine/tf.ts";
+import { weightPath } from "../engine/naming.ts";
 import { clipGradients } from "./_clip.ts";
 import { optionsFromConfig } from "./_config.ts";
-import { checkBoolean, checkInteger, checkNumber, type Interval } from "./_validate.ts";
+import { boolean, integer, type Interval, number } from "../engine/validate.ts";
 import {
   LearningRateSchedule,
   type ScheduleLike,
@@ -27,7 +28,7 @@ import {
 } from "./schedules/learning_rate_schedule.ts";
 import { serializeSchedule } from "./schedules/serialization.ts";
 import { checkLearningRate, OptimizerState } from "./_state.ts";
-import { fusedDecay } from "./_fused.ts";
+import { fused, fusedUpdateRule } from "../engine/fused.ts";
 
 export type { ScheduleLike } from "./schedules/learning_rate_schedule.ts";
 
@@ -63,12 +64,13 @@ export type Slots = Readonly<Record<string, tf.Variable>>;
  * `buildSlots` (with `addSlot`) and writes its update rule in `updateStep`;
  * the base class calls `updateStep` inside `tf.tidy`.
  *
- * Extension point for fused kernels: a subclass (or a backend-specific
- * subclass) may define `fusedUpdate(grad, variable, lr, slots, step)`, doing
- * the same update in place on typed arrays and returning `true`; when it is
- * absent or returns `false`, `updateStep` runs. Variables and slots may share
- * a data buffer with other tensors (TensorFlow.js counts references), so a
- * fused kernel must write in place only when the buffer is not shared.
+ * A backend may do a rule its own way (in place, in one pass) through the
+ * seam: the class that defines `updateStep` names its rule in a static
+ * `updateRule`, and a backend registers a fused version under that name
+ * (`registerFusedUpdateRule` in `engine/fused.ts`); when the active backend
+ * has none, or it declines, `updateStep` runs. A subclass that overrides
+ * `updateStep` without naming a rule of its own is never fused, so its rule
+ * is the one that runs.
  */
 export abstract class Optimizer {
   /** The optimizer's name. */
@@ -90,7 +92,15 @@ export abstract class Optimizer {
   /** Updates between overwrites of the weights by their average, or null. */
   readonly emaOverwriteFrequency: number | null;
 
+  /**
+   * The name of the update rule `updateStep` states, under which a backend
+   * may register a fused version; set by each class that defines
+   * `updateStep`. @default {undefined} (never fused)
+   */
+  static readonly updateRule?: string;
+
   #state: OptimizerState;
+  #rule: string | undefined;
   #excludedVariables = new Set<tf.Variable>();
   #excludedNames: string[] = [];
 
@@ -101,10 +111,11 @@ export abstract class Optimizer {
    */
   constructor(options: OptimizerOptions) {
     const owner = this.constructor.name;
+    const what = `create ${owner}`;
     const positive: Interval = { min: 0, max: Infinity, minOpen: true };
     const opt = (arg: keyof OptimizerOptions, interval: Interval = positive): number | null => {
       const value = options[arg];
-      return value === undefined ? null : checkNumber(owner, arg, value, interval);
+      return value === undefined ? null : number(what, arg, value, interval);
     };
     this.clipnorm = opt("clipnorm");
     this.clipvalue = opt("clipvalue");
@@ -123,18 +134,19 @@ export abstract class Optimizer {
     const steps = options.gradientAccumulationSteps;
     this.gradientAccumulationSteps = steps === undefined
       ? null
-      : checkInteger(owner, "gradientAccumulationSteps", steps, 2);
-    this.useEma = checkBoolean(owner, "useEma", options.useEma ?? false);
-    this.emaMomentum = checkNumber(owner, "emaMomentum", options.emaMomentum ?? 0.99, {
+      : integer(what, "gradientAccumulationSteps", steps, 2);
+    this.useEma = boolean(what, "useEma", options.useEma ?? false);
+    this.emaMomentum = number(what, "emaMomentum", options.emaMomentum ?? 0.99, {
       min: 0,
       max: 1,
     });
     const every = options.emaOverwriteFrequency;
     this.emaOverwriteFrequency = every === undefined
       ? null
-      : checkInteger(owner, "emaOverwriteFrequency", every, 1);
+      : integer(what, "emaOverwriteFrequency", every, 1);
     this.name = options.name ?? owner.toLowerCase();
     this.#state = new OptimizerState(owner, checkLearningRate(owner, options.learningRate));
+    this.#rule = ruleOf(this);
   }
 
   /**
@@ -184,7 +196,7 @@ export abstract class Optimizer {
    */
   scaleLearningRate(factor: number): void {
     this.#state.scale(
-      checkNumber(this.constructor.name, "factor", factor, { min: 0, max: Infinity }),
+      number(`create ${this.constructor.name}`, "factor", factor, { min: 0, max: Infinity }),
     );
   }
 
@@ -221,18 +233,6 @@ export abstract class Optimizer {
     slots: Slots,
     step: number,
   ): void;
-
-  /**
-   * Optional in-place fast path with `updateStep`'s arguments; returns true
-   * when it did the update. See the class comment.
-   */
-  protected fusedUpdate?(
-    grad: tf.Tensor,
-    variable: tf.Variable,
-    lr: number,
-    slots: Slots,
-    step: number,
-  ): boolean;
 
   /**
    * Creates a slot variable for `variable`, filled with `init`. Call from
@@ -315,16 +315,15 @@ export abstract class Optimizer {
     const grads = clipGradients(pairs.map(([g]) => g), this);
     if (this.weightDecay !== null) {
       const factor = this.weightDecay * lr;
-      for (const [, v] of pairs) {
-        if (!this.#decays(v) || fusedDecay(v, lr, this.weightDecay)) continue;
-        v.assign(tf.sub(v, tf.mul(v, factor)));
-      }
+      for (const [, v] of pairs) if (this.#decays(v)) fused.decayWeights(v, factor);
     }
     this.prepareStep(step + 1);
-    pairs.forEach(([, v], i) => {
-      const slots = this.#state.slots(v);
-      if (this.fusedUpdate?.(grads[i], v, lr, slots, step + 1)) return;
-      tf.tidy(() => this.updateStep(grads[i], v, lr, slots, step + 1));
+    const rule = this.#rule === undefined ? undefined : fusedUpdateRule(this.#rule);
+    pairs.forEach(([, variable], i) => {
+      const slots = this.#state.slots(variable);
+      const args = { optimizer: this, grad: grads[i], variable, slots, lr, step: step + 1 };
+      if (rule?.(args)) return;
+      tf.tidy(() => this.updateStep(grads[i], variable, lr, slots, step + 1));
     });
   }
 
@@ -341,7 +340,7 @@ export abstract class Optimizer {
 
   #decays(variable: tf.Variable): boolean {
     if (this.#excludedVariables.has(variable)) return false;
-    return !this.#excludedNames.some((part) => variable.name.includes(part));
+    return !this.#excludedNames.some((part) => weightPath(variable).includes(part));
   }
 
   /**
@@ -349,7 +348,8 @@ export abstract class Optimizer {
    * Keras's `exclude_from_weight_decay`. Each call replaces the previous lists.
    *
    * @param options `variables` to exempt, and/or `varNames`: a variable is
-   *   exempt when its name contains one of these strings.
+   *   exempt when its name (a layer weight's Keras path, `dense/bias`)
+   *   contains one of these strings.
    */
   excludeFromWeightDecay(options: { variables?: tf.Variable[]; varNames?: string[] }): void {
     this.#excludedVariables = new Set(options.variables ?? []);
@@ -392,8 +392,9 @@ export abstract class Optimizer {
       );
     }
     if (!this.#state.has(variable)) {
+      const path = weightPath(variable);
       throw new RangeError(
-        `Cannot call ${method} on ${this.name} as variable "${variable.name}" was never updated by it`,
+        `Cannot call ${method} on ${this.name} as variable "${path}" was never updated by it`,
       );
     }
     return this.#state.slots(variable).average;
@@ -472,4 +473,18 @@ export abstract class Optimizer {
   dispose(): void {
     this.#state.dispose();
   }
+}
+
+/**
+ * The rule an optimizer's `updateStep` states: the `updateRule` of the class
+ * that defines the `updateStep` it runs, or `undefined` when that class
+ * names none (a user's subclass with a rule of its own).
+ */
+function ruleOf(optimizer: Optimizer): string | undefined {
+  let proto: object | null = Object.getPrototypeOf(optimizer);
+  while (proto !== null && !Object.hasOwn(proto, "updateStep")) {
+    proto = Object.getPrototypeOf(proto);
+  }
+  const owner = proto?.constructor as { updateRule?: string } | undefined;
+  return owner !== undefined && Object.hasOwn(owner, "updateRule") ? owner.updateRule : undefined;
 }

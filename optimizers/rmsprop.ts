@@ -16,10 +16,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { checkBoolean, checkNumber } from "./_validate.ts";
+import { boolean, number } from "../engine/validate.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
-import { rmspropUpdate } from "../backend/fused_updates.ts";
-import { fusedBuffers } from "./_fused.ts";
 
 /** Options of `RMSprop`. */
 export interface RMSpropOptions extends OptimizerOptions {
@@ -47,6 +45,8 @@ export interface RMSpropOptions extends OptimizerOptions {
  * ```
  */
 export class RMSprop extends Optimizer {
+  /** The rule's name, under which a backend may register a fused version. */
+  static override readonly updateRule: string = "rmsprop";
   /** ρ. */
   readonly rho: number;
   /** μ. */
@@ -63,15 +63,15 @@ export class RMSprop extends Optimizer {
    */
   constructor(options: RMSpropOptions = {}) {
     super({ ...options, learningRate: options.learningRate ?? 0.001 });
-    const o = this.constructor.name;
-    this.rho = checkNumber(o, "rho", options.rho ?? 0.9, { min: 0, max: 1, maxOpen: true });
-    this.momentum = checkNumber(o, "momentum", options.momentum ?? 0, { min: 0, max: 1 });
-    this.epsilon = checkNumber(o, "epsilon", options.epsilon ?? 1e-7, {
+    const o = `create ${this.constructor.name}`;
+    this.rho = number(o, "rho", options.rho ?? 0.9, { min: 0, max: 1, maxOpen: true });
+    this.momentum = number(o, "momentum", options.momentum ?? 0, { min: 0, max: 1 });
+    this.epsilon = number(o, "epsilon", options.epsilon ?? 1e-7, {
       min: 0,
       max: Infinity,
       minOpen: true,
     });
-    this.centered = checkBoolean(o, "centered", options.centered ?? false);
+    this.centered = boolean(o, "centered", options.centered ?? false);
   }
 
   /** Declares this rule\'s slots (see the module comment). */
@@ -100,31 +100,6 @@ export class RMSprop extends Optimizer {
     } else {
       w.assign(tf.sub(w, increment));
     }
-  }
-
-  /** The same rule in place, in one pass, on kerno's backend (dense, as Keras). */
-  protected override fusedUpdate(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): boolean {
-    const withMomentum = this.momentum > 0;
-    const wanted = [slots.velocity];
-    if (withMomentum) wanted.push(slots.momentum);
-    if (this.centered) wanted.push(slots.averageGradient);
-    const b = fusedBuffers(g, w, wanted);
-    if (b === null) return false;
-    const [velocity, ...rest] = b.slots;
-    const momentum = withMomentum ? rest.shift() as Float32Array : null;
-    const average = this.centered ? rest.shift() as Float32Array : null;
-    rmspropUpdate(
-      b.param,
-      b.grad,
-      velocity,
-      momentum,
-      average,
-      lr,
-      this.rho,
-      this.momentum,
-      this.epsilon,
-    );
-    return true;
   }
 
   /**

@@ -26,10 +26,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { checkBoolean, checkNumber } from "./_validate.ts";
+import { boolean, number } from "../engine/validate.ts";
 import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
-import { nonzeroRows, sgdUpdate, sgdUpdateRows } from "../backend/fused_updates.ts";
-import { fusedBuffers, sparseRows } from "./_fused.ts";
 
 /** Options of `SGD`. */
 export interface SGDOptions extends OptimizerOptions {
@@ -56,6 +54,8 @@ export interface SGDOptions extends OptimizerOptions {
  * ```
  */
 export class SGD extends Optimizer {
+  /** The rule's name, under which a backend may register a fused version. */
+  static override readonly updateRule: string = "sgd";
   /** The momentum. */
   readonly momentum: number;
   /** Whether Nesterov momentum is used. */
@@ -68,8 +68,8 @@ export class SGD extends Optimizer {
    */
   constructor(options: SGDOptions = {}) {
     super({ ...options, learningRate: options.learningRate ?? 0.01 });
-    this.momentum = checkNumber("SGD", "momentum", options.momentum ?? 0, { min: 0, max: 1 });
-    this.nesterov = checkBoolean("SGD", "nesterov", options.nesterov ?? false);
+    this.momentum = number("create SGD", "momentum", options.momentum ?? 0, { min: 0, max: 1 });
+    this.nesterov = boolean("create SGD", "nesterov", options.nesterov ?? false);
   }
 
   /** Declares this rule\'s slots (see the module comment). */
@@ -87,24 +87,6 @@ export class SGD extends Optimizer {
     m.assign(tf.sub(tf.mul(m, this.momentum), tf.mul(g, lr)));
     const step = this.nesterov ? tf.sub(tf.mul(m, this.momentum), tf.mul(g, lr)) : m;
     w.assign(tf.add(w, step));
-  }
-
-  /**
-   * The same rule in place on kerno's backend; without momentum, only the
-   * rows of a row-sparse (embedding) gradient are visited.
-   */
-  protected override fusedUpdate(g: tf.Tensor, w: tf.Variable, lr: number, slots: Slots): boolean {
-    const plain = this.momentum === 0;
-    const b = fusedBuffers(g, w, plain ? [] : [slots.momentum]);
-    if (b === null) return false;
-    if (plain) {
-      const sparse = sparseRows(w, b.grad, nonzeroRows);
-      if (sparse !== null) sgdUpdateRows(b.param, b.grad, sparse.rows, sparse.width, lr);
-      else sgdUpdate(b.param, b.grad, null, lr, 0, false);
-      return true;
-    }
-    sgdUpdate(b.param, b.grad, b.slots[0], lr, this.momentum, this.nesterov);
-    return true;
   }
 
   /**

@@ -86,9 +86,10 @@ function maxInto(
   }
   for (let ch = 0; ch < c; ch++) {
     // Branch-free select (see binary.ts); NaN only for non-finite operands.
+    // A NaN wins and is then kept (NaN > anything is false), as in PyTorch.
     const a = out[o + ch];
     const b = xv[src + ch];
-    const pick = +(b > a);
+    const pick = +(b > a) | +(b !== b);
     const m = pick * b + (1 - pick) * a;
     out[o + ch] = m === m ? m : pick ? b : a;
   }
@@ -148,8 +149,8 @@ export function avgPoolKernel(args: KernelArgs): KernelResult {
 
 /**
  * The MaxPoolGrad kernel: routes each `dy` to the first maximal tap of its
- * window (row-major order), as the `cpu` kernel does (a window of NaNs routes
- * it to its first tap, where the `cpu` kernel drops it).
+ * window (row-major order), as the `cpu` kernel does; in a window holding a
+ * NaN, to its last NaN, as PyTorch does (the `cpu` kernel ignores NaN).
  *
  * @param args Inputs `{dy, input, output}`, the MaxPool attrs.
  * @returns `dx`, shaped like the pooled input.
@@ -178,10 +179,11 @@ export function maxPoolGradKernel(args: KernelArgs): KernelResult {
       for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
         const src = image + (iy * w + ix) * c;
         for (let ch = 0; ch < c; ch++) {
-          // Branch-free "first strictly greater wins" (0/1 from the comparison).
+          // Branch-free "first strictly greater wins" (0/1 from the comparison);
+          // every NaN wins, so the last NaN of the window does (PyTorch's choice).
           const v = xv[src + ch];
           const b = best[ch];
-          const greater = +(v > b);
+          const greater = +(v > b) | +(v !== v);
           const next = greater * v + (1 - greater) * b;
           best[ch] = next === next ? next : greater ? v : b;
           where[ch] += greater * (src + ch - where[ch]);

@@ -25,7 +25,8 @@ interface PoolAttrs {
  * `[y, indices]` from `{x}`: the max pool of `x` (NHWC) and, per output
  * value, the flat index into `x` of the first maximal tap of its window
  * (row-major order; the MaxPoolGrad kernel's choice), `-1` for an empty
- * window. NaN handling matches kerno's MaxPool and MaxPoolGrad.
+ * window. A window holding a NaN gives NaN and the index of its last NaN,
+ * as PyTorch does and as kerno's MaxPool and MaxPoolGrad do.
  *
  * @param args Inputs `{x}` (float32, rank 4), attrs `{filterSize, strides, pad}`.
  * @returns The pooled tensor (float32) and the indices (int32), same shape.
@@ -89,11 +90,11 @@ export function maxPoolArgmaxKernel(args: KernelArgs): KernelResult {
           for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
             const src = image + (iy * w + ix) * c;
             for (let ch = 0; ch < c; ch++) {
-              // Branch-free "first strictly greater wins"; a NaN never wins
-              // and a NaN already held is kept (as kerno's MaxPool does).
+              // Branch-free "first strictly greater wins"; every NaN wins
+              // (so the last one does) and is then kept, as in PyTorch.
               const best = out[o + ch];
               const v = xv[src + ch];
-              const greater = +(v > best);
+              const greater = +(v > best) | +(v !== v);
               out[o + ch] = greater === 1 ? v : best;
               where[o + ch] += greater * (src + ch - where[o + ch]);
             }

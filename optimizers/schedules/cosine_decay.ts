@@ -1,4 +1,4 @@
-import { checkNumber } from "../_validate.ts";
+import { number } from "../../engine/validate.ts";
 import { LearningRateSchedule } from "./learning_rate_schedule.ts";
 
 /** Options of `CosineDecay`. */
@@ -53,25 +53,23 @@ export class CosineDecay extends LearningRateSchedule {
    */
   constructor(options: CosineDecayOptions) {
     super();
-    const o = "CosineDecay";
+    const o = "create CosineDecay";
     const nonNegative = { min: 0, max: Infinity };
-    this.initialLearningRate = checkNumber(
+    this.initialLearningRate = number(
       o,
       "initialLearningRate",
       options.initialLearningRate,
       nonNegative,
     );
-    this.decaySteps = checkNumber(o, "decaySteps", options.decaySteps, {
+    this.decaySteps = number(o, "decaySteps", options.decaySteps, {
       min: 0,
       max: Infinity,
       minOpen: true,
     });
-    this.alpha = checkNumber(o, "alpha", options.alpha ?? 0, { min: 0, max: 1 });
+    this.alpha = number(o, "alpha", options.alpha ?? 0, { min: 0, max: 1 });
     const target = options.warmupTarget ?? null;
-    this.warmupTarget = target === null
-      ? null
-      : checkNumber(o, "warmupTarget", target, nonNegative);
-    this.warmupSteps = checkNumber(o, "warmupSteps", options.warmupSteps ?? 0, nonNegative);
+    this.warmupTarget = target === null ? null : number(o, "warmupTarget", target, nonNegative);
+    this.warmupSteps = number(o, "warmupSteps", options.warmupSteps ?? 0, nonNegative);
     this.name = options.name ?? "CosineDecay";
   }
 

@@ -1,4 +1,4 @@
-import { checkNumber } from "../_validate.ts";
+import { number } from "../../engine/validate.ts";
 import { LearningRateSchedule } from "./learning_rate_schedule.ts";
 
 /** Options of `CosineDecayRestarts`. */
@@ -55,16 +55,16 @@ export class CosineDecayRestarts extends LearningRateSchedule {
    */
   constructor(options: CosineDecayRestartsOptions) {
     super();
-    const o = "CosineDecayRestarts";
+    const o = "create CosineDecayRestarts";
     const positive = { min: 0, max: Infinity, minOpen: true };
-    this.initialLearningRate = checkNumber(o, "initialLearningRate", options.initialLearningRate, {
+    this.initialLearningRate = number(o, "initialLearningRate", options.initialLearningRate, {
       min: 0,
       max: Infinity,
     });
-    this.firstDecaySteps = checkNumber(o, "firstDecaySteps", options.firstDecaySteps, positive);
-    this.tMul = checkNumber(o, "tMul", options.tMul ?? 2, positive);
-    this.mMul = checkNumber(o, "mMul", options.mMul ?? 1, { min: 0, max: Infinity });
-    this.alpha = checkNumber(o, "alpha", options.alpha ?? 0, { min: 0, max: 1 });
+    this.firstDecaySteps = number(o, "firstDecaySteps", options.firstDecaySteps, positive);
+    this.tMul = number(o, "tMul", options.tMul ?? 2, positive);
+    this.mMul = number(o, "mMul", options.mMul ?? 1, { min: 0, max: Infinity });
+    this.alpha = number(o, "alpha", options.alpha ?? 0, { min: 0, max: 1 });
     this.name = options.name ?? "SGDRDecay";
   }
 

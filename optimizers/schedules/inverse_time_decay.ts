@@ -1,4 +1,4 @@
-import { checkBoolean, checkNumber } from "../_validate.ts";
+import { boolean, number } from "../../engine/validate.ts";
 import { LearningRateSchedule } from "./learning_rate_schedule.ts";
 
 /** Options of `InverseTimeDecay`. */
@@ -46,18 +46,18 @@ export class InverseTimeDecay extends LearningRateSchedule {
    */
   constructor(options: InverseTimeDecayOptions) {
     super();
-    const o = "InverseTimeDecay";
-    this.initialLearningRate = checkNumber(o, "initialLearningRate", options.initialLearningRate, {
+    const o = "create InverseTimeDecay";
+    this.initialLearningRate = number(o, "initialLearningRate", options.initialLearningRate, {
       min: 0,
       max: Infinity,
     });
-    this.decaySteps = checkNumber(o, "decaySteps", options.decaySteps, {
+    this.decaySteps = number(o, "decaySteps", options.decaySteps, {
       min: 0,
       max: Infinity,
       minOpen: true,
     });
-    this.decayRate = checkNumber(o, "decayRate", options.decayRate, { min: 0, max: Infinity });
-    this.staircase = checkBoolean(o, "staircase", options.staircase ?? false);
+    this.decayRate = number(o, "decayRate", options.decayRate, { min: 0, max: Infinity });
+    this.staircase = boolean(o, "staircase", options.staircase ?? false);
     this.name = options.name ?? "InverseTimeDecay";
   }
 

@@ -1,4 +1,4 @@
-import { checkBoolean, checkNumber } from "../_validate.ts";
+import { boolean, number } from "../../engine/validate.ts";
 import { LearningRateSchedule } from "./learning_rate_schedule.ts";
 
 /** Options of `PolynomialDecay`. */
@@ -51,27 +51,27 @@ export class PolynomialDecay extends LearningRateSchedule {
    */
   constructor(options: PolynomialDecayOptions) {
     super();
-    const o = "PolynomialDecay";
+    const o = "create PolynomialDecay";
     const nonNegative = { min: 0, max: Infinity };
-    this.initialLearningRate = checkNumber(
+    this.initialLearningRate = number(
       o,
       "initialLearningRate",
       options.initialLearningRate,
       nonNegative,
     );
-    this.decaySteps = checkNumber(o, "decaySteps", options.decaySteps, {
+    this.decaySteps = number(o, "decaySteps", options.decaySteps, {
       min: 0,
       max: Infinity,
       minOpen: true,
     });
-    this.endLearningRate = checkNumber(
+    this.endLearningRate = number(
       o,
       "endLearningRate",
       options.endLearningRate ?? 0.0001,
       nonNegative,
     );
-    this.power = checkNumber(o, "power", options.power ?? 1, nonNegative);
-    this.cycle = checkBoolean(o, "cycle", options.cycle ?? false);
+    this.power = number(o, "power", options.power ?? 1, nonNegative);
+    this.cycle = boolean(o, "cycle", options.cycle ?? false);
     this.name = options.name ?? "PolynomialDecay";
   }
 

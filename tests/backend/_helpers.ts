@@ -7,7 +7,35 @@
  */
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
-import "../../backend/mod.ts";
+import { blasStatus } from "../../backend/mod.ts";
+
+/**
+ * For `Deno.test`'s `ignore`: whether to skip some tests, printing one line
+ * saying which and why when they are skipped. Call it once per group of
+ * tests, at the top of the file, so the line is printed once.
+ *
+ * @param what The tests skipped, e.g. `"conv2D's BLAS tests"`.
+ * @param reason Why they cannot run here, or `null` when they can.
+ * @returns `true` when the tests are to be skipped.
+ */
+export function skipBecause(what: string, reason: string | null): boolean {
+  if (reason === null) return false;
+  console.log(`skipping ${what}: ${reason}`);
+  return true;
+}
+
+/**
+ * For `Deno.test`'s `ignore`: whether no CBLAS loaded (no `--allow-ffi`, no
+ * library, or `KERNO_BLAS=none`), printing once one line saying which tests
+ * are skipped and why.
+ *
+ * @param what The tests that need BLAS, e.g. `"conv2D's BLAS tests"`.
+ * @returns `true` when BLAS is missing and the tests are to be skipped.
+ */
+export function skipWithoutBlas(what: string): boolean {
+  const status = blasStatus();
+  return skipBecause(what, status.available ? null : status.reason);
+}
 
 /**
  * Seeded uniform values in `[-1, 1)` (a small linear congruential generator,

@@ -9,7 +9,16 @@ import { tf } from "../../engine/tf.ts";
 import { conv2dFused } from "../../backend/conv2d_fused.ts";
 import { RELU_BIAS_GRAD } from "../../backend/kernels/relu_bias_grad.ts";
 import { CONV2D_FROM_COLS } from "../../backend/kernels/conv2d_cols.ts";
-import { assertGradient, assertSameAsCpu, make, onKerno, rand } from "./_helpers.ts";
+import {
+  assertGradient,
+  assertSameAsCpu,
+  make,
+  onKerno,
+  rand,
+  skipWithoutBlas,
+} from "./_helpers.ts";
+
+const NO_BLAS = skipWithoutBlas("the column-matrix Conv2D kernel's tests");
 
 type Case = [number[], number[], [number, number], "same" | "valid"];
 const CASES: Case[] = [
@@ -104,59 +113,68 @@ for (const activation of ["relu", "linear"] as const) {
   });
 }
 
-Deno.test("conv2dFused records the column-matrix kernel, reuses it for dW and frees it after the gradient", () =>
-  onKerno(async () => {
-    for (const [xs, ks, strides, pad] of CASES) {
-      const [x, k, b] = [make(rand(xs, 11)), make(rand(ks, 12)), make(rand([ks[3]], 13))];
-      const names: string[] = [];
-      const info = await tf.profile(() => {
-        const { value, grads } = tf.valueAndGrads((xt: tf.Tensor, kt: tf.Tensor, bt: tf.Tensor) =>
-          tf.sum(
-            conv2dFused(
-              xt as tf.Tensor4D,
-              kt as tf.Tensor4D,
-              bt as tf.Tensor1D,
-              strides,
-              pad,
-              "relu",
-            )!,
-          )
-        )([x, k, b]);
-        tf.dispose([value, ...grads]);
-      });
-      for (const kernel of info.kernels) names.push(kernel.name);
-      const pointwise = ks[0] === 1 && ks[1] === 1 && strides[0] === 1 && strides[1] === 1;
-      assert.equal(
-        names.includes(CONV2D_FROM_COLS),
-        !pointwise,
-        `[${xs}] [${ks}] ${strides} ${pad}`,
-      );
-      assert.equal(
-        names.includes(tf.Conv2DBackpropFilter),
-        pointwise,
-        `[${xs}] [${ks}] ${strides}`,
-      );
-      tf.dispose([x, k, b]);
-    }
-  }));
+Deno.test({
+  name:
+    "conv2dFused records the column-matrix kernel, reuses it for dW and frees it after the gradient",
+  ignore: NO_BLAS,
+  fn: () =>
+    onKerno(async () => {
+      for (const [xs, ks, strides, pad] of CASES) {
+        const [x, k, b] = [make(rand(xs, 11)), make(rand(ks, 12)), make(rand([ks[3]], 13))];
+        const names: string[] = [];
+        const info = await tf.profile(() => {
+          const { value, grads } = tf.valueAndGrads((xt: tf.Tensor, kt: tf.Tensor, bt: tf.Tensor) =>
+            tf.sum(
+              conv2dFused(
+                xt as tf.Tensor4D,
+                kt as tf.Tensor4D,
+                bt as tf.Tensor1D,
+                strides,
+                pad,
+                "relu",
+              )!,
+            )
+          )([x, k, b]);
+          tf.dispose([value, ...grads]);
+        });
+        for (const kernel of info.kernels) names.push(kernel.name);
+        const pointwise = ks[0] === 1 && ks[1] === 1 && strides[0] === 1 && strides[1] === 1;
+        assert.equal(
+          names.includes(CONV2D_FROM_COLS),
+          !pointwise,
+          `[${xs}] [${ks}] ${strides} ${pad}`,
+        );
+        assert.equal(
+          names.includes(tf.Conv2DBackpropFilter),
+          pointwise,
+          `[${xs}] [${ks}] ${strides}`,
+        );
+        tf.dispose([x, k, b]);
+      }
+    }),
+});
 
-Deno.test("_KernoConv2DFromCols equals conv2d of the unfolded input, bias and relu", () =>
-  onKerno(() => {
-    // x: 1×2×3×1, filter 2×2×1×2 'valid' → 1×1×2×2; columns by hand.
-    const x = tf.tensor([1, 2, 3, 4, 5, 6], [1, 2, 3, 1]);
-    const cols = tf.tensor([1, 2, 4, 5, 2, 3, 5, 6], [2, 4]);
-    const filter = tf.tensor([1, -1, 0, 2, 1, 0, -1, 1], [2, 2, 1, 2]);
-    const bias = tf.tensor([0.5, -30]);
-    const y = tf.engine().runKernel(
-      CONV2D_FROM_COLS,
-      { x, filter, bias, cols } as unknown as tf.NamedTensorMap,
-      { outShape: [1, 1, 2, 2], activation: "relu" } as unknown as tf.NamedAttrMap,
-    ) as tf.Tensor;
-    // Channel 0: 1·1 + 2·0 + 4·1 + 5·(−1) + 0.5 = 0.5, 2 + 5 − 6 + 0.5 = 1.5.
-    // Channel 1: −1 + 4 + 0 + 5 − 30 < 0 → 0, −2 + 6 + 0 + 6 − 30 < 0 → 0.
-    assert.deepEqual(Array.from(y.dataSync()), [0.5, 0, 1.5, 0]);
-    tf.dispose([x, cols, filter, bias, y]);
-  }));
+Deno.test({
+  name: "_KernoConv2DFromCols equals conv2d of the unfolded input, bias and relu",
+  ignore: NO_BLAS,
+  fn: () =>
+    onKerno(() => {
+      // x: 1×2×3×1, filter 2×2×1×2 'valid' → 1×1×2×2; columns by hand.
+      const x = tf.tensor([1, 2, 3, 4, 5, 6], [1, 2, 3, 1]);
+      const cols = tf.tensor([1, 2, 4, 5, 2, 3, 5, 6], [2, 4]);
+      const filter = tf.tensor([1, -1, 0, 2, 1, 0, -1, 1], [2, 2, 1, 2]);
+      const bias = tf.tensor([0.5, -30]);
+      const y = tf.engine().runKernel(
+        CONV2D_FROM_COLS,
+        { x, filter, bias, cols } as unknown as tf.NamedTensorMap,
+        { outShape: [1, 1, 2, 2], activation: "relu" } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor;
+      // Channel 0: 1·1 + 2·0 + 4·1 + 5·(−1) + 0.5 = 0.5, 2 + 5 − 6 + 0.5 = 1.5.
+      // Channel 1: −1 + 4 + 0 + 5 − 30 < 0 → 0, −2 + 6 + 0 + 6 − 30 < 0 → 0.
+      assert.deepEqual(Array.from(y.dataSync()), [0.5, 0, 1.5, 0]);
+      tf.dispose([x, cols, filter, bias, y]);
+    }),
+});
 
 Deno.test("conv2dFused declines outside a gradient tape and on cpu", async () => {
   const previous = tf.getBackend();

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
-import { blasAvailable } from "../../backend/mod.ts";
 import { conv2D, fusedConv2D } from "../../backend/kernels/conv2d.ts";
 import {
   conv2DBackpropFilter,
@@ -14,9 +13,10 @@ import {
   project,
   rand,
   runOn,
+  skipWithoutBlas,
 } from "./_helpers.ts";
 
-const ignore = !blasAvailable();
+const ignore = skipWithoutBlas("the convolutions' BLAS tests");
 type Pad = "same" | "valid" | number;
 
 Deno.test("KernoBackend registers kerno's convolution kernels", () => {

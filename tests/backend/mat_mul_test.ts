@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
-import { blasAvailable } from "../../backend/mod.ts";
 import { batchMatMul } from "../../backend/kernels/batch_mat_mul.ts";
 import { fusedMatMul } from "../../backend/kernels/fused_mat_mul.ts";
 import {
@@ -11,9 +10,10 @@ import {
   project,
   rand,
   runOn,
+  skipWithoutBlas,
 } from "./_helpers.ts";
 
-const ignore = !blasAvailable();
+const ignore = skipWithoutBlas("the matrix products' BLAS tests");
 
 Deno.test("KernoBackend registers kerno's BatchMatMul and _FusedMatMul", () => {
   assert.equal(tf.getKernel(tf.BatchMatMul, "kerno")?.kernelFunc, batchMatMul);

@@ -2,12 +2,22 @@
  * kerno's recorded-argmax max pooling (`maxPoolArgmax`) against `tf.maxPool`
  * on `cpu`: values and input gradients for strides 1 and 2, "same" and
  * "valid", sizes 1 and 7, the 2×2 fast path with non-finite values and ties;
- * gradients against finite differences; declining outside a tape.
+ * NaN against PyTorch's values; gradients against finite differences;
+ * declining outside a tape.
  */
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
 import { maxPoolArgmax } from "../../backend/max_pool_argmax.ts";
-import { assertGradient, assertSameAsCpu, make, onKerno, project, rand } from "./_helpers.ts";
+import {
+  assertGradient,
+  assertSameAsCpu,
+  make,
+  onKerno,
+  project,
+  rand,
+  runOn,
+} from "./_helpers.ts";
+import { firstDifference, NAN_POOL_2D, nanCaseOutputs } from "./_nan_pool_cases.ts";
 
 type Case = [number[], [number, number], [number, number], "same" | "valid"];
 const CASES: Case[] = [
@@ -64,7 +74,7 @@ Deno.test("maxPoolArgmax routes to the first maximum and handles non-finite valu
   onKerno(() => {
     // Windows (2×2, one channel), taps in row-major order:
     // [1, 1, 0, 1] → first tap; [NaN, 5, 7, 2] → NaN kept at tap 0;
-    // [-Inf, -Inf, 3, Infinity] → tap 3; [2, NaN, 2, 4] → tap 3.
+    // [-Inf, -Inf, 3, Infinity] → tap 3; [2, NaN, 2, 4] → NaN at tap 1 (as PyTorch).
     const x = tf.tensor4d(
       [1, 1, NaN, 5, 0, 1, 7, 2, -Infinity, -Infinity, 2, NaN, 3, Infinity, 2, 4],
       [1, 4, 4, 1],
@@ -73,16 +83,31 @@ Deno.test("maxPoolArgmax routes to the first maximum and handles non-finite valu
     const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => {
       const y = maxPoolArgmax(t as tf.Tensor4D, [2, 2], [2, 2], "valid");
       assert.ok(y !== null);
-      assert.deepEqual(Array.from(y.dataSync()), [1, NaN, Infinity, 4]);
+      assert.deepEqual(Array.from(y.dataSync()), [1, NaN, Infinity, NaN]);
       return tf.sum(tf.mul(y, dy));
     })(x);
     assert.ok(Number.isNaN(value.dataSync()[0]));
     assert.deepEqual(
       Array.from(grad.dataSync()),
-      [10, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 40],
+      [10, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 40, 0, 30, 0, 0],
     );
     tf.dispose([x, dy, value, grad]);
   }));
+
+Deno.test("maxPoolArgmax gives NaN where its window holds one and records its last NaN, as PyTorch", async () => {
+  for (const c of NAN_POOL_2D) {
+    const size = c.poolSize as [number, number];
+    const strides = c.strides as [number, number];
+    const r = await runOn("kerno", () =>
+      nanCaseOutputs(c, (x) => {
+        const y = maxPoolArgmax(x as tf.Tensor4D, size, strides, c.padding);
+        assert.ok(y !== null || !tf.engine().isTapeOn(), "records the argmax under a tape");
+        return y ?? tf.maxPool(x as tf.Tensor4D, size, strides, c.padding);
+      }));
+    assert.equal(firstDifference(r.values[0], c.expected), null, `${c.label}: y`);
+    assert.equal(firstDifference(r.values[1], c.grad), null, `${c.label}: dx`);
+  }
+});
 
 Deno.test("maxPoolArgmax declines outside a gradient tape and on cpu", async () => {
   const previous = tf.getBackend();

@@ -9,6 +9,8 @@ import {
   rand,
   runOn,
 } from "./_helpers.ts";
+import { firstDifference, NAN_POOL_2D, nanCaseInput, nanCaseOutputs } from "./_nan_pool_cases.ts";
+import { nanAwareMaxPool } from "../../engine/_nan_max_pool.ts";
 
 type Pad = "same" | "valid";
 // [x shape, filter size, strides, pad]
@@ -103,4 +105,46 @@ Deno.test("maxPool and its gradient handle infinities and ties like cpu", async 
     tf.maxPool(make(x) as tf.Tensor4D, 2, 2, "valid"),
     tf.grad((t: tf.Tensor) => project(tf.maxPool(t as tf.Tensor4D, 2, 2, "valid")))(make(x)),
   ], 0);
+});
+
+Deno.test("maxPool gives NaN where its window holds one and routes the gradient to its last NaN, as PyTorch", async () => {
+  for (const c of NAN_POOL_2D) {
+    const size = c.poolSize as [number, number];
+    const strides = c.strides as [number, number];
+    const r = await runOn("kerno", () => [
+      tf.maxPool(nanCaseInput(c) as tf.Tensor4D, size, strides, c.padding),
+      ...nanCaseOutputs(c, (x) => tf.maxPool(x as tf.Tensor4D, size, strides, c.padding)),
+    ]);
+    assert.equal(firstDifference(r.values[0], c.expected), null, `${c.label}: y outside a tape`);
+    assert.equal(firstDifference(r.values[1], c.expected), null, `${c.label}: y`);
+    assert.equal(firstDifference(r.values[2], c.grad), null, `${c.label}: dx`);
+  }
+});
+
+Deno.test("maxPool and its gradient with NaN equal the plain nanAwareMaxPool on cpu", async () => {
+  const cases: [number[], [number, number], [number, number], Pad][] = [
+    [[2, 7, 7, 3], [2, 2], [2, 2], "valid"],
+    [[2, 7, 7, 3], [2, 2], [2, 2], "same"],
+    [[2, 7, 9, 3], [3, 3], [1, 1], "same"],
+    [[1, 7, 9, 5], [3, 2], [2, 3], "valid"],
+  ];
+  for (const [shape, size, strides, pad] of cases) {
+    const x = rand(shape, 7);
+    x.values.forEach((v, i) => {
+      if (v > 0.8) x.values[i] = NaN; // about one tap in ten
+    });
+    const run = (pool: (t: tf.Tensor4D) => tf.Tensor) => () => {
+      const t = make(x) as tf.Tensor4D;
+      const w = tf.tensor(rand([pool(t).size], 8).values, pool(t).shape);
+      const { value, grad } = tf.valueAndGrad((u: tf.Tensor) =>
+        tf.sum(tf.mul(pool(u as tf.Tensor4D), w))
+      )(t);
+      return [pool(t), value, grad];
+    };
+    const kerno = await runOn("kerno", run((t) => tf.maxPool(t, size, strides, pad)));
+    const plain = await runOn("cpu", run((t) => nanAwareMaxPool(t, size, strides, pad)));
+    const label = `x [${shape}] pool ${size} strides ${strides} ${pad}`;
+    assert.ok(kerno.values[0].some(Number.isNaN), `${label}: some window holds a NaN`);
+    plain.values.forEach((v, i) => assertClose(kerno.values[i], v, 1e-6, `${label} #${i}`));
+  }
 });

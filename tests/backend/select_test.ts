@@ -7,6 +7,7 @@ import {
   registeredBackends,
   setBackend,
 } from "../../backend/mod.ts";
+import { skipBecause, skipWithoutBlas } from "./_helpers.ts";
 
 const probe = new URL("./_probe.ts", import.meta.url).pathname;
 const config = new URL("../../deno.json", import.meta.url).pathname;
@@ -37,6 +38,11 @@ async function runProbe(
 
 const READ = ["--allow-read"];
 
+function kernoBackendEnv(): string | null {
+  const name = Deno.env.get("KERNO_BACKEND");
+  return name === undefined ? null : `KERNO_BACKEND=${name} chooses the backend`;
+}
+
 Deno.test("setBackend switches between registered backends and getBackend reports it", async () => {
   try {
     await setBackend("kerno");
@@ -59,7 +65,8 @@ Deno.test("setBackend rejects an unknown name with a TypeError listing the regis
 
 Deno.test({
   name: "initBackend picks kerno silently when --allow-ffi is granted and BLAS loads",
-  ignore: !blasAvailable() || Deno.env.get("KERNO_BACKEND") !== undefined,
+  ignore: skipWithoutBlas("initBackend's choice of kerno") ||
+    skipBecause("initBackend's choice of kerno", kernoBackendEnv()),
   fn: async () => {
     try {
       const choice = await initBackend();
@@ -85,6 +92,19 @@ Deno.test("initBackend without --allow-ffi uses cpu, says why in one line, once;
   const report = JSON.parse(stdout);
   assert.equal(report.choice.backend, "cpu");
   assert.match(report.choice.reason, /--allow-ffi/);
+  assert.equal(report.again.backend, "cpu");
+  assert.equal(report.blas, false);
+  assert.ok(report.maxDifference < 1e-4, `fallback differs from cpu by ${report.maxDifference}`);
+});
+
+Deno.test("initBackend with KERNO_BLAS=none behaves as if no BLAS were found: cpu, one line, kerno via the fallback", async () => {
+  const { stdout, stderr, code } = await runProbe([...READ, "--allow-ffi", "--allow-env"], "init", {
+    KERNO_BLAS: "none",
+  });
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, 'kerno: BLAS not loaded (KERNO_BLAS=none); using the "cpu" backend\n');
+  const report = JSON.parse(stdout);
+  assert.equal(report.choice.backend, "cpu");
   assert.equal(report.again.backend, "cpu");
   assert.equal(report.blas, false);
   assert.ok(report.maxDifference < 1e-4, `fallback differs from cpu by ${report.maxDifference}`);

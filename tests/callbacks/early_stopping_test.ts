@@ -147,7 +147,7 @@ Deno.test("EarlyStopping rejects bad options", () => {
   const bad: [callbacks.EarlyStoppingOptions, RegExp][] = [
     [{ patience: -1 }, /"patience" must be a non-negative integer: received -1/],
     [{ patience: 1.5 }, /"patience" must be a non-negative integer: received 1.5/],
-    [{ mode: "up" as never }, /"mode" must be "auto", "min" or "max": received "up"/],
+    [{ mode: "up" as never }, /"mode" must be one of "auto", "min", "max": received "up"/],
     [{ minDelta: -0.1 }, /"minDelta" must be a finite number >= 0: received -0.1/],
     [{ startFromEpoch: -2 }, /"startFromEpoch" must be a non-negative integer/],
     [{ baseline: NaN }, /"baseline" must be a finite number/],

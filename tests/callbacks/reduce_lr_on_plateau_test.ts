@@ -134,7 +134,10 @@ Deno.test("ReduceLROnPlateau rejects bad options", () => {
     [{ factor: -0.5 }, /"factor".*received -0.5/],
     [{ patience: -1 }, /"patience" must be a non-negative integer: received -1/],
     [{ cooldown: -3 }, /"cooldown" must be a non-negative integer: received -3/],
-    [{ mode: "maximum" as never }, /"mode" must be "auto", "min" or "max": received "maximum"/],
+    [
+      { mode: "maximum" as never },
+      /"mode" must be one of "auto", "min", "max": received "maximum"/,
+    ],
     [{ minLr: -1 }, /"minLr" must be a finite number >= 0: received -1/],
   ];
   for (const [options, message] of bad) {

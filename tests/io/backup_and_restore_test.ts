@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { callbacks, layers, Sequential, setSeed, tf } from "../../mod.ts";
 import { tempDir } from "./_helpers.ts";
+import { saveCheckpoint } from "../../io/save_model.ts";
 
 const CHILD = new URL("./_train_child.ts", import.meta.url).pathname;
 
@@ -142,4 +143,72 @@ Deno.test("BackupAndRestore rejects bad options", () => {
     () => new callbacks.BackupAndRestore("x", { saveFreq: 0 }),
     /"saveFreq" must be "epoch" or a positive integer: received 0/,
   );
+});
+
+Deno.test("Model.resumeFrom set in a callback's onTrainBegin is where fit starts, and fit clears it", async () => {
+  class ResumeAt extends callbacks.Callback {
+    override onTrainBegin(): Promise<void> {
+      this.model!.resumeFrom = { epoch: 2, step: 3 };
+      return Promise.resolve();
+    }
+  }
+  const model = new Sequential([new layers.Dense(1, { inputShape: [2] })]);
+  model.compile({ optimizer: "sgd", loss: "mse" });
+  const x = tf.ones([20, 2]);
+  const y = tf.zeros([20, 1]);
+  const seen: string[] = [];
+  const watch = new callbacks.LambdaCallback({
+    onTrainBatchBegin: (batch: number) => void seen.push(`batch ${batch}`),
+    onEpochBegin: (epoch: number) => void seen.push(`epoch ${epoch}`),
+  });
+  await model.fit(x, y, {
+    epochs: 4,
+    batchSize: 4,
+    verbose: 0,
+    callbacks: [new ResumeAt(), watch],
+  });
+  assert.deepEqual(seen, [
+    "epoch 2",
+    "batch 3",
+    "batch 4",
+    "epoch 3",
+    "batch 0",
+    "batch 1",
+    "batch 2",
+    "batch 3",
+    "batch 4",
+  ]);
+  assert.equal(model.resumeFrom, null);
+  seen.length = 0;
+  await model.fit(x, y, { epochs: 1, batchSize: 10, verbose: 0, callbacks: [watch] });
+  assert.deepEqual(seen, ["epoch 0", "batch 0", "batch 1"]);
+  model.dispose();
+  tf.dispose([x, y]);
+});
+
+Deno.test("BackupAndRestore rejects a checkpoint that is not its backup", async () => {
+  const { dir, cleanup } = await tempDir();
+  const model = new Sequential([new layers.Dense(1, { inputShape: [2] })]);
+  model.compile({ optimizer: "sgd", loss: "mse" });
+  const x = tf.ones([4, 2]);
+  const y = tf.zeros([4, 1]);
+  await model.fit(x, y, { epochs: 1, verbose: 0 });
+  await Deno.mkdir(`${dir}/b`);
+  await saveCheckpoint(model, `${dir}/b/backup.ckpt`, { epoch: "one" });
+  await assert.rejects(
+    model.fit(x, y, {
+      epochs: 2,
+      verbose: 0,
+      callbacks: [new callbacks.BackupAndRestore(`${dir}/b`)],
+    }),
+    (e: unknown) => {
+      assert.ok(e instanceof RangeError);
+      assert.match(e.message, /backup\.ckpt as it is not a BackupAndRestore backup: .*delete it/);
+      return true;
+    },
+  );
+  assert.equal(model.resumeFrom, null);
+  model.dispose();
+  tf.dispose([x, y]);
+  await cleanup();
 });

@@ -84,7 +84,7 @@ for (const [name, make, shape] of KERNO_MODELS) {
     await model.fit(x, y, { epochs: 2, verbose: 0 });
     await model.save(dir);
     const expected = model.predict(x);
-    model.dispose(); // frees the variable names ("dense/kernel") TensorFlow.js will register
+    model.dispose();
     const theirs = await loadWithTfjs(dir);
     const got = theirs.predict(x) as tf.Tensor;
     assertClose(got.dataSync(), expected.dataSync());
@@ -152,5 +152,36 @@ Deno.test("loadModel reads a TensorFlow.js Embedding model with the same predict
   tf.dispose([x, expected, got]);
   ours.dispose();
   theirs.dispose();
+  await cleanup();
+});
+
+Deno.test("tf.loadLayersModel loads a kerno-saved model while that kerno model is alive", async () => {
+  const { dir, cleanup } = await tempDir();
+  setSeed(8);
+  // Layer names no TensorFlow.js model in this process has used: before kerno gave its
+  // variables engine names of their own, "beside/kernel" was taken and TF.js threw
+  // "Variable with name beside/kernel was already registered".
+  const model = new Sequential([
+    new layers.Dense(4, { activation: "tanh", inputShape: [3], name: "beside" }),
+    new layers.Dense(2, { name: "beside_out" }),
+  ]);
+  model.compile({ optimizer: "sgd", loss: "mse" });
+  const x = tf.randomNormal([5, 3], 0, 1, "float32", 3);
+  await model.fit(x, tf.zeros([5, 2]), { epochs: 1, verbose: 0 });
+  await model.save(dir);
+  const json = JSON.parse(await Deno.readTextFile(`${dir}/model.json`));
+  assert.deepEqual(
+    json.weightsManifest[0].weights.map((w: { name: string }) => w.name),
+    ["beside/kernel", "beside/bias", "beside_out/kernel", "beside_out/bias"],
+  );
+  const expected = model.predict(x);
+  const theirs = await loadWithTfjs(dir);
+  const got = theirs.predict(x) as tf.Tensor;
+  assertClose(got.dataSync(), expected.dataSync());
+  const again = model.predict(x); // kerno's model is untouched by the load
+  assert.deepEqual(again.dataSync(), expected.dataSync());
+  tf.dispose([x, expected, got, again]);
+  theirs.dispose();
+  model.dispose();
   await cleanup();
 });

@@ -117,3 +117,21 @@ function maskValues(t: tf.Tensor): number[] | null {
   m.dispose();
   return v;
 }
+
+for (const backend of ["cpu", "kerno"]) {
+  Deno.test(`GlobalMaxPooling1D and GlobalMaxPooling2D on ${backend} give NaN where a slice holds one`, async () => {
+    const previous = tf.getBackend();
+    await tf.setBackend(backend);
+    try {
+      const x = tf.tensor3d([[[1, -1], [NaN, -3], [3, -2]]]);
+      const max = new GlobalMaxPooling1D().apply(x);
+      assert.deepEqual(Array.from(max.dataSync()), [NaN, -1]);
+      const img = tf.tensor4d([1, 2, 3, NaN, 5, 6, 7, 8], [1, 2, 2, 2]);
+      const max2 = new GlobalMaxPooling2D().apply(img);
+      assert.deepEqual(Array.from(max2.dataSync()), [7, NaN]);
+      tf.dispose([x, max, img, max2]);
+    } finally {
+      await tf.setBackend(previous);
+    }
+  });
+}

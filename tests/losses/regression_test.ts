@@ -61,7 +61,7 @@ Deno.test("Huber is quadratic within delta and linear beyond", () => {
       reduction: "sum_over_batch_size",
       delta: 2,
     });
-    assert.throws(() => new Huber({ delta: 0 }), /"delta" must be a positive number: received 0/);
+    assert.throws(() => new Huber({ delta: 0 }), /"delta" must be a finite number > 0: received 0/);
     // the gradient is the clipped error
     const grad = take(tf.grad((p: tf.Tensor) => loss.apply(yTrue, p))(yPred));
     assertClose(grad, [0.5 / 4, 2 / 4, -2 / 4, 1 / 4]);

@@ -172,7 +172,10 @@ Deno.test("AUC with 200 thresholds equals the hand-computed ROC trapezoid", () =
       fromLogits: false,
       thresholds: [0.5, 0.2],
     });
-    assert.throws(() => new AUC({ numThresholds: 1 }), /"numThresholds" must be an integer > 1/);
+    assert.throws(
+      () => new AUC({ numThresholds: 1 }),
+      /"numThresholds" must be an integer >= 2: received 1/,
+    );
     assert.throws(() => new AUC({ curve: "XY" as "ROC" }), /"curve" must be one of/);
     tf.dispose([t, p, t1, p1, t2, p2, z]);
   });

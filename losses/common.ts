@@ -1,6 +1,7 @@
 /**
- * Internal helpers shared by the losses: the fuzz factor, dtype casts,
- * Keras's rank alignment of labels and predictions, and per-sample means.
+ * Tensor helpers shared by the losses and the metrics (internal to kerno,
+ * not re-exported by `mod.ts`): the fuzz factor, dtype casts, Keras's rank
+ * alignment of labels and predictions, and per-sample means.
  *
  * @module
  */
@@ -89,19 +90,4 @@ export function perSample(x: tf.Tensor): tf.Tensor {
   if (x.rank === 1) return x;
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i + 1);
   return tf.mean(x, axes);
-}
-
-/** Checks that an option is a finite number in `[min, max]`. */
-export function checkRange(
-  what: string,
-  option: string,
-  value: number,
-  min: number,
-  max: number,
-): void {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(
-      `Cannot build ${what} as "${option}" must be a number in [${min}, ${max}]: received ${value}`,
-    );
-  }
 }

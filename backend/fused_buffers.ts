@@ -1,7 +1,7 @@
 /**
  * The buffers a fused optimizer update works on: the gradient's values and
  * the live, private storage of the variable and its slots, on kerno's
- * backend only. Shared by the optimizers' `fusedUpdate` methods.
+ * backend only. Shared by kerno's fused update rules (`fused_rules.ts`).
  *
  * Safety rules (a fused update writes in place, where the generic path
  * assigns new tensors):
@@ -20,9 +20,9 @@
  */
 import { tf } from "../engine/tf.ts";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
-import { KERNO_BACKEND_NAME } from "../backend/kerno_backend.ts";
-import { backendValues, decayWeightsUpdate } from "../backend/fused_updates.ts";
-import { arenaOf, createArena } from "../backend/_wasm_arena.ts";
+import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
+import { backendValues, decayWeightsUpdate } from "./fused_updates.ts";
+import { arenaOf, createArena } from "./_wasm_arena.ts";
 
 /** The arrays one fused update reads and writes. */
 export interface FusedBuffers {
@@ -154,39 +154,16 @@ export function fusedBuffers(
 }
 
 /**
- * The rows of a rank-2 variable's gradient that hold a non-zero value, for
- * the rules where a zero row leaves the variable and its slots unchanged;
- * `null` for other ranks or when most rows are touched (a dense pass is then
- * as cheap).
- *
- * @param variable The variable.
- * @param grad The gradient's values.
- * @param nonzeroRows The scan (`nonzeroRows` from the backend).
- * @returns The rows and the row width, or `null`.
- */
-export function sparseRows(
-  variable: tf.Variable,
-  grad: Float32Array,
-  nonzeroRows: (grad: Float32Array, width: number) => Int32Array,
-): { rows: Int32Array; width: number } | null {
-  if (variable.rank !== 2) return null;
-  const [height, width] = variable.shape;
-  const rows = nonzeroRows(grad, width);
-  return rows.length * 2 > height ? null : { rows, width };
-}
-
-/**
  * Decoupled weight decay in place, `w −= w·factor`, on kerno's backend.
  *
  * @param variable The variable.
- * @param lr The learning rate.
- * @param weightDecay The decay factor.
+ * @param factor `weightDecay · learningRate`.
  * @returns Whether it was applied (else the caller uses tensors).
  */
-export function fusedDecay(variable: tf.Variable, lr: number, weightDecay: number): boolean {
+export function fusedDecay(variable: tf.Variable, factor: number): boolean {
   if (tf.getBackend() !== KERNO_BACKEND_NAME || variable.dtype !== "float32") return false;
   const param = privateValues(variable);
   if (param === null) return false;
-  decayWeightsUpdate(param, lr, weightDecay);
+  decayWeightsUpdate(param, factor, 1);
   return true;
 }

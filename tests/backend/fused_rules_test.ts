@@ -1,14 +1,15 @@
 /**
  * The fused, in-place updates of the optimizers on kerno's backend against
  * the generic tensor path (the same steps run on TensorFlow.js's `cpu`
- * backend, where `fusedUpdate` declines): every optimizer and option, on a
+ * backend, which has no fused rules): every optimizer and option, on a
  * random problem whose gradients depend on the parameters, over several
  * steps; plus in-place safety (tensors sharing storage keep their values),
  * visibility to TensorFlow.js, row-sparse gradients and leaks.
  */
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
-import { getBackend, setBackend } from "../../backend/mod.ts";
+import { setBackend } from "../../backend/mod.ts";
+import { randomValues } from "./_helpers.ts";
 import {
   Adadelta,
   Adagrad,
@@ -22,25 +23,13 @@ import {
   SGD,
 } from "../../optimizers/mod.ts";
 
-const KERNO = getBackend() === "kerno";
 const STEPS = 5;
 const SHAPES = [[7], [5, 3], [12, 4]];
 
-/** Seeded uniform values in [-1, 1). */
-function random(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
 /** ∇ of Σ ½aᵢwᵢ² + cᵢwᵢ; rows listed in `zeroRows` of the last variable get 0 (an embedding). */
 function gradient(values: Float32Array, index: number, step: number, zeroRows: number[]) {
-  const a = random(values.length, 10 + index);
-  const c = random(values.length, 20 + index + step);
+  const a = randomValues(values.length, 10 + index);
+  const c = randomValues(values.length, 20 + index + step);
   const g = values.map((w, j) => (a[j] + 1.5) * w + c[j]);
   if (index === SHAPES.length - 1) {
     const width = SHAPES[index][1];
@@ -66,7 +55,7 @@ async function run(
   try {
     const before = tf.memory().numTensors;
     const vars = SHAPES.map((shape, i) => {
-      const init = tf.tensor(random(shape.reduce((p, d) => p * d, 1), i + 1), shape);
+      const init = tf.tensor(randomValues(shape.reduce((p, d) => p * d, 1), i + 1), shape);
       const v = tf.variable(init, true, `v${i}`);
       init.dispose();
       return v;
@@ -130,8 +119,7 @@ const CASES: [string, () => Optimizer][] = [
 ];
 
 Deno.test({
-  name: "fusedUpdate matches the generic path for every optimizer and option",
-  ignore: !KERNO,
+  name: "kerno's fused update rules match the generic path for every optimizer and option",
   fn: async () => {
     for (const [name, make] of CASES) {
       for (const zeroRows of [[], [0, 3, 4, 5, 7, 8, 9, 11]]) {
@@ -149,11 +137,10 @@ Deno.test({
 });
 
 Deno.test({
-  name: "fusedUpdate leaves rows with a zero gradient bit-identical (SGD, Adagrad)",
-  ignore: !KERNO,
+  name: "kerno's fused update rules leave rows with a zero gradient bit-identical (SGD, Adagrad)",
   fn: () => {
     for (const opt of [new SGD({ learningRate: 0.1 }), new Adagrad({ learningRate: 0.1 })]) {
-      const start = random(40, 3);
+      const start = randomValues(40, 3);
       const init = tf.tensor(start, [10, 4]);
       const v = tf.variable(init);
       init.dispose();
@@ -173,11 +160,10 @@ Deno.test({
 });
 
 Deno.test({
-  name: "fusedUpdate never writes into tensors that share the variable's storage",
-  ignore: !KERNO,
+  name: "kerno's fused update rules never write into tensors that share the variable's storage",
   fn: () => {
     const before = tf.memory().numTensors;
-    const big = tf.tensor(random(12, 5), [12]);
+    const big = tf.tensor(randomValues(12, 5), [12]);
     const bigCopy = Float32Array.from(big.dataSync());
     const slice = tf.slice(big, [0], [6]); // a contiguous slice: a view of big's storage
     const source = new Float32Array([1, 2, 3]);
@@ -211,8 +197,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "fusedUpdate keeps tensor counts flat over many steps",
-  ignore: !KERNO,
+  name: "kerno's fused update rules keep tensor counts flat over many steps",
   fn: () => {
     const zeros = tf.zeros([64, 8]);
     const v = tf.variable(zeros);

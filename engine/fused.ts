@@ -1,0 +1,312 @@
+/**
+ * The seam's second door: a small, named set of fused operations. Generic
+ * code (layers, losses, optimizers, the data pipeline) calls `fused.*`;
+ * each operation is defined here once, in plain `tf` ops, and a backend may
+ * replace it for its own tensors with {@link registerFusedOps}. A
+ * replacement returns `null` to decline a case it does not handle (a dtype,
+ * a shape, no gradient being recorded), and the plain version then runs, so
+ * a backend accelerates only what pays. Every replacement must give the
+ * plain version's values (the tests compare them).
+ *
+ * Optimizer update rules are fused the same way, through one registry
+ * keyed by the rule's name ({@link registerFusedUpdateRule}); an optimizer
+ * states its rule once, in `tf` ops, and never learns which backend ran it.
+ *
+ * The first door needs nothing from here: a backend registers kernels and
+ * gradients for the ops generic code uses with TensorFlow.js's kernel
+ * registry (`tf.registerKernel`, `tf.registerGradient`).
+ *
+ * @module
+ */
+import { tf } from "./tf.ts";
+import { nanAwareMaxPool } from "./_nan_max_pool.ts";
+
+/** The activations the fused dense and convolution operations take. */
+export type FusedActivation = "relu" | "linear";
+
+/** Geometry of {@link FusedOps.conv2dBiasActivation}. */
+export interface FusedConv2DOptions {
+  /** Strides, `[rows, cols]`. */
+  strides: [number, number];
+  /** `"valid"` or `"same"` (Keras's, asymmetric when odd). */
+  padding: "valid" | "same";
+  /** Dilation, `[rows, cols]`. */
+  dilations: [number, number];
+  /** The activation applied after the bias. */
+  activation: FusedActivation;
+}
+
+/** Host samples, row-major: what {@link FusedOps.gatherRows} copies from. */
+export interface HostRows {
+  /** The values of every sample, flat. */
+  values: Float32Array | Int32Array;
+  /** The shape, samples first. */
+  shape: number[];
+  /** The dtype of the tensor to make. */
+  dtype: "float32" | "int32";
+}
+
+/** The named fused operations, with their plain-`tf` meaning. */
+export interface FusedOps {
+  /**
+   * `activation(x · kernel + bias)`.
+   *
+   * @param x `[rows, inFeatures]`.
+   * @param kernel `[inFeatures, units]`.
+   * @param bias `[units]`, or `null`.
+   * @param activation `"relu"` or `"linear"`.
+   * @returns `[rows, units]`.
+   */
+  denseBiasActivation(
+    x: tf.Tensor2D,
+    kernel: tf.Tensor2D,
+    bias: tf.Tensor1D | null,
+    activation: FusedActivation,
+  ): tf.Tensor2D;
+  /**
+   * `activation(conv2d(x, filter) + bias)`, NHWC.
+   *
+   * @param x `[batch, rows, cols, inChannels]`.
+   * @param filter `[kRows, kCols, inChannels, outChannels]`.
+   * @param bias `[outChannels]`, or `null`.
+   * @param options Strides, padding, dilations, activation.
+   * @returns `[batch, outRows, outCols, outChannels]`.
+   */
+  conv2dBiasActivation(
+    x: tf.Tensor4D,
+    filter: tf.Tensor4D,
+    bias: tf.Tensor1D | null,
+    options: FusedConv2DOptions,
+  ): tf.Tensor4D;
+  /**
+   * Per-row `−log softmax(logits)[label]`; a label outside `[0, classes)`
+   * gives 0 and no gradient.
+   *
+   * @param labels Class ids (any numeric dtype), shape `logits.shape[:-1]`.
+   * @param logits float32, at least two classes.
+   * @returns The losses, shape `logits.shape[:-1]`.
+   */
+  sparseCrossentropyFromLogits(labels: tf.Tensor, logits: tf.Tensor): tf.Tensor;
+  /**
+   * 2-D max pooling, NHWC, where a window holding a NaN gives NaN (as
+   * PyTorch); a backend may record where each maximum was for the gradient.
+   *
+   * @param x `[batch, rows, cols, channels]`.
+   * @param poolSize `[rows, cols]`.
+   * @param strides `[rows, cols]`.
+   * @param padding `"valid"` or `"same"`.
+   * @returns The pooled tensor.
+   */
+  maxPool2d(
+    x: tf.Tensor4D,
+    poolSize: [number, number],
+    strides: [number, number],
+    padding: "valid" | "same",
+  ): tf.Tensor4D;
+  /**
+   * The gradient of `gather(table, ids)` with respect to a rank-2 table:
+   * `dy`'s rows summed into the rows `ids` name, zero elsewhere. A backend's
+   * version may mark its result row-sparse (`row_sparse.ts`) so that its
+   * fused optimizer step visits only those rows, as TensorFlow's
+   * `IndexedSlices`.
+   *
+   * @param table The table `[inputDim, outputDim]` (only its shape and
+   *   identity are used).
+   * @param ids int32 indices in `[0, inputDim)`, any shape.
+   * @param dy float32, `[...ids.shape, outputDim]`.
+   * @returns `[inputDim, outputDim]`.
+   */
+  gatherGradient(table: tf.Tensor, ids: tf.Tensor, dy: tf.Tensor): tf.Tensor;
+  /**
+   * Decoupled weight decay, `variable −= variable · factor`, in place.
+   *
+   * @param variable The variable.
+   * @param factor `weightDecay · learningRate`.
+   */
+  decayWeights(variable: tf.Variable, factor: number): void;
+  /**
+   * A new tensor holding the given rows of host samples (a batch).
+   *
+   * @param data The samples.
+   * @param rows The rows to copy, in order.
+   * @returns `[rows.length, ...sampleShape]`.
+   */
+  gatherRows(data: HostRows, rows: Int32Array): tf.Tensor;
+}
+
+/** A backend's replacements: each may return `null` to let the plain version run. */
+export type FusedReplacements = {
+  [K in keyof FusedOps]?: (
+    ...args: Parameters<FusedOps[K]>
+  ) => ReturnType<FusedOps[K]> | null;
+};
+
+function plainActivation(y: tf.Tensor, activation: FusedActivation): tf.Tensor {
+  return activation === "relu" ? tf.relu(y) : y;
+}
+
+/** The plain-`tf` definitions: what every replacement must agree with. */
+export const plainFusedOps: Readonly<FusedOps> = Object.freeze(
+  {
+    denseBiasActivation: (x, kernel, bias, activation) =>
+      tf.fused.matMul({ a: x, b: kernel, bias: bias ?? undefined, activation }) as tf.Tensor2D,
+    conv2dBiasActivation: (x, filter, bias, o) => {
+      let y: tf.Tensor = tf.conv2d(x, filter, o.strides, o.padding, "NHWC", o.dilations);
+      if (bias !== null) y = tf.add(y, bias);
+      return plainActivation(y, o.activation) as tf.Tensor4D;
+    },
+    sparseCrossentropyFromLogits: (labels, logits) => {
+      const classes = logits.shape[logits.rank - 1];
+      const oneHot = tf.oneHot(tf.cast(labels, "int32"), classes);
+      return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1));
+    },
+    maxPool2d: nanAwareMaxPool,
+    gatherGradient: (table, ids, dy) => {
+      const shape = table.shape as [number, number];
+      const rows = tf.reshape(ids, [-1, 1]);
+      return tf.scatterND(rows, tf.reshape(dy, [-1, shape[1]]), shape);
+    },
+    decayWeights: (variable, factor) => {
+      variable.assign(tf.sub(variable, tf.mul(variable, factor)));
+    },
+    gatherRows: (data, rows) => {
+      const size = data.shape.slice(1).reduce((a, b) => a * b, 1);
+      const out = data.dtype === "int32"
+        ? new Int32Array(rows.length * size)
+        : new Float32Array(rows.length * size);
+      copyRows(data.values, rows, size, out);
+      return tf.tensor(out, [rows.length, ...data.shape.slice(1)], data.dtype);
+    },
+  } satisfies FusedOps,
+);
+
+/**
+ * Copies rows of `size` values from `from` into consecutive rows of `to`.
+ *
+ * @param from The source, row-major.
+ * @param rows The rows to copy.
+ * @param size Values per row.
+ * @param to The destination, `rows.length · size` values.
+ */
+export function copyRows(
+  from: Float32Array | Int32Array,
+  rows: Int32Array,
+  size: number,
+  to: Float32Array | Int32Array,
+): void {
+  for (let i = 0; i < rows.length; i++) {
+    const start = rows[i] * size;
+    to.set(from.subarray(start, start + size), i * size);
+  }
+}
+
+const replacements = new Map<string, FusedReplacements>();
+
+/**
+ * Lets a backend replace fused operations for its tensors. Registering
+ * again for the same backend adds to (and overrides) what it registered.
+ *
+ * @param backend The backend's name, as `tf.getBackend()` reports it.
+ * @param ops The replacements.
+ * @example
+ * ```ts
+ * import { registerFusedOps } from "./fused.ts";
+ * registerFusedOps("my-backend", { gatherRows: () => null }); // declines: plain runs
+ * ```
+ */
+export function registerFusedOps(backend: string, ops: FusedReplacements): void {
+  replacements.set(backend, { ...replacements.get(backend), ...ops });
+}
+
+function dispatch<K extends keyof FusedOps>(name: K): FusedOps[K] {
+  const plain = plainFusedOps[name] as (...args: unknown[]) => unknown;
+  const run = (...args: unknown[]): unknown => {
+    const own = replacements.get(tf.getBackend())?.[name] as
+      | ((...args: unknown[]) => unknown)
+      | undefined;
+    if (own !== undefined) {
+      const result = own(...args);
+      if (result !== null) return result;
+    }
+    return plain(...args);
+  };
+  return run as FusedOps[K];
+}
+
+/**
+ * The fused operations, for the active backend: its replacement where it
+ * has one that accepts the arguments, else the plain definition.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "./tf.ts";
+ * import { fused } from "./fused.ts";
+ * const y = fused.denseBiasActivation(tf.ones([2, 3]), tf.ones([3, 4]), tf.zeros([4]), "relu");
+ * console.log(y.shape); // [2, 4]
+ * ```
+ */
+export const fused: Readonly<FusedOps> = Object.freeze({
+  denseBiasActivation: dispatch("denseBiasActivation"),
+  conv2dBiasActivation: dispatch("conv2dBiasActivation"),
+  sparseCrossentropyFromLogits: dispatch("sparseCrossentropyFromLogits"),
+  maxPool2d: dispatch("maxPool2d"),
+  gatherGradient: dispatch("gatherGradient"),
+  decayWeights: dispatch("decayWeights"),
+  gatherRows: dispatch("gatherRows"),
+});
+
+/** What one optimizer update of one variable hands to a fused rule. */
+export interface UpdateRuleArgs {
+  /** The optimizer: its hyper-parameters are its public fields. */
+  optimizer: object;
+  /** The (clipped, accumulated) gradient; only read. */
+  grad: tf.Tensor;
+  /** The variable to update. */
+  variable: tf.Variable;
+  /** The variable's slots, by name. */
+  slots: Readonly<Record<string, tf.Variable>>;
+  /** The learning rate of this update. */
+  lr: number;
+  /** The 1-based number of this update. */
+  step: number;
+}
+
+/** A backend's version of an update rule: `true` when it did the update. */
+export type FusedUpdateRule = (args: UpdateRuleArgs) => boolean;
+
+const rules = new Map<string, Map<string, FusedUpdateRule>>();
+
+/**
+ * Lets a backend do an optimizer's update rule its own way (in place, in
+ * one pass). The optimizer's `updateStep` stays the definition: the fused
+ * rule must give its values.
+ *
+ * @param backend The backend's name.
+ * @param rule The rule's name: the `updateRule` of the optimizer class
+ *   that defines `updateStep` (`"adam"`, `"sgd"`, …).
+ * @param update The fused rule.
+ * @example
+ * ```ts
+ * import { registerFusedUpdateRule } from "./fused.ts";
+ * registerFusedUpdateRule("my-backend", "sgd", () => false); // declines: updateStep runs
+ * ```
+ */
+export function registerFusedUpdateRule(
+  backend: string,
+  rule: string,
+  update: FusedUpdateRule,
+): void {
+  let own = rules.get(backend);
+  if (own === undefined) rules.set(backend, own = new Map());
+  own.set(rule, update);
+}
+
+/**
+ * The active backend's fused version of a rule, if it has one.
+ *
+ * @param rule The rule's name.
+ * @returns The fused rule, or `undefined`.
+ */
+export function fusedUpdateRule(rule: string): FusedUpdateRule | undefined {
+  return rules.get(tf.getBackend())?.get(rule);
+}
