@@ -1,12 +1,16 @@
 /**
  * `deno task bench`: kerno's training speed next to TensorFlow.js Layers and
- * PyTorch on the three workloads of `../shared/bench/`, all in one run, plus
+ * PyTorch on three workloads (mlp, cnn, embedding), all in one run, plus
  * raw matrix-product GFLOP/s and `predict` throughput. Prints a table and
- * writes the same as JSON to `bench/results/latest.json`.
+ * writes the same as JSON to `bench/results/latest.json`. The anchors are
+ * this folder's own scripts (`torch_anchor.py`, `tfjs_layers_anchor.ts`);
+ * a missing PyTorch or OpenBLAS is reported with the command that installs it.
  *
- * Options: `--only=mlp,cnn,embedding`, `--quick` (fewer repeats, for a smoke
- * test), `--no-anchors` (kerno only). kerno is timed before and after the
- * anchors and keeps its best epochs, as the machine's load drifts.
+ * Options: `--only=mlp,cnn,embedding`, `--quick` (fewer passes, for a smoke
+ * test), `--no-anchors` (kerno only). Every figure, kerno's and the
+ * anchors', is the fastest of the same number of timed epochs, each run
+ * after a warm-up epoch; kerno's are split into two runs, before and after
+ * the anchors, as the machine's load drifts.
  *
  * @module
  */
@@ -15,13 +19,21 @@ import {
   buildWorkload,
   disposeWorkload,
   type FitTiming,
+  SIZES,
   timeFit,
   timePredict,
   type WorkloadName,
   WORKLOADS,
 } from "./workloads.ts";
 import { benchMatMul, type MatMulResult } from "./matmul.ts";
-import { type AnchorResult, tfjsAnchor, torchAnchor, torchAvailable } from "./anchors.ts";
+import {
+  type AnchorResult,
+  installHint,
+  openblasHint,
+  tfjsAnchor,
+  torchAnchor,
+  torchOrHint,
+} from "./anchors.ts";
 
 const args = Deno.args;
 const quick = args.includes("--quick");
@@ -35,7 +47,12 @@ for (const name of only) {
     );
   }
 }
-const repeats = quick ? 1 : 3;
+/** Timed passes (epochs) behind every figure, kerno's and each anchor's alike. */
+const passes = quick ? 2 : 6;
+/** kerno's passes per run: all at once, or half before and half after the anchors. */
+const kernoRun = noAnchors ? passes : passes / 2;
+const predictRepeats = quick ? 1 : 3;
+const stepsPerPass = (name: WorkloadName) => Math.ceil(SIZES[name].samples / SIZES[name].batchSize);
 
 const cpuModel = (() => {
   try {
@@ -48,14 +65,16 @@ const cpuModel = (() => {
 const machine = `${navigator.hardwareConcurrency} cores, ${cpuModel}, ${Deno.build.os}`;
 console.log(`kerno bench — backend "${getBackend()}", ${machine}, deno ${Deno.version.deno}`);
 console.log(`command: deno task bench ${args.join(" ")}`.trim());
+const blasHint = openblasHint(getBackend());
+if (blasHint !== undefined) console.log(blasHint);
 
 // kerno's training runs.
 const kerno: Record<string, FitTiming & { predictPerSecond?: number }> = {};
 for (const name of only) {
   const w = buildWorkload(name);
-  const timing = await timeFit(w, repeats);
+  const timing = await timeFit(w, kernoRun);
   const entry: FitTiming & { predictPerSecond?: number } = timing;
-  if (name === "mlp") entry.predictPerSecond = timePredict(w, 256, repeats);
+  if (name === "mlp") entry.predictPerSecond = timePredict(w, 256, predictRepeats);
   kerno[name] = entry;
   disposeWorkload(w);
   console.log(
@@ -83,26 +102,23 @@ for (const r of matmul) {
 
 // The anchors.
 const anchors: AnchorResult[] = [];
+const TORCH_MISSING = "PyTorch not installed";
 if (!noAnchors) {
   const tfjsOnly = only.filter((n) => n === "mlp"); // cnn/embedding take minutes per step on cpu
   if (tfjsOnly.length > 0) {
     console.log("\nrunning TensorFlow.js Layers (cpu, wasm) on mlp …");
-    anchors.push(...await tfjsAnchor("cpu", tfjsOnly, quick ? 5 : 20));
-    anchors.push(...await tfjsAnchor("wasm", tfjsOnly, quick ? 5 : 20));
+    anchors.push(...await tfjsAnchor("cpu", tfjsOnly, passes));
+    anchors.push(...await tfjsAnchor("wasm", tfjsOnly, passes));
   }
-  let torch = await torchAvailable();
-  for (let waited = 0; !torch && waited < 240; waited += 20) {
-    console.log("waiting for /usr/bin/python3 to import torch …");
-    await new Promise((r) => setTimeout(r, 20_000));
-    torch = await torchAvailable();
-  }
-  if (torch) {
-    console.log("running PyTorch (1 and 2 threads) …");
-    anchors.push(...await torchAnchor(1, only, repeats));
-    anchors.push(...await torchAnchor(2, only, repeats));
+  const torch = await torchOrHint();
+  if ("python" in torch) {
+    console.log(`running PyTorch ${torch.version} (${torch.python}; 1 and 2 threads) …`);
+    anchors.push(...await torchAnchor(torch.python, 1, only, passes));
+    anchors.push(...await torchAnchor(torch.python, 2, only, passes));
   } else {
+    console.log(torch.hint);
     for (const workload of only) {
-      anchors.push({ workload, framework: "pytorch", error: "torch not importable" });
+      anchors.push({ workload, framework: "pytorch", error: TORCH_MISSING });
     }
   }
 }
@@ -112,7 +128,7 @@ if (!noAnchors) {
 if (!noAnchors) {
   for (const name of only) {
     const w = buildWorkload(name);
-    const again = await timeFit(w, repeats);
+    const again = await timeFit(w, kernoRun);
     disposeWorkload(w);
     const first = kerno[name];
     console.log(
@@ -136,8 +152,8 @@ const cell = (a: AnchorResult | undefined) =>
     ? "not run"
     : a.samplesPerSecond !== undefined
     ? String(Math.round(a.samplesPerSecond))
-    : a.error === "anchor not found"
-    ? "anchor not found"
+    : a.error === TORCH_MISSING
+    ? "not installed"
     : "error";
 const ratio = (x: number, a: AnchorResult | undefined) =>
   a?.samplesPerSecond ? x / a.samplesPerSecond : null;
@@ -167,9 +183,13 @@ const rows = only.map((name) => {
 const header = ["workload", "kerno", "pytorch 1t", "pytorch 2t", "tfjs cpu", "tfjs wasm"];
 const widths = [10, 10, 12, 12, 17, 17, 14, 12];
 const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join("");
+const stepsNote = only.map((n) => `${n} ${stepsPerPass(n)}`).join(", ");
 console.log(
-  `\nsamples/s (kerno: best epoch of two passes of ${repeats}, before and after the anchors; ` +
-    `pytorch: best of ${repeats}; each after one warm-up epoch; tfjs: the anchor's budget)`,
+  `\nsamples/s; each figure: best of ${passes} timed passes of one epoch (steps: ${stepsNote}) ` +
+    `after a one-epoch warm-up, kerno and anchors alike` +
+    (noAnchors
+      ? ""
+      : ` (kerno's ${passes} in two runs of ${kernoRun}, before and after the anchors)`),
 );
 console.log(line([...header, "kerno/pt-best", "kerno/tfjs"]));
 for (const r of rows) {
@@ -187,13 +207,25 @@ for (const r of rows) {
 for (const a of anchors.filter((a) => a.error !== undefined)) {
   console.log(`  ${a.framework} ${a.workload}: ${a.error}`);
 }
+for (const a of anchors.filter((a) => a.samplesPerSecond !== undefined)) {
+  const steps = stepsPerPass(a.workload as WorkloadName);
+  if (a.passes !== passes || a.steps !== steps || a.warmupSteps !== steps) {
+    console.log(
+      `  ${a.framework} ${a.workload}: timed differently (passes ${a.passes}, steps ${a.steps}, ` +
+        `warm-up steps ${a.warmupSteps}; expected ${passes}, ${steps}, ${steps})`,
+    );
+  }
+}
+if (anchors.some((a) => a.error === TORCH_MISSING)) console.log(`  ${installHint("torch")}`);
+if (blasHint !== undefined) console.log(`  ${blasHint}`);
 
 const result = {
   date: new Date().toISOString(),
   machine,
   backend: getBackend(),
   command: `deno task bench ${args.join(" ")}`.trim(),
-  repeats,
+  passes,
+  warmup: "one epoch",
   kerno,
   anchors,
   table: rows,

@@ -1,8 +1,9 @@
 /**
- * The three training workloads of `../shared/bench/torch_anchor.py`, built
- * with kerno: the same layers, shapes, batch sizes and optimizer (Adam,
- * 1e-3) on synthetic data, and a timer that follows the anchor's rule (one
- * warm-up epoch, then the best of N epochs of `fit`).
+ * The first three training workloads of the anchors (`bench/torch_anchor.py`,
+ * `bench/tfjs_layers_anchor.ts`), built with kerno: the same layers, shapes,
+ * batch sizes and optimizer (Adam, 1e-3) on synthetic data, and the timer
+ * whose rule the anchors follow too (one warm-up epoch, then the best of N
+ * epochs of `fit`).
  *
  * @module
  */
