@@ -97,3 +97,50 @@ Deno.test("Conv2D rejects bad options and inputs", () => {
   assert.throws(() => new Conv2D(2, 3).apply(x), /must have rank 4/);
   x.dispose();
 });
+
+/** Keras's "subclassing conv layers" recipe: the subclass's own convolution (here: a doubled kernel). */
+class DoubledConv2D extends Conv2D {
+  protected override convolve(inputs: tf.Tensor): tf.Tensor {
+    return tf.conv2d(
+      inputs as tf.Tensor4D,
+      tf.mul(this.effectiveKernel(), 2) as tf.Tensor4D,
+      this.strides as [number, number],
+      this.padding as "valid" | "same",
+    );
+  }
+}
+
+Deno.test("Conv2D runs a subclass's own convolve while training too (no fused path bypasses it)", async () => {
+  const { setBackend, getBackend } = await import("../../backend/mod.ts");
+  const previous = getBackend();
+  for (const backend of ["kerno", "cpu"]) {
+    await setBackend(backend);
+    const before = tf.memory().numTensors;
+    const x = tf.randomUniform([2, 6, 6, 3], -1, 1, "float32", 3);
+    for (const activation of ["relu", "linear"]) {
+      const plain = new Conv2D(4, 3, { activation, biasInitializer: "ones" });
+      const doubled = new DoubledConv2D(4, 3, { activation, biasInitializer: "ones" });
+      plain.apply(x).dispose();
+      doubled.apply(x).dispose();
+      const [k0, bias] = plain.getWeights();
+      const kernel = tf.mul(k0, 0.5);
+      doubled.setWeights([kernel, bias]); // 2 · (kernel / 2) = plain's kernel
+      const inference = tf.tidy(() => doubled.apply(x));
+      let taped: tf.Tensor | null = null;
+      tf.grads((input: tf.Tensor) => {
+        taped = tf.keep(doubled.apply(input, { training: true }));
+        return tf.sum(taped);
+      })([x]).forEach((g) => g.dispose());
+      const want = tf.tidy(() => plain.apply(x));
+      const diff = (a: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, want))).dataSync()[0]);
+      assert.ok(diff(inference) < 1e-5, `${backend} ${activation}: inference`);
+      assert.ok(diff(taped!) < 1e-5, `${backend} ${activation}: taped`);
+      tf.dispose([k0, kernel, bias, inference, taped!, want]);
+      plain.dispose();
+      doubled.dispose();
+    }
+    x.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  }
+  await setBackend(previous);
+});
