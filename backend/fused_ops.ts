@@ -17,7 +17,7 @@ import { denseMatMul } from "./dense_matmul.ts";
 import { conv2dFused } from "./conv2d_fused.ts";
 import { maxPoolArgmax } from "./max_pool_argmax.ts";
 import { embeddingGradient } from "./embedding_grad.ts";
-import { fusedSparseCrossentropy } from "./sparse_ce_fused.ts";
+import { canFuseSparseCrossentropy, fusedSparseCrossentropy } from "./sparse_ce_fused.ts";
 import { fusedDecay } from "./fused_buffers.ts";
 import { KERNO_UPDATE_RULES } from "./fused_rules.ts";
 import { allocate } from "./_buffer_pool.ts";
@@ -32,9 +32,7 @@ export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
       ? null
       : conv2dFused(x, filter, bias, o.strides, o.padding, o.activation),
   sparseCrossentropyFromLogits: (labels, logits) =>
-    logits.dtype === "float32" && logits.rank >= 1 && logits.shape[logits.rank - 1] > 1
-      ? fusedSparseCrossentropy(labels, logits)
-      : null,
+    canFuseSparseCrossentropy(logits) ? fusedSparseCrossentropy(labels, logits) : null,
   // kerno's MaxPool kernel already gives NaN for a window holding one.
   maxPool2d: (x, poolSize, strides, padding) =>
     maxPoolArgmax(x, poolSize, strides, padding) ?? tf.maxPool(x, poolSize, strides, padding),
