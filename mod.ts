@@ -26,12 +26,14 @@ export { tf } from "./engine/tf.ts";
 export { setSeed } from "./engine/random.ts";
 export { SeedGenerator } from "./engine/seed_generator.ts";
 export {
+  type AddWeightConfig,
   type AddWeightOptions,
   type CallOptions,
   Layer,
   type LayerOptions,
   maskOf,
   type Shape,
+  type VariableStore,
 } from "./engine/layer.ts";
 export { Model, type ResumePoint } from "./engine/model.ts";
 export { Sequential } from "./engine/sequential.ts";
@@ -50,6 +52,7 @@ export * as callbacks from "./callbacks/mod.ts";
 export * as losses from "./losses/mod.ts";
 export * as metrics from "./metrics/mod.ts";
 export * as datasets from "./datasets/mod.ts";
+export * as utils from "./utils/mod.ts";
 export type { CompiledState } from "./engine/compile.ts";
 export type * from "./engine/tf_types.ts";
 export * as seam from "./engine/seam.ts";
@@ -66,6 +69,9 @@ export {
   type LoadWeightsOptions,
   type RegisterOptions,
   registerSerializable,
+  type Registrable,
   type SaveOptions,
   type SerializableClass,
+  type SerializableCompileClass,
+  type SerializableFunction,
 } from "./io/mod.ts";

@@ -8,6 +8,7 @@ import { boolean } from "../engine/validate.ts";
 import { getRandomState, setRandomState } from "../engine/random.ts";
 import { seedGeneratorsOf } from "../engine/seed_generator.ts";
 import { loadCheckpoint, saveCheckpoint } from "../io/save_model.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** Options of `BackupAndRestore`. */
 export interface BackupAndRestoreOptions {
@@ -90,6 +91,12 @@ export class BackupAndRestore extends Callback {
   #pendingRandomStates: number[] | null = null;
   #batchesSinceSave = 0;
 
+  /** The keys of {@link BackupAndRestoreOptions}. */
+  static optionKeys: readonly string[] = [
+    "saveFreq",
+    "deleteCheckpoint",
+  ] satisfies (keyof BackupAndRestoreOptions)[];
+
   /**
    * Checks the options.
    *
@@ -97,6 +104,7 @@ export class BackupAndRestore extends Callback {
    * @param options See `BackupAndRestoreOptions`.
    */
   constructor(backupDir: string, options: BackupAndRestoreOptions = {}) {
+    checkClassOptions(`create ${new.target.name}`, new.target, options);
     super();
     const owner = "BackupAndRestore";
     if (typeof backupDir !== "string" || backupDir === "") {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Model } from "../engine/model.ts";
-import type { Callback, CallbackParams, Logs } from "./callback.ts";
+import type { Callback, CallbackParams, HookResult, Logs } from "./callback.ts";
 
 /** The hooks without an index. */
 export type RunHookName =
@@ -14,7 +14,7 @@ export type RunHookName =
   | "onTestEnd"
   | "onPredictBegin"
   | "onPredictEnd";
-/** The hooks with an epoch or batch index. */
+/** The hooks with an epoch or batch index and numeric logs (`onPredictBatchEnd` gets outputs instead). */
 export type IndexedHookName =
   | "onEpochBegin"
   | "onEpochEnd"
@@ -22,8 +22,9 @@ export type IndexedHookName =
   | "onTrainBatchEnd"
   | "onTestBatchBegin"
   | "onTestBatchEnd"
-  | "onPredictBatchBegin"
-  | "onPredictBatchEnd";
+  | "onPredictBatchBegin";
+/** Every hook. */
+export type HookName = RunHookName | IndexedHookName | "onPredictBatchEnd";
 
 /** A list of callbacks called in order. */
 export class CallbackList {
@@ -53,7 +54,7 @@ export class CallbackList {
    * @returns When every callback is done.
    */
   async call(hook: RunHookName, logs: Logs = {}): Promise<void> {
-    for (const c of this.callbacks) await c[hook](logs);
+    await this.each((c) => c[hook](logs));
   }
 
   /**
@@ -65,6 +66,49 @@ export class CallbackList {
    * @returns When every callback is done.
    */
   async callAt(hook: IndexedHookName, index: number, logs: Logs = {}): Promise<void> {
-    for (const c of this.callbacks) await c[hook](index, logs);
+    await this.each((c) => c[hook](index, logs));
   }
+
+  /**
+   * Runs `invoke` on every callback in order; a returned promise is awaited
+   * before the next callback is called.
+   *
+   * @param invoke Calls one hook of one callback.
+   * @returns When every callback is done.
+   */
+  async each(invoke: (callback: Callback) => HookResult): Promise<void> {
+    for (const c of this.callbacks) {
+      const result = invoke(c);
+      if (isPromiseLike(result)) await result;
+    }
+  }
+
+  /**
+   * Runs `invoke` on every callback in order, synchronously (`predict`'s
+   * hooks): a hook that returns a promise is an error, since nothing can wait
+   * for it.
+   *
+   * @param hook The hook `invoke` calls, for the error message.
+   * @param invoke Calls that hook of one callback.
+   * @param method The synchronous caller (`"predict"`); its asynchronous form is `<method>Async`.
+   * @throws {TypeError} If a hook returns a promise.
+   */
+  eachSync(
+    hook: HookName,
+    invoke: (callback: Callback) => HookResult,
+    method: string,
+  ): void {
+    for (const c of this.callbacks) {
+      if (isPromiseLike(invoke(c))) {
+        throw new TypeError(
+          `Cannot ${method} as ${c.constructor.name}.${hook} returned a promise, which the synchronous ${method} cannot wait for: call "await model.${method}Async(x, options)" to run asynchronous hooks, or make the hook synchronous`,
+        );
+      }
+    }
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null &&
+    typeof (value as { then?: unknown }).then === "function";
 }

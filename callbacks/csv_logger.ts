@@ -5,6 +5,7 @@
  */
 import { Callback, type Logs } from "./callback.ts";
 import { boolean } from "../engine/validate.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** Options of `CSVLogger`. */
 export interface CSVLoggerOptions {
@@ -41,6 +42,12 @@ export class CSVLogger extends Callback {
   #keys: string[] | null = null;
   #writeHeader = true;
 
+  /** The keys of {@link CSVLoggerOptions}. */
+  static optionKeys: readonly string[] = [
+    "separator",
+    "append",
+  ] satisfies (keyof CSVLoggerOptions)[];
+
   /**
    * Checks the options; the file is opened when training begins.
    *
@@ -48,6 +55,7 @@ export class CSVLogger extends Callback {
    * @param options See `CSVLoggerOptions`.
    */
   constructor(path: string, options: CSVLoggerOptions = {}) {
+    checkClassOptions(`create ${new.target.name}`, new.target, options);
     super();
     if (typeof path !== "string" || path === "") {
       throw new TypeError(

@@ -7,6 +7,7 @@ import type { tf } from "../engine/tf.ts";
 import type { Logs } from "./callback.ts";
 import { MonitorCallback, type MonitorMode } from "./monitor_callback.ts";
 import { boolean, integer, number } from "../engine/validate.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** Options of `EarlyStopping` (Keras 3's, in camelCase). */
 export interface EarlyStoppingOptions {
@@ -75,12 +76,23 @@ export class EarlyStopping extends MonitorCallback {
   bestEpoch = 0;
   #bestWeights: tf.Tensor[] | null = null;
 
+  /** The keys of {@link EarlyStoppingOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...MonitorCallback.optionKeys,
+    "patience",
+    "verbose",
+    "baseline",
+    "restoreBestWeights",
+    "startFromEpoch",
+  ];
+
   /**
    * Checks the options.
    *
    * @param options See `EarlyStoppingOptions`.
    */
   constructor(options: EarlyStoppingOptions = {}) {
+    checkClassOptions(`create ${new.target.name}`, new.target, options);
     super(options, "EarlyStopping");
     const what = "create EarlyStopping";
     this.patience = integer(what, "patience", options.patience ?? 0, 0);

@@ -3,12 +3,14 @@
  *
  * @module
  */
-import { Callback, type Logs } from "./callback.ts";
+import { Callback, type HookResult, type Logs, type PredictBatchLogs } from "./callback.ts";
 
 /** A hook without an index: `(logs) => void`, sync or async. */
 export type RunHook = (logs: Logs) => void | Promise<void>;
 /** A hook with an epoch or batch index: `(index, logs) => void`, sync or async. */
 export type IndexedHook = (index: number, logs: Logs) => void | Promise<void>;
+/** `onPredictBatchEnd`: `(batch, { outputs }) => void`, sync or async (see `PredictBatchLogs`). */
+export type PredictBatchHook = (batch: number, logs: PredictBatchLogs) => void | Promise<void>;
 
 /** The functions of a `LambdaCallback`; every one is optional. */
 export interface LambdaCallbackOptions {
@@ -38,8 +40,8 @@ export interface LambdaCallbackOptions {
   onPredictEnd?: RunHook;
   /** Before each prediction batch. @default undefined */
   onPredictBatchBegin?: IndexedHook;
-  /** After each prediction batch. @default undefined */
-  onPredictBatchEnd?: IndexedHook;
+  /** After each prediction batch, with its predictions as `logs.outputs`. @default undefined */
+  onPredictBatchEnd?: PredictBatchHook;
 }
 
 const HOOKS: readonly (keyof LambdaCallbackOptions)[] = [
@@ -107,59 +109,59 @@ export class LambdaCallback extends Callback {
   }
 
   /** Calls the `onTrainBegin` function, if given. */
-  override async onTrainBegin(logs: Logs = {}): Promise<void> {
-    await this.#fns.onTrainBegin?.(logs);
+  override onTrainBegin(logs: Logs = {}): HookResult {
+    return this.#fns.onTrainBegin?.(logs);
   }
   /** Calls the `onTrainEnd` function, if given. */
-  override async onTrainEnd(logs: Logs = {}): Promise<void> {
-    await this.#fns.onTrainEnd?.(logs);
+  override onTrainEnd(logs: Logs = {}): HookResult {
+    return this.#fns.onTrainEnd?.(logs);
   }
   /** Calls the `onEpochBegin` function, if given. */
-  override async onEpochBegin(epoch: number, logs: Logs = {}): Promise<void> {
-    await this.#fns.onEpochBegin?.(epoch, logs);
+  override onEpochBegin(epoch: number, logs: Logs = {}): HookResult {
+    return this.#fns.onEpochBegin?.(epoch, logs);
   }
   /** Calls the `onEpochEnd` function, if given. */
-  override async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
-    await this.#fns.onEpochEnd?.(epoch, logs);
+  override onEpochEnd(epoch: number, logs: Logs = {}): HookResult {
+    return this.#fns.onEpochEnd?.(epoch, logs);
   }
   /** Calls the `onTrainBatchBegin` function, if given. */
-  override async onTrainBatchBegin(batch: number, logs: Logs = {}): Promise<void> {
-    await this.#fns.onTrainBatchBegin?.(batch, logs);
+  override onTrainBatchBegin(batch: number, logs: Logs = {}): HookResult {
+    return this.#fns.onTrainBatchBegin?.(batch, logs);
   }
   /** Calls the `onTrainBatchEnd` function, if given. */
-  override async onTrainBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
-    await this.#fns.onTrainBatchEnd?.(batch, logs);
+  override onTrainBatchEnd(batch: number, logs: Logs = {}): HookResult {
+    return this.#fns.onTrainBatchEnd?.(batch, logs);
   }
   /** Calls the `onTestBegin` function, if given. */
-  override async onTestBegin(logs: Logs = {}): Promise<void> {
-    await this.#fns.onTestBegin?.(logs);
+  override onTestBegin(logs: Logs = {}): HookResult {
+    return this.#fns.onTestBegin?.(logs);
   }
   /** Calls the `onTestEnd` function, if given. */
-  override async onTestEnd(logs: Logs = {}): Promise<void> {
-    await this.#fns.onTestEnd?.(logs);
+  override onTestEnd(logs: Logs = {}): HookResult {
+    return this.#fns.onTestEnd?.(logs);
   }
   /** Calls the `onTestBatchBegin` function, if given. */
-  override async onTestBatchBegin(batch: number, logs: Logs = {}): Promise<void> {
-    await this.#fns.onTestBatchBegin?.(batch, logs);
+  override onTestBatchBegin(batch: number, logs: Logs = {}): HookResult {
+    return this.#fns.onTestBatchBegin?.(batch, logs);
   }
   /** Calls the `onTestBatchEnd` function, if given. */
-  override async onTestBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
-    await this.#fns.onTestBatchEnd?.(batch, logs);
+  override onTestBatchEnd(batch: number, logs: Logs = {}): HookResult {
+    return this.#fns.onTestBatchEnd?.(batch, logs);
   }
   /** Calls the `onPredictBegin` function, if given. */
-  override async onPredictBegin(logs: Logs = {}): Promise<void> {
-    await this.#fns.onPredictBegin?.(logs);
+  override onPredictBegin(logs: Logs = {}): HookResult {
+    return this.#fns.onPredictBegin?.(logs);
   }
   /** Calls the `onPredictEnd` function, if given. */
-  override async onPredictEnd(logs: Logs = {}): Promise<void> {
-    await this.#fns.onPredictEnd?.(logs);
+  override onPredictEnd(logs: Logs = {}): HookResult {
+    return this.#fns.onPredictEnd?.(logs);
   }
   /** Calls the `onPredictBatchBegin` function, if given. */
-  override async onPredictBatchBegin(batch: number, logs: Logs = {}): Promise<void> {
-    await this.#fns.onPredictBatchBegin?.(batch, logs);
+  override onPredictBatchBegin(batch: number, logs: Logs = {}): HookResult {
+    return this.#fns.onPredictBatchBegin?.(batch, logs);
   }
   /** Calls the `onPredictBatchEnd` function, if given. */
-  override async onPredictBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
-    await this.#fns.onPredictBatchEnd?.(batch, logs);
+  override onPredictBatchEnd(batch: number, logs: PredictBatchLogs): HookResult {
+    return this.#fns.onPredictBatchEnd?.(batch, logs);
   }
 }

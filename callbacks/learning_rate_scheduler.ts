@@ -5,6 +5,7 @@
  * @module
  */
 import { Callback, type Logs } from "./callback.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** A schedule by epoch: `(epoch, currentRate) => newRate`; `epoch` is 0-based. */
 export type EpochSchedule = (epoch: number, learningRate: number) => number;
@@ -35,6 +36,11 @@ export class LearningRateScheduler extends Callback {
   /** 0 silent, 1 prints each epoch's rate. */
   readonly verbose: 0 | 1;
 
+  /** The keys of {@link LearningRateSchedulerOptions}. */
+  static optionKeys: readonly string[] = [
+    "verbose",
+  ] satisfies (keyof LearningRateSchedulerOptions)[];
+
   /**
    * Checks the schedule.
    *
@@ -42,6 +48,7 @@ export class LearningRateScheduler extends Callback {
    * @param options See `LearningRateSchedulerOptions`.
    */
   constructor(schedule: EpochSchedule, options: LearningRateSchedulerOptions = {}) {
+    checkClassOptions(`create ${new.target.name}`, new.target, options);
     super();
     if (typeof schedule !== "function") {
       throw new TypeError(

@@ -7,8 +7,19 @@
  *
  * @module
  */
-export { Callback, type CallbackParams, type Logs } from "./callback.ts";
-export { CallbackList, type IndexedHookName, type RunHookName } from "./callback_list.ts";
+export {
+  Callback,
+  type CallbackParams,
+  type HookResult,
+  type Logs,
+  type PredictBatchLogs,
+} from "./callback.ts";
+export {
+  CallbackList,
+  type HookName,
+  type IndexedHookName,
+  type RunHookName,
+} from "./callback_list.ts";
 export { History } from "./history.ts";
 export {
   formatLogs,
@@ -31,6 +42,7 @@ export {
   type IndexedHook,
   LambdaCallback,
   type LambdaCallbackOptions,
+  type PredictBatchHook,
   type RunHook,
 } from "./lambda_callback.ts";
 export { ModelCheckpoint, type ModelCheckpointOptions } from "./model_checkpoint.ts";

@@ -7,6 +7,7 @@ import type { Logs } from "./callback.ts";
 import { MonitorCallback, type MonitorMode } from "./monitor_callback.ts";
 import { formatFilepath } from "./_filepath_template.ts";
 import { boolean } from "../engine/validate.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** Options of `ModelCheckpoint` (Keras 3's, in camelCase). */
 export interface ModelCheckpointOptions {
@@ -64,6 +65,17 @@ export class ModelCheckpoint extends MonitorCallback {
   #batchesSinceSave = 0;
   #epoch = 0;
 
+  /** The keys of {@link ModelCheckpointOptions}. */
+  static override optionKeys: readonly string[] = [
+    "monitor",
+    "mode",
+    "saveBestOnly",
+    "saveWeightsOnly",
+    "saveFreq",
+    "initialValueThreshold",
+    "verbose",
+  ] satisfies (keyof ModelCheckpointOptions)[];
+
   /**
    * Checks the options.
    *
@@ -71,6 +83,7 @@ export class ModelCheckpoint extends MonitorCallback {
    * @param options See `ModelCheckpointOptions`.
    */
   constructor(filepath: string, options: ModelCheckpointOptions = {}) {
+    checkClassOptions(`create ${new.target.name}`, new.target, options);
     super({ monitor: options.monitor, mode: options.mode }, "ModelCheckpoint");
     const what = "create ModelCheckpoint";
     if (typeof filepath !== "string" || filepath === "") {

@@ -7,6 +7,7 @@
 import type { Model } from "../engine/model.ts";
 import { Callback, type Logs } from "./callback.ts";
 import { NON_NEGATIVE, number, oneOf } from "../engine/validate.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** Which way the monitored value improves; `"auto"` asks the compiled metric. */
 export type MonitorMode = "auto" | "min" | "max";
@@ -56,6 +57,13 @@ export class MonitorCallback extends Callback {
   #direction: "min" | "max" | null = null;
   #warned = false;
 
+  /** The keys of {@link MonitorOptions}. */
+  static optionKeys: readonly string[] = [
+    "monitor",
+    "mode",
+    "minDelta",
+  ] satisfies (keyof MonitorOptions)[];
+
   /**
    * Checks the monitor, mode and minDelta.
    *
@@ -64,6 +72,7 @@ export class MonitorCallback extends Callback {
    */
   constructor(options: MonitorOptions = {}, owner = "MonitorCallback") {
     super();
+    checkClassOptions(`create ${owner}`, new.target, options);
     const { monitor = "val_loss", mode = "auto", minDelta = 0 } = options;
     if (typeof monitor !== "string" || monitor === "") {
       throw new TypeError(

@@ -7,6 +7,7 @@
 import { tf } from "../engine/tf.ts";
 import { Callback, type Logs } from "./callback.ts";
 import { positiveInt } from "../engine/validate.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /**
  * Formats a logged number as Keras does: four decimals, or scientific
@@ -96,12 +97,22 @@ export class ProgbarLogger extends Callback {
   #seen = 0;
   #firstStepEnd: number | null = null;
 
+  /** The keys of {@link ProgbarLoggerOptions}. */
+  static optionKeys: readonly string[] = [
+    "write",
+    "isTerminal",
+    "now",
+    "interval",
+    "width",
+  ] satisfies (keyof ProgbarLoggerOptions)[];
+
   /**
    * Sets where and how to print.
    *
    * @param options See `ProgbarLoggerOptions`.
    */
   constructor(options: ProgbarLoggerOptions = {}) {
+    checkClassOptions(`create ${new.target.name}`, new.target, options);
     super();
     const { interval = 50, width = 30 } = options;
     if (typeof interval !== "number" || !(interval >= 0)) {

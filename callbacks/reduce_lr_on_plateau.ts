@@ -7,6 +7,7 @@
 import type { Logs } from "./callback.ts";
 import { MonitorCallback, type MonitorMode } from "./monitor_callback.ts";
 import { integer, NON_NEGATIVE, number, reject } from "../engine/validate.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** Options of `ReduceLROnPlateau` (Keras 3's, in camelCase). */
 export interface ReduceLROnPlateauOptions {
@@ -64,12 +65,23 @@ export class ReduceLROnPlateau extends MonitorCallback {
   /** The best value so far, or null before the first watched epoch. */
   best: number | null = null;
 
+  /** The keys of {@link ReduceLROnPlateauOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...MonitorCallback.optionKeys,
+    "factor",
+    "patience",
+    "verbose",
+    "cooldown",
+    "minLr",
+  ];
+
   /**
    * Checks the options.
    *
    * @param options See `ReduceLROnPlateauOptions`.
    */
   constructor(options: ReduceLROnPlateauOptions = {}) {
+    checkClassOptions(`create ${new.target.name}`, new.target, options);
     super({ ...options, minDelta: options.minDelta ?? 1e-4 }, "ReduceLROnPlateau");
     const what = "create ReduceLROnPlateau";
     const factor = options.factor ?? 0.1;

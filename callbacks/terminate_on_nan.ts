@@ -5,6 +5,7 @@
  */
 import { Callback, type Logs } from "./callback.ts";
 import { boolean } from "../engine/validate.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** Options of `TerminateOnNaN`. */
 export interface TerminateOnNaNOptions {
@@ -29,12 +30,18 @@ export class TerminateOnNaN extends Callback {
   readonly raiseError: boolean;
   #epoch = 0;
 
+  /** The keys of {@link TerminateOnNaNOptions}. */
+  static optionKeys: readonly string[] = [
+    "raiseError",
+  ] satisfies (keyof TerminateOnNaNOptions)[];
+
   /**
    * Checks the options.
    *
    * @param options See `TerminateOnNaNOptions`.
    */
   constructor(options: TerminateOnNaNOptions = {}) {
+    checkClassOptions(`create ${new.target.name}`, new.target, options);
     super();
     this.raiseError = boolean("create TerminateOnNaN", "raiseError", options.raiseError ?? false);
   }

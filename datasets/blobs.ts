@@ -3,6 +3,7 @@ import { tf } from "../engine/tf.ts";
 import { NON_NEGATIVE, number, optionalSeed, positiveInt } from "../engine/validate.ts";
 import { gaussian } from "./_gaussian.ts";
 import type { SyntheticData } from "./synthetic_data.ts";
+import { checkOptions } from "../engine/options.ts";
 
 /** Options of {@link blobs}. */
 export interface BlobsOptions {
@@ -30,6 +31,15 @@ export interface BlobsOptions {
   /** Seed: equal seeds give equal data. When omitted, drawn from kerno's global generator. */
   seed?: number;
 }
+
+/** The keys of {@link BlobsOptions}. */
+const BLOBS_OPTION_KEYS: readonly (keyof BlobsOptions)[] = [
+  "samples",
+  "centers",
+  "features",
+  "clusterStd",
+  "seed",
+];
 
 const what = "make blobs";
 
@@ -77,6 +87,7 @@ function makeCenters(options: BlobsOptions, rng: Random): number[][] {
  * ```
  */
 export function blobs(options: BlobsOptions = {}): SyntheticData {
+  options = checkOptions(what, options, BLOBS_OPTION_KEYS);
   const samples = positiveInt(what, "samples", options.samples ?? 300);
   const clusterStd = number(what, "clusterStd", options.clusterStd ?? 1, NON_NEGATIVE);
   const rng = new Random(optionalSeed(what, "seed", options.seed));

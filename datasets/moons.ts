@@ -3,6 +3,7 @@ import { tf } from "../engine/tf.ts";
 import { NON_NEGATIVE, number, optionalSeed, positiveInt } from "../engine/validate.ts";
 import { gaussian } from "./_gaussian.ts";
 import type { SyntheticData } from "./synthetic_data.ts";
+import { checkOptions } from "../engine/options.ts";
 
 /** Options of {@link moons}. */
 export interface MoonsOptions {
@@ -19,6 +20,13 @@ export interface MoonsOptions {
   /** Seed: equal seeds give equal data. When omitted, drawn from kerno's global generator. */
   seed?: number;
 }
+
+/** The keys of {@link MoonsOptions}. */
+const MOONS_OPTION_KEYS: readonly (keyof MoonsOptions)[] = [
+  "samples",
+  "noise",
+  "seed",
+];
 
 const what = "make moons";
 
@@ -40,6 +48,7 @@ const what = "make moons";
  * ```
  */
 export function moons(options: MoonsOptions = {}): SyntheticData {
+  options = checkOptions(what, options, MOONS_OPTION_KEYS);
   const samples = positiveInt(what, "samples", options.samples ?? 200);
   const noise = number(what, "noise", options.noise ?? 0.1, NON_NEGATIVE);
   const rng = new Random(optionalSeed(what, "seed", options.seed));

@@ -3,6 +3,7 @@ import { tf } from "../engine/tf.ts";
 import { NON_NEGATIVE, number, optionalSeed, positiveInt } from "../engine/validate.ts";
 import { gaussian } from "./_gaussian.ts";
 import type { SyntheticData } from "./synthetic_data.ts";
+import { checkOptions } from "../engine/options.ts";
 
 /** Options of {@link regression}. */
 export interface RegressionOptions {
@@ -29,6 +30,15 @@ export interface RegressionOptions {
   /** Seed: equal seeds give equal data. When omitted, drawn from kerno's global generator. */
   seed?: number;
 }
+
+/** The keys of {@link RegressionOptions}. */
+const REGRESSION_OPTION_KEYS: readonly (keyof RegressionOptions)[] = [
+  "samples",
+  "features",
+  "noise",
+  "bias",
+  "seed",
+];
 
 /** A linear regression task and the true model behind it. */
 export interface RegressionData extends SyntheticData {
@@ -58,6 +68,7 @@ const what = "make regression";
  * ```
  */
 export function regression(options: RegressionOptions = {}): RegressionData {
+  options = checkOptions(what, options, REGRESSION_OPTION_KEYS);
   const samples = positiveInt(what, "samples", options.samples ?? 200);
   const features = positiveInt(what, "features", options.features ?? 1);
   const noise = number(what, "noise", options.noise ?? 0.1, NON_NEGATIVE);

@@ -3,6 +3,7 @@ import { tf } from "../engine/tf.ts";
 import { NON_NEGATIVE, number, optionalSeed, positiveInt } from "../engine/validate.ts";
 import { gaussian } from "./_gaussian.ts";
 import type { SyntheticData } from "./synthetic_data.ts";
+import { checkOptions } from "../engine/options.ts";
 
 /** Options of {@link spirals}. */
 export interface SpiralsOptions {
@@ -25,6 +26,14 @@ export interface SpiralsOptions {
   seed?: number;
 }
 
+/** The keys of {@link SpiralsOptions}. */
+const SPIRALS_OPTION_KEYS: readonly (keyof SpiralsOptions)[] = [
+  "samples",
+  "classes",
+  "noise",
+  "seed",
+];
+
 const what = "make spirals";
 
 /**
@@ -46,6 +55,7 @@ const what = "make spirals";
  * ```
  */
 export function spirals(options: SpiralsOptions = {}): SyntheticData {
+  options = checkOptions(what, options, SPIRALS_OPTION_KEYS);
   const samples = positiveInt(what, "samples", options.samples ?? 300);
   const classes = positiveInt(what, "classes", options.classes ?? 3);
   const noise = number(what, "noise", options.noise ?? 0.2, NON_NEGATIVE);

@@ -2,6 +2,7 @@ import { Random } from "../engine/random.ts";
 import { tf } from "../engine/tf.ts";
 import { optionalSeed, positiveInt } from "../engine/validate.ts";
 import type { SyntheticData } from "./synthetic_data.ts";
+import { checkOptions } from "../engine/options.ts";
 
 /** Options of {@link tokenTask}. */
 export interface TokenTaskOptions {
@@ -23,6 +24,14 @@ export interface TokenTaskOptions {
   /** Seed: equal seeds give equal data. When omitted, drawn from kerno's global generator. */
   seed?: number;
 }
+
+/** The keys of {@link TokenTaskOptions}. */
+const TOKEN_TASK_OPTION_KEYS: readonly (keyof TokenTaskOptions)[] = [
+  "samples",
+  "vocabSize",
+  "length",
+  "seed",
+];
 
 const what = "make tokenTask";
 
@@ -53,6 +62,7 @@ const what = "make tokenTask";
  * ```
  */
 export function tokenTask(options: TokenTaskOptions = {}): SyntheticData {
+  options = checkOptions(what, options, TOKEN_TASK_OPTION_KEYS);
   const samples = positiveInt(what, "samples", options.samples ?? 2000);
   const vocabSize = positiveInt(what, "vocabSize", options.vocabSize ?? 20000);
   const length = positiveInt(what, "length", options.length ?? 42);

@@ -1,6 +1,7 @@
 import { Random } from "../engine/random.ts";
 import { tf } from "../engine/tf.ts";
 import { optionalSeed } from "../engine/validate.ts";
+import { checkOptions } from "../engine/options.ts";
 
 /** Options of {@link trainTestSplit}. */
 export interface TrainTestSplitOptions {
@@ -28,6 +29,14 @@ export interface TrainTestSplitOptions {
    */
   stratify?: boolean;
 }
+
+/** The keys of {@link TrainTestSplitOptions}. */
+const TRAIN_TEST_SPLIT_OPTION_KEYS: readonly (keyof TrainTestSplitOptions)[] = [
+  "testSize",
+  "seed",
+  "shuffle",
+  "stratify",
+];
 
 /** The four parts made by {@link trainTestSplit}. */
 export interface TrainTestSplit<X extends tf.Tensor, Y extends tf.Tensor> {
@@ -180,6 +189,7 @@ export function trainTestSplit<X extends tf.Tensor, Y extends tf.Tensor>(
   y: Y,
   options: TrainTestSplitOptions = {},
 ): TrainTestSplit<X, Y> {
+  options = checkOptions(what, options, TRAIN_TEST_SPLIT_OPTION_KEYS);
   const { testSize = 0.2, shuffle = true, stratify = false } = options;
   const seed = optionalSeed(what, "seed", options.seed);
   const nTest = checkSplit(x, y, testSize, shuffle, stratify);

@@ -3,9 +3,10 @@
  *
  * @module
  */
-import type { FitOptions } from "./trainer.ts";
+import { FIT_OPTION_KEYS, type FitOptions } from "./trainer.ts";
 import { type ArrayData, numSamples } from "./data_adapter.ts";
-import { integer, positiveInt } from "./validate.ts";
+import { boolean, integer, positiveInt } from "./validate.ts";
+import { checkOptions } from "./options.ts";
 
 /** `FitOptions` with defaults filled in and every value checked. */
 export type CheckedFitOptions = FitOptions & {
@@ -25,9 +26,7 @@ export type CheckedFitOptions = FitOptions & {
  * @returns The checked options.
  */
 export function validateFitOptions(options: FitOptions = {}): CheckedFitOptions {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`Cannot fit as "options" must be an object: received ${options}`);
-  }
+  options = checkOptions("fit", options, FIT_OPTION_KEYS);
   const o: CheckedFitOptions = {
     ...options,
     batchSize: options.batchSize ?? 32,
@@ -40,6 +39,17 @@ export function validateFitOptions(options: FitOptions = {}): CheckedFitOptions 
   positiveInt("fit", "batchSize", o.batchSize);
   positiveInt("fit", "epochs", o.epochs);
   integer("fit", "initialEpoch", o.initialEpoch, 0);
+  boolean("fit", "shuffle", o.shuffle);
+  if (
+    o.classWeight !== undefined &&
+    (o.classWeight === null || typeof o.classWeight !== "object")
+  ) {
+    throw new TypeError(
+      `Cannot fit as "classWeight" must be an object of weights by class index ({ 0: 1, 1: 5 }): received ${
+        JSON.stringify(o.classWeight)
+      }`,
+    );
+  }
   if (typeof o.validationSplit !== "number" || !(o.validationSplit >= 0 && o.validationSplit < 1)) {
     throw new RangeError(
       `Cannot fit as "validationSplit" must be in [0, 1): received ${o.validationSplit}`,

@@ -8,6 +8,7 @@ import type { tf } from "./tf.ts";
 import { getOptimizer, type Optimizer } from "../optimizers/mod.ts";
 import { getLoss, type Loss, type LossFunction } from "../losses/mod.ts";
 import { getMetric, Mean, type Metric } from "../metrics/mod.ts";
+import { checkOptions } from "./options.ts";
 
 /** A metric as `compile` accepts it. */
 export type MetricLike = string | Metric | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor);
@@ -24,12 +25,22 @@ export interface CompileOptions {
   lossWeights?: number | number[] | Record<string, number>;
 }
 
+/** The keys of {@link CompileOptions}. */
+export const COMPILE_OPTION_KEYS: readonly (keyof CompileOptions)[] = [
+  "optimizer",
+  "loss",
+  "metrics",
+  "lossWeights",
+];
+
 /** The resolved compile options plus the metric objects, built on first data. */
 export class CompiledState {
   /** The optimizer `fit` updates the weights with. */
   readonly optimizer: Optimizer;
   /** The training loss. */
   readonly loss: Loss;
+  /** The loss as `compile` was given it (a name, a `Loss` or a function): what saving stores. */
+  readonly lossIdentifier: string | Loss | LossFunction;
   /** The factor the loss is scaled by. */
   readonly lossWeight: number;
   /** Running mean of the loss, weighted by batch size (Keras's loss tracker). */
@@ -39,6 +50,9 @@ export class CompiledState {
 
   /** Resolves what `compile` was given; throws on unknown names. @param options What `compile` was given. */
   constructor(options: CompileOptions) {
+    if (options !== null && typeof options === "object") {
+      checkOptions("compile", options, COMPILE_OPTION_KEYS);
+    }
     if (options === null || typeof options !== "object" || options.loss === undefined) {
       throw new TypeError(
         `Cannot compile as "loss" is required: received ${
@@ -48,6 +62,7 @@ export class CompiledState {
     }
     this.optimizer = getOptimizer(options.optimizer ?? "rmsprop");
     this.loss = getLoss(options.loss);
+    this.lossIdentifier = options.loss;
     this.lossWeight = resolveLossWeight(options.lossWeights);
     const ids = options.metrics ?? [];
     if (!Array.isArray(ids)) {
@@ -55,6 +70,11 @@ export class CompiledState {
     }
     for (const id of ids) getMetric(id, { loss: this.loss.name }); // fail early on unknown names
     this.#metricIds = ids;
+  }
+
+  /** The metrics as `compile` was given them (names, instances, functions): what saving stores. */
+  get metricIdentifiers(): readonly MetricLike[] {
+    return this.#metricIds;
   }
 
   /** Whether `build` has run. */
@@ -86,10 +106,18 @@ export class CompiledState {
     for (const m of this.metrics) m.resetState();
   }
 
-  /** The current loss and metric values as logs. @returns `{ loss, <metric>: value }` from the current state. */
+  /**
+   * The current loss and metric values as logs; a metric with one value per
+   * threshold logs each as `<metric>_0`, `<metric>_1`, ….
+   * @returns `{ loss, <metric>: value }` from the current state.
+   */
   results(): Record<string, number> {
     const logs: Record<string, number> = { loss: this.lossTracker.result() };
-    for (const m of this.metrics) logs[m.name] = m.result();
+    for (const m of this.metrics) {
+      const value = m.result();
+      if (typeof value === "number") logs[m.name] = value;
+      else value.forEach((v, i) => logs[`${m.name}_${i}`] = v);
+    }
     return logs;
   }
 }

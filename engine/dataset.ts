@@ -19,7 +19,8 @@ import {
   toArrayData,
 } from "./data_adapter.ts";
 import { Random } from "./random.ts";
-import { positiveInt } from "./validate.ts";
+import { boolean, positiveInt } from "./validate.ts";
+import { checkOptions } from "./options.ts";
 
 type Source = { x: ArrayData; y: ArrayData | null };
 type Stage =
@@ -92,6 +93,7 @@ export class Dataset<T extends Element = [tf.Tensor, tf.Tensor]> implements Iter
    */
   shuffle(bufferSize: number, options: { seed?: number } = {}): Dataset<T> {
     positiveInt("shuffle a Dataset", "bufferSize", bufferSize);
+    options = checkOptions("shuffle a Dataset", options, ["seed"]);
     return this.#with({ kind: "shuffle", bufferSize, random: new Random(options.seed) });
   }
 
@@ -104,6 +106,8 @@ export class Dataset<T extends Element = [tf.Tensor, tf.Tensor]> implements Iter
    */
   batch(size: number, options: { dropRemainder?: boolean } = {}): Dataset<T> {
     positiveInt("batch a Dataset", "size", size);
+    options = checkOptions("batch a Dataset", options, ["dropRemainder"]);
+    boolean("batch a Dataset", "dropRemainder", options.dropRemainder, false);
     return this.#with({ kind: "batch", size, dropRemainder: options.dropRemainder ?? false });
   }
 

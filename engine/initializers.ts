@@ -8,11 +8,16 @@
  * - normal: a normal truncated at two standard deviations whose standard
  *   deviation is √(scale/n) / 0.87962566103423978 before truncation.
  *
+ * `serialize`/`deserialize` convert to and from Keras's
+ * `{ className, config }` form, which `getInitializer` (and so every option
+ * that takes an initializer) accepts too.
+ *
  * @module
  */
 import { tf } from "./tf.ts";
 import { nextSeed } from "./random.ts";
 import { normalizeIdentifier } from "./naming.ts";
+import { FINITE, number, oneOf, optionalSeed, reject } from "./validate.ts";
 
 /** Creates a weight's first value. */
 export interface Initializer {
@@ -110,6 +115,10 @@ export class VarianceScaling implements Initializer {
       seed: this.seed ?? null,
     };
   }
+  /** The JSON form (so layer configs holding it survive `JSON.stringify`). @returns `serialize(this)`. */
+  toJSON(): InitializerConfig {
+    return serialize(this);
+  }
 }
 
 /** Constant-valued initializer (zeros, ones, constant). */
@@ -128,6 +137,10 @@ export class Constant implements Initializer {
   /** The constructor's options. */
   getConfig(): Record<string, unknown> {
     return { value: this.value };
+  }
+  /** The JSON form (so layer configs holding it survive `JSON.stringify`). @returns `serialize(this)`. */
+  toJSON(): InitializerConfig {
+    return serialize(this);
   }
 }
 
@@ -176,6 +189,10 @@ export class RandomInitializer implements Initializer {
   getConfig(): Record<string, unknown> {
     return { ...this.options };
   }
+  /** The JSON form (so layer configs holding it survive `JSON.stringify`). @returns `serialize(this)`. */
+  toJSON(): InitializerConfig {
+    return serialize(this);
+  }
 }
 
 const FACTORIES: Record<string, () => Initializer> = {
@@ -202,6 +219,10 @@ class NamedVS extends VarianceScaling {
     super(options);
     this.className = className;
   }
+  /** Keras's config of GlorotUniform and its kin: the seed only. */
+  override getConfig(): Record<string, unknown> {
+    return { seed: this.seed ?? null };
+  }
 }
 
 class NamedConstant extends Constant {
@@ -210,25 +231,59 @@ class NamedConstant extends Constant {
     super(value);
     this.className = className;
   }
+  /** Keras's config of Zeros and Ones: empty. */
+  override getConfig(): Record<string, unknown> {
+    return {};
+  }
 }
 
-/** Anything accepted as an initializer: a Keras name or an instance. */
-export type InitializerLike = string | Initializer;
+/** Keras's serialized form of an initializer (`class_name` is accepted for `className`). */
+export interface InitializerConfig {
+  /** The Keras class name, e.g. `"GlorotUniform"` (snake_case is accepted too). */
+  className: string;
+  /** The constructor's options, e.g. `{ seed: 1 }` or `{ mean: 0, stddev: 0.1 }`. */
+  config?: Record<string, unknown>;
+}
+
+/** Keras's own spelling of {@linkcode InitializerConfig}. */
+export interface KerasInitializerConfig {
+  /** The Keras class name. */
+  class_name: string;
+  /** The constructor's options. */
+  config?: Record<string, unknown>;
+}
+
+/** Anything accepted as an initializer: a Keras name, an instance, or its serialized form. */
+export type InitializerLike = string | Initializer | InitializerConfig | KerasInitializerConfig;
 
 /**
  * Looks up an initializer by Keras name (snake_case, camelCase or class
- * name, case-insensitive) or passes an instance through.
+ * name, case-insensitive), rebuilds one from Keras's `{ className, config }`
+ * form (see {@linkcode deserialize}), or passes an instance through.
  *
- * @param identifier `"glorot_uniform"`, `"HeNormal"`, `"zeros"`, … or an instance.
+ * @param identifier `"glorot_uniform"`, `"HeNormal"`, `"zeros"`, …,
+ *   `{ className: "RandomNormal", config: { stddev: 0.1 } }`, or an instance.
  * @returns The initializer.
  * @example
  * ```ts
  * import { getInitializer } from "./initializers.ts";
  * const init = getInitializer("he_normal");
+ * const seeded = getInitializer({ className: "GlorotUniform", config: { seed: 7 } });
  * ```
  */
 export function getInitializer(identifier: InitializerLike): Initializer {
-  if (typeof identifier !== "string") return identifier;
+  if (typeof identifier === "object" && identifier !== null) {
+    if (typeof (identifier as Initializer).apply === "function") return identifier as Initializer;
+    return deserialize(identifier as InitializerConfig);
+  }
+  if (typeof identifier !== "string") {
+    reject(
+      "use initializer",
+      "initializer",
+      identifier,
+      'a name ("glorot_uniform"), an Initializer or { className, config }',
+    );
+  }
   const make = FACTORIES[normalizeIdentifier(identifier)];
   if (!make) {
     throw new TypeError(
@@ -236,4 +291,138 @@ export function getInitializer(identifier: InitializerLike): Initializer {
     );
   }
   return make();
+}
+
+/**
+ * Keras's `keras.initializers.serialize`: an initializer as
+ * `{ className, config }`, plain JSON.
+ *
+ * @example
+ * ```ts
+ * import { serialize, VarianceScaling } from "./initializers.ts";
+ * console.log(serialize("glorot_uniform")); // { className: "GlorotUniform", config: { seed: null } }
+ * console.log(serialize(new VarianceScaling({ scale: 2 })).config);
+ * ```
+ * @param initializer The initializer (or a name, resolved first).
+ * @returns Its class name and constructor options.
+ */
+export function serialize(initializer: InitializerLike): InitializerConfig {
+  const init = getInitializer(initializer);
+  return { className: init.className, config: init.getConfig() };
+}
+
+/** The option keys of each serializable class (keys of `FACTORIES`). */
+const CONFIG_KEYS: Record<string, readonly string[]> = {
+  randomnormal: ["mean", "stddev", "seed"],
+  truncatednormal: ["mean", "stddev", "seed"],
+  randomuniform: ["minval", "maxval", "seed"],
+  constant: ["value"],
+  zeros: [],
+  ones: [],
+  variancescaling: ["scale", "mode", "distribution", "seed"],
+};
+const SEEDED: Record<string, [string, VarianceScalingOptions]> = {
+  glorotuniform: ["GlorotUniform", { scale: 1, mode: "fan_avg", distribution: "uniform" }],
+  glorotnormal: ["GlorotNormal", { scale: 1, mode: "fan_avg" }],
+  heuniform: ["HeUniform", { scale: 2, mode: "fan_in", distribution: "uniform" }],
+  henormal: ["HeNormal", { scale: 2, mode: "fan_in" }],
+  lecununiform: ["LecunUniform", { scale: 1, mode: "fan_in", distribution: "uniform" }],
+  lecunnormal: ["LecunNormal", { scale: 1, mode: "fan_in" }],
+};
+
+/**
+ * Keras's `keras.initializers.deserialize`: rebuilds an initializer from
+ * `{ className, config }` (or Keras's `{ class_name, config }`, or a name).
+ * The configs are Keras's: `{ seed }` for GlorotUniform, HeNormal and their
+ * kin, `{ mean, stddev, seed }` for RandomNormal and TruncatedNormal,
+ * `{ minval, maxval, seed }` for RandomUniform, `{ value }` for Constant,
+ * `{ scale, mode, distribution, seed }` for VarianceScaling, `{}` for Zeros
+ * and Ones; a `null` seed means none.
+ *
+ * @example
+ * ```ts
+ * import { deserialize } from "./initializers.ts";
+ * const init = deserialize({ class_name: "RandomNormal", config: { mean: 1, stddev: 0.5, seed: 3 } });
+ * init.apply([2, 2]).print();
+ * ```
+ * @param config The serialized form.
+ * @returns The initializer.
+ * @throws TypeError for an unknown class or option, naming it
+ */
+export function deserialize(
+  config: InitializerConfig | KerasInitializerConfig | string,
+): Initializer {
+  if (typeof config === "string") return getInitializer(config);
+  const what = "deserialize initializer";
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    reject(what, "config", config, "{ className, config }");
+  }
+  const c = config as { className?: unknown; class_name?: unknown; config?: unknown };
+  const className = c.className ?? c.class_name;
+  if (typeof className !== "string") {
+    reject(what, "className", className, 'a class name such as "GlorotUniform"');
+  }
+  const inner = (c.config ?? {}) as Record<string, unknown>;
+  if (typeof inner !== "object" || inner === null || Array.isArray(inner)) {
+    reject(what, "config", c.config, "an object of the initializer's options");
+  }
+  const key = normalizeIdentifier(className);
+  const known = SEEDED[key] !== undefined ? ["seed"] : CONFIG_KEYS[key];
+  if (known === undefined) {
+    // the same message as an unknown name
+    return getInitializer(className);
+  }
+  const unknownKey = Object.keys(inner).find((k) => !known.includes(k));
+  if (unknownKey !== undefined) {
+    throw new TypeError(
+      `Cannot ${what} as "${unknownKey}" is not an option of ${className}: expected ${
+        known.length === 0 ? "none" : known.map((k) => `"${k}"`).join(", ")
+      }`,
+    );
+  }
+  const seed = optionalSeed(what, "seed", inner.seed ?? undefined);
+  const num = (k: string) => inner[k] === undefined ? undefined : number(what, k, inner[k], FINITE);
+  if (SEEDED[key] !== undefined) {
+    const [name, preset] = SEEDED[key];
+    return new NamedVS(name, { ...preset, seed });
+  }
+  switch (key) {
+    case "randomnormal":
+    case "truncatednormal":
+    case "randomuniform": {
+      const kind = key === "randomnormal"
+        ? "RandomNormal"
+        : key === "truncatednormal"
+        ? "TruncatedNormal"
+        : "RandomUniform";
+      const options: RandomOptions = {};
+      for (const k of ["mean", "stddev", "minval", "maxval"] as const) {
+        const v = num(k);
+        if (v !== undefined) options[k] = v;
+      }
+      if (seed !== undefined) options.seed = seed;
+      return new RandomInitializer(kind, options);
+    }
+    case "constant":
+      return new Constant(num("value") ?? 0);
+    case "variancescaling": {
+      const distribution = inner.distribution === "normal"
+        ? "truncated_normal"
+        : inner.distribution;
+      return new VarianceScaling({
+        scale: num("scale"),
+        mode: inner.mode === undefined
+          ? undefined
+          : oneOf(what, "mode", inner.mode, ["fan_in", "fan_out", "fan_avg"] as const),
+        distribution: distribution === undefined ? undefined : oneOf(
+          what,
+          "distribution",
+          distribution,
+          ["truncated_normal", "untruncated_normal", "uniform"] as const,
+        ),
+        seed,
+      });
+    }
+  }
+  return getInitializer(className); // zeros, ones
 }

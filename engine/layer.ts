@@ -8,7 +8,10 @@
  * propagation, so subclasses never repeat them.
  *
  * Layers assigned as fields of a layer or model (directly, in arrays, or in
- * plain records) are tracked: their weights appear in the owner's weights.
+ * plain records) are tracked: their weights appear in the owner's weights;
+ * `tf.Variable`s assigned so are the owner's own weights. The hooks of
+ * Keras's saving guide (`saveOwnVariables`, `saveAssets`, `getBuildConfig`
+ * and their load counterparts) are here, called by `io/`.
  *
  * @module
  */
@@ -19,10 +22,18 @@ import { describe, formatShape } from "./format.ts";
 
 export { maskOf } from "./masks.ts";
 export { describe, formatShape } from "./format.ts";
-import { toSnakeCase, uniqueLayerName, weightPath, weightVariable } from "./naming.ts";
+import {
+  isLayerWeight,
+  toSnakeCase,
+  uniqueLayerName,
+  weightPath,
+  weightVariable,
+} from "./naming.ts";
 import { getInitializer, type InitializerLike } from "./initializers.ts";
 import { SeedGenerator } from "./seed_generator.ts";
 import { getRegularizer, type L1L2, type RegularizerLike } from "./regularizers.ts";
+import { checkClassOptions, checkOptions, type WithOptionKeys } from "./options.ts";
+import { boolean, reject } from "./validate.ts";
 
 /** A shape whose batch (and other unknown) dimensions are `null`. */
 export type Shape = (number | null)[];
@@ -33,11 +44,23 @@ export interface LayerOptions {
   name?: string;
   /** Whether the layer's weights are updated by training. @default true */
   trainable?: boolean;
-  /** Shape of one sample (without the batch axis), for the first layer of a model. */
-  inputShape?: number[];
+  /**
+   * Shape of one sample (without the batch axis), for the first layer of a
+   * model; `null` marks a dimension of unknown size (`[null, 3]`: sequences
+   * of any length), as in Keras.
+   */
+  inputShape?: (number | null)[];
   /** Fixed batch size, together with `inputShape`. */
   batchSize?: number;
 }
+
+/** The keys of {@link LayerOptions}, which every layer's `optionKeys` spreads in. */
+export const LAYER_OPTION_KEYS: readonly (keyof LayerOptions)[] = [
+  "name",
+  "trainable",
+  "inputShape",
+  "batchSize",
+];
 
 /** Options of `Layer.apply` and `Layer.call`. */
 export interface CallOptions {
@@ -46,6 +69,9 @@ export interface CallOptions {
   /** A boolean mask over the input's time steps; found automatically when omitted. */
   mask?: tf.Tensor | null;
 }
+
+/** The keys of {@link CallOptions}. */
+const CALL_OPTION_KEYS: readonly (keyof CallOptions)[] = ["training", "mask"];
 
 /** Options of `Layer.addWeight`. */
 export interface AddWeightOptions {
@@ -58,6 +84,26 @@ export interface AddWeightOptions {
   /** The weight's dtype. @default "float32" */
   dtype?: "float32" | "int32";
 }
+
+/**
+ * Options of the Keras-style `Layer.addWeight({ shape, initializer, name,
+ * trainable })`, Keras's `add_weight(shape=, initializer=, name=, …)`.
+ */
+export interface AddWeightConfig extends AddWeightOptions {
+  /** The weight's shape. @default [] (a scalar) */
+  shape?: number[];
+  /** The weight's name within the layer. @default "variable", then "variable_1", … */
+  name?: string;
+}
+
+const ADD_WEIGHT_KEYS = ["shape", "name", "initializer", "trainable", "regularizer", "dtype"];
+
+/**
+ * The store `Layer.saveOwnVariables` fills and `Layer.loadOwnVariables`
+ * reads, Keras's dict-like weights store: the layer's variables (or any
+ * tensors) under the keys `"0"`, `"1"`, … by default.
+ */
+export type VariableStore = Record<string, tf.Tensor>;
 
 interface WeightEntry {
   variable: tf.Variable;
@@ -114,14 +160,20 @@ export abstract class Layer {
 
   /** Creates the layer; `options` are name, trainability and a first layer's input shape. @param options Name, trainability and the input shape of a first layer. */
   constructor(options: LayerOptions = {}) {
+    const what = `build ${this.constructor.name}`;
+    options = checkClassOptions(what, this.constructor as WithOptionKeys, options);
+    if (options.name !== undefined && typeof options.name !== "string") {
+      reject(what, "name", options.name, "a string");
+    }
+    if (options.trainable !== undefined) boolean(what, "trainable", options.trainable);
     this.#baseOptions = options;
     this.name = options.name ?? uniqueLayerName(toSnakeCase(this.constructor.name));
     this.#trainable = options.trainable ?? true;
     if (options.inputShape !== undefined) {
       const s = options.inputShape;
-      if (!Array.isArray(s) || s.some((d) => !Number.isInteger(d) || d <= 0)) {
+      if (!Array.isArray(s) || s.some((d) => d !== null && (!Number.isInteger(d) || d <= 0))) {
         throw new TypeError(
-          `Cannot create ${this.constructor.name} as "inputShape" must be an array of positive integers: received ${
+          `Cannot create ${this.constructor.name} as "inputShape" must be an array of positive integers or null (unknown size): received ${
             JSON.stringify(s)
           }`,
         );
@@ -190,11 +242,15 @@ export abstract class Layer {
         `Cannot apply ${this.name} as "inputs" must be a tf.Tensor: received ${describe(inputs)}`,
       );
     }
+    options = checkOptions(`apply ${this.name}`, options, CALL_OPTION_KEYS);
     const shape: Shape = [null, ...inputs.shape.slice(1)];
     if (!this.built) {
       this.checkInputShape(inputs.shape, this.batchInputShape);
-      this.build(shape);
-      this.buildInputShape = shape;
+      // Axes the inputShape leaves unknown (null) stay unknown: any size fits them later.
+      const declared = this.batchInputShape;
+      const buildShape = declared ? shape.map((d, i) => (declared[i] === null ? null : d)) : shape;
+      this.build(buildShape);
+      this.buildInputShape = buildShape;
       this.built = true;
     } else {
       this.checkInputShape(inputs.shape, this.buildInputShape);
@@ -253,12 +309,30 @@ export abstract class Layer {
    * clash with TensorFlow.js Layers' in one process; saved files, weight
    * decay's `varNames` and messages use the Keras path (`dense/kernel`).
    *
+   * Two forms: kerno's `addWeight(name, shape, options)` and Keras's
+   * `addWeight({ shape, initializer, name, trainable, regularizer, dtype })`.
+   *
    * @param name The weight's name within the layer (`"kernel"`, `"bias"`).
    * @param shape Its shape.
    * @param options Initializer, trainability, regularizer, dtype.
    * @returns The new variable.
    */
-  addWeight(name: string, shape: number[], options: AddWeightOptions = {}): tf.Variable {
+  addWeight(name: string, shape: number[], options?: AddWeightOptions): tf.Variable;
+  /**
+   * Creates a weight owned by this layer, Keras's way:
+   * `addWeight({ shape: [3], initializer: "zeros", name: "w", trainable: true })`.
+   *
+   * @param config Shape (default a scalar), initializer, name (default
+   *   `"variable"`, made unique), trainability, regularizer, dtype.
+   * @returns The new variable.
+   */
+  addWeight(config: AddWeightConfig): tf.Variable;
+  addWeight(
+    nameOrConfig: string | AddWeightConfig,
+    shapeArg?: number[],
+    optionsArg: AddWeightOptions = {},
+  ): tf.Variable {
+    const { name, shape, options } = this.#addWeightArgs(nameOrConfig, shapeArg, optionsArg);
     const trainable = options.trainable ?? true;
     const seed = this.seedGenerator.next();
     const init = tf.tidy(() =>
@@ -273,23 +347,105 @@ export abstract class Layer {
     return variable;
   }
 
+  /** Reads either form of `addWeight`'s arguments; a call that fits neither is refused. */
+  #addWeightArgs(
+    first: unknown,
+    shape: unknown,
+    options: unknown,
+  ): { name: string; shape: number[]; options: AddWeightOptions } {
+    const how =
+      "addWeight(name, shape, options) or addWeight({ shape, initializer, name, trainable })";
+    let out: { name: unknown; shape: unknown; options: unknown };
+    if (typeof first === "string") {
+      out = { name: first, shape, options };
+    } else if (
+      first !== null && typeof first === "object" && !Array.isArray(first) && shape === undefined
+    ) {
+      const config = checkOptions(
+        `add a weight to ${this.name}`,
+        first as AddWeightConfig,
+        ADD_WEIGHT_KEYS,
+      );
+      const { shape: s = [], name, ...rest } = config;
+      out = { name: name ?? this.#freeWeightName("variable"), shape: s, options: rest };
+    } else {
+      throw new TypeError(
+        `Cannot add a weight to ${this.name} as the arguments fit neither ${how}: received ${
+          describe(first)
+        }${shape === undefined ? "" : ` and ${describe(shape)}`}`,
+      );
+    }
+    if (typeof out.name !== "string" || out.name === "") {
+      throw new TypeError(
+        `Cannot add a weight to ${this.name} as "name" must be a non-empty string: received ${
+          describe(out.name)
+        }`,
+      );
+    }
+    const s = out.shape;
+    if (!Array.isArray(s) || s.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new TypeError(
+        `Cannot add weight "${out.name}" to ${this.name} as "shape" must be an array of non-negative integers: received ${
+          Array.isArray(s) ? JSON.stringify(s) : describe(s)
+        }; call ${how}`,
+      );
+    }
+    const o = out.options ?? {};
+    if (typeof o !== "object" || Array.isArray(o)) {
+      throw new TypeError(
+        `Cannot add weight "${out.name}" to ${this.name} as "options" must be an object: received ${
+          describe(o)
+        }`,
+      );
+    }
+    return { name: out.name, shape: s as number[], options: o as AddWeightOptions };
+  }
+
+  /** `base`, or `base_1`, `base_2`, … : a weight name this layer does not use yet. */
+  #freeWeightName(base: string): string {
+    const taken = new Set(this.#weights.map((w) => w.name));
+    let name = base;
+    for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
+    return name;
+  }
+
   /** Layers tracked as fields (directly, in arrays, or in plain records). */
   get trackedLayers(): Layer[] {
     const found: Layer[] = [];
-    const visit = (value: unknown, depth: number) => {
-      if (value instanceof Layer) {
-        if (value !== this && !found.includes(value)) found.push(value);
-      } else if (depth === 0 && Array.isArray(value)) {
-        for (const v of value) visit(v, 1);
-      } else if (
-        depth === 0 && value !== null && typeof value === "object" &&
-        Object.getPrototypeOf(value) === Object.prototype
-      ) {
-        for (const v of Object.values(value)) visit(v, 1);
-      }
-    };
-    for (const value of Object.values(this)) visit(value, 0);
+    for (const [, value] of fieldItems(this)) {
+      if (value instanceof Layer && value !== this && !found.includes(value)) found.push(value);
+    }
     return found;
+  }
+
+  /**
+   * The `tf.Variable`s assigned as fields (directly, in arrays, or in plain
+   * records) that are not some layer's `addWeight` weights: tracked like
+   * layers, they are this layer's own weights, trainable as their
+   * `trainable` flag says, named after the field (`scale`; `scales_0` in an
+   * array, `scales_key` in a record), and saved and restored with the rest.
+   */
+  get trackedVariables(): { name: string; variable: tf.Variable }[] {
+    const found: { name: string; variable: tf.Variable }[] = [];
+    for (const [name, value] of fieldItems(this)) {
+      if (
+        value instanceof tf.Variable && !isLayerWeight(value) &&
+        !found.some((f) => f.variable === value)
+      ) {
+        found.push({ name, variable: value });
+      }
+    }
+    return found;
+  }
+
+  /** Own weights: `addWeight`'s, then the tracked variable fields. */
+  #ownEntries(): WeightEntry[] {
+    const fields = this.trackedVariables.map(({ name, variable }) => ({
+      name,
+      variable,
+      trainable: variable.trainable,
+    }));
+    return [...this.#weights, ...fields];
   }
 
   /** Whether the weights are trained; setting it applies to every sublayer too. */
@@ -303,9 +459,10 @@ export abstract class Layer {
 
   /** All weights: own trainable, own non-trainable, then each sublayer's. */
   get weights(): tf.Variable[] {
+    const entries = this.#ownEntries();
     const own = [
-      ...this.#weights.filter((w) => w.trainable),
-      ...this.#weights.filter((w) => !w.trainable),
+      ...entries.filter((w) => w.trainable),
+      ...entries.filter((w) => !w.trainable),
     ];
     return unique([...own.map((w) => w.variable), ...this.trackedLayers.flatMap((l) => l.weights)]);
   }
@@ -313,22 +470,23 @@ export abstract class Layer {
   /** The weights that training updates. */
   get trainableWeights(): tf.Variable[] {
     if (!this.#trainable) return [];
-    const own = this.#weights.filter((w) => w.trainable).map((w) => w.variable);
+    const own = this.#ownEntries().filter((w) => w.trainable).map((w) => w.variable);
     return unique([...own, ...this.trackedLayers.flatMap((l) => l.trainableWeights)]);
   }
 
   /** The weights that training leaves alone (or updates by assignment, like moving means). */
   get nonTrainableWeights(): tf.Variable[] {
     if (!this.#trainable) return this.weights;
-    const own = this.#weights.filter((w) => !w.trainable).map((w) => w.variable);
+    const own = this.#ownEntries().filter((w) => !w.trainable).map((w) => w.variable);
     return unique([...own, ...this.trackedLayers.flatMap((l) => l.nonTrainableWeights)]);
   }
 
   /** Own weights with their names within this layer, in `weights` order. */
   get namedWeights(): { name: string; variable: tf.Variable }[] {
+    const entries = this.#ownEntries();
     return [
-      ...this.#weights.filter((w) => w.trainable),
-      ...this.#weights.filter((w) => !w.trainable),
+      ...entries.filter((w) => w.trainable),
+      ...entries.filter((w) => !w.trainable),
     ]
       .map(({ name, variable }) => ({ name, variable }));
   }
@@ -391,6 +549,120 @@ export abstract class Layer {
   }
 
   /**
+   * Keras's `save_own_variables`: puts the values to save for this layer's
+   * own weights (not its sublayers') into `store`. `model.save` (both
+   * formats) and `saveWeights` call it for every layer; the default stores
+   * the weights in `namedWeights` order under `"0"`, `"1"`, …. Override it,
+   * together with `loadOwnVariables`, to save other state; tensors made
+   * here are freed once their values are read.
+   *
+   * @param store The dict-like store to fill.
+   */
+  saveOwnVariables(store: VariableStore): void {
+    this.namedWeights.forEach(({ variable }, i) => {
+      store[String(i)] = variable;
+    });
+  }
+
+  /**
+   * Keras's `load_own_variables`: restores this layer's own weights from
+   * what `saveOwnVariables` stored. The default checks the count and every
+   * shape before assigning any. `loadModel` and `loadWeights` call it for
+   * every layer that overrides either hook (other layers are restored
+   * together, all shapes checked first); the store's tensors are freed
+   * after the call.
+   *
+   * @param store The stored tensors, by key.
+   */
+  loadOwnVariables(store: VariableStore): void {
+    const own = this.namedWeights;
+    const keys = Object.keys(store);
+    const what = `Cannot load the variables of ${this.name} (${this.constructor.name})`;
+    if (keys.length !== own.length) {
+      throw new RangeError(
+        `${what} as it has ${own.length} weights and the store holds ${keys.length} (keys: ${
+          keys.join(", ") || "none"
+        })`,
+      );
+    }
+    own.forEach(({ name, variable }, i) => {
+      const value = store[String(i)];
+      if (!(value instanceof tf.Tensor)) {
+        throw new RangeError(`${what} as the store has no tensor under "${i}" for "${name}"`);
+      }
+      if (!tf.util.arraysEqual(value.shape, variable.shape)) {
+        throw new RangeError(
+          `${what} as weight "${name}" has shape [${variable.shape}] and the stored value [${value.shape}]`,
+        );
+      }
+    });
+    own.forEach(({ variable }, i) => {
+      const value = store[String(i)];
+      tf.tidy(() =>
+        variable.assign(value.dtype === variable.dtype ? value : tf.cast(value, variable.dtype))
+      );
+    });
+  }
+
+  /**
+   * Keras's `save_assets`: writes files this layer needs besides its
+   * weights (a vocabulary, a lookup table) into `dir`, which exists. Called
+   * by `model.save` for every layer that overrides it: in a `.keras`
+   * archive the files land under `assets/<layer path>/`, in a TensorFlow.js
+   * directory under its `assets/<layer path>/` subfolder. Does nothing by
+   * default.
+   *
+   * @param _dir The layer's own asset directory.
+   * @returns Nothing, or a promise of the files being written.
+   */
+  saveAssets(_dir: string): void | Promise<void> {}
+
+  /**
+   * Keras's `load_assets`: reads back what `saveAssets` wrote. Called by
+   * `loadModel` for every layer that overrides it, after the weights are
+   * restored, with the same layer directory. Does nothing by default.
+   *
+   * @param _dir The layer's own asset directory.
+   * @returns Nothing, or a promise of the files being read.
+   */
+  loadAssets(_dir: string): void | Promise<void> {}
+
+  /**
+   * Keras's `get_build_config`: what `buildFromConfig` needs to build the
+   * layer again on load, saved beside `getConfig()` (as `build_config`).
+   * The default is `{ inputShape }` (the shape `build` saw), or `null`
+   * when the layer is not built.
+   *
+   * @returns The build config, or `null`.
+   */
+  getBuildConfig(): Record<string, unknown> | null {
+    return this.buildInputShape === null ? null : { inputShape: [...this.buildInputShape] };
+  }
+
+  /**
+   * Keras's `build_from_config`: builds the layer from `getBuildConfig()`'s
+   * output; `loadModel` calls it on a layer or model that is not built yet.
+   * The default builds with `config.inputShape`, when given.
+   *
+   * @param config The saved build config.
+   */
+  buildFromConfig(config: Record<string, unknown>): void {
+    const shape = config?.inputShape;
+    if (this.built || !Array.isArray(shape)) return;
+    if (shape.some((d) => d !== null && (!Number.isInteger(d) || d <= 0))) {
+      throw new RangeError(
+        `Cannot build ${this.name} from its build config as "inputShape" must hold positive integers or null: received ${
+          JSON.stringify(shape)
+        }`,
+      );
+    }
+    const inputShape: Shape = [null, ...(shape as Shape).slice(1)];
+    this.build(inputShape);
+    this.buildInputShape = inputShape;
+    this.built = true;
+  }
+
+  /**
    * The layer's configuration: exactly its constructor's options, so that
    * `fromConfig` can rebuild it.
    *
@@ -408,6 +680,15 @@ export abstract class Layer {
    * passes those keys positionally and the rest as the options object.
    */
   static positionalArgs: string[] = [];
+
+  /**
+   * The keys of the constructor's options object. A class that declares its
+   * own list (every built-in layer, spreading its parent's) has unknown keys
+   * refused with a suggestion; a subclass that declares none, such as a
+   * user's layer with options of its own, is not checked for unknown keys.
+   * To have yours checked: `static override optionKeys = [...Dense.optionKeys, "scale"]`.
+   */
+  static optionKeys: readonly string[] = LAYER_OPTION_KEYS;
 
   /**
    * Rebuilds a layer from `getConfig()`'s output.
@@ -432,6 +713,27 @@ export abstract class Layer {
   dispose(): void {
     for (const w of this.weights) w.dispose();
   }
+}
+
+/**
+ * A layer's fields as `[name, value]`, one level into arrays and plain
+ * records (`layers_0`, `heads_key`): what field tracking looks at.
+ */
+function fieldItems(owner: Layer): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(owner)) {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => out.push([`${key}_${i}`, v]));
+    } else if (
+      value !== null && typeof value === "object" && !(value instanceof tf.Tensor) &&
+      Object.getPrototypeOf(value) === Object.prototype
+    ) {
+      for (const [k, v] of Object.entries(value)) out.push([`${key}_${k}`, v]);
+    } else {
+      out.push([key, value]);
+    }
+  }
+  return out;
 }
 
 function unique<T>(items: T[]): T[] {

@@ -6,7 +6,13 @@
  * @module
  */
 import { tf } from "./tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "./layer.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "./layer.ts";
 import { CompiledState, type CompileOptions } from "./compile.ts";
 import type { DataLike } from "./data_adapter.ts";
 import type { Dataset } from "./dataset.ts";
@@ -48,6 +54,18 @@ export interface ResumePoint {
 export class Model extends Layer {
   /** Set to `true` (from a callback) to stop `fit` after the current batch. */
   stopTraining = false;
+  /**
+   * Keras's spelling of `stopTraining` (`self.model.stop_training = True`):
+   * an alias of the same flag, so setting either stops `fit`.
+   *
+   * @returns `stopTraining`.
+   */
+  get stop_training(): boolean {
+    return this.stopTraining;
+  }
+  set stop_training(value: boolean) {
+    this.stopTraining = value;
+  }
   /** The raw values of the last training batch (the logs passed to callbacks are running means). */
   batchLogs: Logs = {};
   /**
@@ -57,6 +75,9 @@ export class Model extends Layer {
    */
   resumeFrom: ResumePoint | null = null;
   #compiled: CompiledState | null = null;
+
+  /** The keys of `LayerOptions`: a model's own options. */
+  static override optionKeys: readonly string[] = LAYER_OPTION_KEYS;
   #building = false;
 
   /** Creates a model; `options` are its name and trainability. @param options Name and trainability. */
@@ -113,6 +134,40 @@ export class Model extends Layer {
    */
   compile(options: CompileOptions): void {
     this.#compiled = new CompiledState(options);
+  }
+
+  /**
+   * Keras's `get_compile_config`: the settings `compile` was given (the
+   * optimizer, the loss and metrics as given, names or instances or
+   * functions, and the loss weight), or `null` before `compile`.
+   * `model.save` stores what this returns (serialized as Keras does), so a
+   * subclass may override it to change what is saved; `loadModel` hands the
+   * restored settings to `compileFromConfig`.
+   *
+   * @returns The compile options, or `null`.
+   */
+  getCompileConfig(): CompileOptions | null {
+    const compiled = this.#compiled;
+    if (!compiled) return null;
+    return {
+      optimizer: compiled.optimizer,
+      loss: compiled.lossIdentifier,
+      metrics: [...compiled.metricIdentifiers],
+      lossWeights: compiled.lossWeight,
+    };
+  }
+
+  /**
+   * Keras's `compile_from_config`: compiles the model from the settings a
+   * saved file holds (what `getCompileConfig` returned when it was saved,
+   * with its losses, metrics and optimizer rebuilt). `loadModel` calls it;
+   * the default is `compile(config)`. Unlike Keras, the config arrives
+   * deserialized (instances, not JSON).
+   *
+   * @param config The compile options.
+   */
+  compileFromConfig(config: CompileOptions): void {
+    this.compile(config);
   }
 
   /** The compiled state, or `null` before `compile`. */
@@ -187,10 +242,12 @@ export class Model extends Layer {
   }
 
   /**
-   * Runs the model on data in batches (inference mode).
+   * Runs the model on data in batches (inference mode). Synchronous, as
+   * Keras's: callbacks' predict hooks run in place, and a hook that returns a
+   * promise is a `TypeError` — use `predictAsync` to await asynchronous hooks.
    *
    * @param x Inputs or a Dataset.
-   * @param options Batch size.
+   * @param options Batch size, steps, callbacks.
    * @returns One tensor with a row per sample; the caller owns it.
    */
   predict(
@@ -198,6 +255,21 @@ export class Model extends Layer {
     options: trainer.PredictOptions = {},
   ): tf.Tensor {
     return trainer.predict(this, x, options);
+  }
+
+  /**
+   * `predict` that awaits every callback hook before it goes on, for
+   * asynchronous hooks (`async onPredictBatchEnd(batch, { outputs })`).
+   *
+   * @param x Inputs or a Dataset.
+   * @param options Batch size, steps, callbacks.
+   * @returns One tensor with a row per sample, once every hook is done; the caller owns it.
+   */
+  predictAsync(
+    x: DataLike | Dataset<tf.Tensor | tf.Tensor[]>,
+    options: trainer.PredictOptions = {},
+  ): Promise<tf.Tensor> {
+    return trainer.predictAsync(this, x, options);
   }
 
   /**

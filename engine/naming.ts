@@ -74,6 +74,17 @@ export function weightPath(variable: tf.Variable): string {
 }
 
 /**
+ * Whether a variable is a layer's weight made by `weightVariable` (through
+ * `Layer.addWeight`), rather than one a user made with `tf.variable`.
+ *
+ * @param variable A variable.
+ * @returns `true` for a layer weight.
+ */
+export function isLayerWeight(variable: tf.Variable): boolean {
+  return weightPaths.has(variable);
+}
+
+/**
  * Normalises a Keras identifier so that snake_case, camelCase and class
  * names compare equal: `"binary_crossentropy"`, `"binaryCrossentropy"` and
  * `"BinaryCrossentropy"` all become `"binarycrossentropy"`.

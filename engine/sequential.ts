@@ -4,7 +4,13 @@
  * @module
  */
 import { tf } from "./tf.ts";
-import { type CallOptions, describe, Layer, type LayerOptions } from "./layer.ts";
+import {
+  type CallOptions,
+  describe,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+} from "./layer.ts";
 import { Model } from "./model.ts";
 
 /**
@@ -24,6 +30,9 @@ import { Model } from "./model.ts";
  */
 export class Sequential extends Model {
   #layers: Layer[] = [];
+
+  /** The keys of `LayerOptions`: a model's own options. */
+  static override optionKeys: readonly string[] = LAYER_OPTION_KEYS;
 
   /**
    * Creates a stack of `layers` (first to last) with the given name and trainability.
@@ -92,10 +101,39 @@ export class Sequential extends Model {
       let x = tf.zeros(inputShape.map((d) => d ?? 1));
       for (const layer of this.#layers) x = layer.apply(x);
     });
+    if (inputShape.slice(1).includes(null)) this.#markUnknownAxes(inputShape);
     this.buildInputShape = inputShape;
     this.built = true;
     const last = this.#layers[this.#layers.length - 1];
     this.outputShape = last.outputShape;
+  }
+
+  /**
+   * With unknown (`null`) axes in the input shape, runs the layers once more
+   * with another size there: an axis whose size follows the input's is
+   * unknown (`null`) in each layer's input and output shape, so later
+   * inputs of any size there fit. A stack that cannot take another size
+   * (a Dense after a Flatten of unknown length) keeps the first sizes.
+   */
+  #markUnknownAxes(inputShape: (number | null)[]): void {
+    const first = this.#layers.map((l) => ({ input: l.buildInputShape, output: l.outputShape }));
+    const merge = (a: (number | null)[] | null, b: number[]) =>
+      a && a.map((d, i) => (i === 0 || d === b[i] ? d : null));
+    try {
+      tf.tidy(() => {
+        let x = tf.zeros(inputShape.map((d) => d ?? 2));
+        for (const [i, layer] of this.#layers.entries()) {
+          layer.buildInputShape = merge(first[i].input, x.shape);
+          x = layer.apply(x);
+          layer.outputShape = merge(first[i].output, x.shape);
+        }
+      });
+    } catch {
+      this.#layers.forEach((layer, i) => {
+        layer.buildInputShape = first[i].input;
+        layer.outputShape = first[i].output;
+      });
+    }
   }
 
   /** Applies the layers in order, passing any mask along. */

@@ -20,8 +20,9 @@ import {
 } from "./epoch_iterator.ts";
 import { evaluationData, prepareFitData, prepareModel } from "./_fit_data.ts";
 import { positiveInt } from "./validate.ts";
-import type { Callback, Logs } from "../callbacks/callback.ts";
-import { CallbackList } from "../callbacks/callback_list.ts";
+import { checkOptions } from "./options.ts";
+import type { Callback, HookResult, Logs, PredictBatchLogs } from "../callbacks/callback.ts";
+import { CallbackList, type HookName } from "../callbacks/callback_list.ts";
 import { History } from "../callbacks/history.ts";
 import { ProgbarLogger } from "../callbacks/progbar_logger.ts";
 import { resolveVerbose, validateFitOptions } from "./_fit_options.ts";
@@ -58,6 +59,24 @@ export interface FitOptions {
   validationFreq?: number | number[];
 }
 
+/** The keys of {@link FitOptions}. */
+export const FIT_OPTION_KEYS: readonly (keyof FitOptions)[] = [
+  "batchSize",
+  "epochs",
+  "verbose",
+  "callbacks",
+  "validationSplit",
+  "validationData",
+  "shuffle",
+  "classWeight",
+  "sampleWeight",
+  "initialEpoch",
+  "stepsPerEpoch",
+  "validationSteps",
+  "validationBatchSize",
+  "validationFreq",
+];
+
 /** Options of `Model.evaluate`. */
 export interface EvaluateOptions {
   /** Samples per batch. @default 32 */
@@ -72,6 +91,15 @@ export interface EvaluateOptions {
   callbacks?: Callback[];
 }
 
+/** The keys of {@link EvaluateOptions}. */
+export const EVALUATE_OPTION_KEYS: readonly (keyof EvaluateOptions)[] = [
+  "batchSize",
+  "verbose",
+  "sampleWeight",
+  "steps",
+  "callbacks",
+];
+
 /** Options of `Model.predict`. */
 export interface PredictOptions {
   /** Samples per batch. @default 32 */
@@ -83,6 +111,14 @@ export interface PredictOptions {
   /** Hooks (`onPredictBegin`, …). */
   callbacks?: Callback[];
 }
+
+/** The keys of {@link PredictOptions}. */
+export const PREDICT_OPTION_KEYS: readonly (keyof PredictOptions)[] = [
+  "batchSize",
+  "verbose",
+  "steps",
+  "callbacks",
+];
 
 /** Runs `fit`. See `Model.fit`. */
 export async function fit(
@@ -156,6 +192,7 @@ export async function evaluate(
   y: DataLike | undefined,
   options: EvaluateOptions,
 ): Promise<Logs> {
+  options = checkOptions("evaluate", options, EVALUATE_OPTION_KEYS);
   const compiled = requireCompiled(model, "evaluate");
   const batchSize = options.batchSize ?? 32;
   const { iterator, sample } = evaluationData(
@@ -181,6 +218,55 @@ export function predict(
   x: DataLike | Dataset<tf.Tensor | tf.Tensor[]>,
   options: PredictOptions,
 ): tf.Tensor {
+  // predict is synchronous (it returns a tensor, as Keras's does): hooks run
+  // in place, and one that returns a promise is an error (predictAsync awaits).
+  const { list, steps } = predictRun(model, x, options);
+  try {
+    for (let r = steps.next();; r = steps.next()) {
+      if (r.done) return r.value;
+      list.eachSync(r.value.hook, r.value.invoke, "predict");
+    }
+  } catch (e) {
+    steps.throw(e); // closes the loop (its outputs are freed) and rethrows
+    throw e;
+  }
+}
+
+/** Runs `predictAsync`. See `Model.predictAsync`. */
+export async function predictAsync(
+  model: Model,
+  x: DataLike | Dataset<tf.Tensor | tf.Tensor[]>,
+  options: PredictOptions,
+): Promise<tf.Tensor> {
+  const { list, steps } = predictRun(model, x, options);
+  try {
+    for (let r = steps.next();; r = steps.next()) {
+      if (r.done) return r.value;
+      await list.each(r.value.invoke);
+    }
+  } catch (e) {
+    steps.throw(e);
+    throw e;
+  }
+}
+
+/** One hook call of the prediction loop, for every callback. */
+interface HookCall {
+  hook: HookName;
+  invoke: (callback: Callback) => HookResult;
+}
+
+/**
+ * The prediction loop shared by `predict` and `predictAsync`: it yields the
+ * hook calls in Keras's order, the caller runs them (in place or awaited), and
+ * it returns the concatenated outputs. Closed early, it frees every output.
+ */
+function predictRun(
+  model: Model,
+  x: DataLike | Dataset<tf.Tensor | tf.Tensor[]>,
+  options: PredictOptions,
+): { list: CallbackList; steps: Generator<HookCall, tf.Tensor, undefined> } {
+  options = checkOptions("predict", options, PREDICT_OPTION_KEYS);
   const batchSize = options.batchSize ?? 32;
   positiveInt("predict", "batchSize", batchSize);
   const iterator = x instanceof Dataset
@@ -190,27 +276,41 @@ export function predict(
       shuffle: false,
       stepsPerEpoch: options.steps,
     });
-  // predict is synchronous (it returns a tensor, as Keras's does): hooks are
-  // started in order but not awaited; their synchronous part runs in place.
   const list = new CallbackList(options.callbacks ?? [], model, {
     epochs: 1,
     steps: iterator.steps,
     verbose: resolveVerbose(options.verbose ?? 0),
   });
+  return { list, steps: predictSteps(model, iterator) };
+}
+
+function* predictSteps(
+  model: Model,
+  iterator: EpochIterator,
+): Generator<HookCall, tf.Tensor, undefined> {
   const parts: tf.Tensor[] = [];
+  let done = false;
   try {
-    void list.call("onPredictBegin");
+    const beginLogs: Logs = {};
+    yield { hook: "onPredictBegin", invoke: (c) => c.onPredictBegin(beginLogs) };
     let step = 0;
     for (const batch of iterator.epoch()) {
-      void list.callAt("onPredictBatchBegin", step);
-      parts.push(tf.tidy(() => model.apply(batch.x, { training: false })));
-      void list.callAt("onPredictBatchEnd", step++);
+      const index = step++;
+      const batchLogs: Logs = {};
+      yield { hook: "onPredictBatchBegin", invoke: (c) => c.onPredictBatchBegin(index, batchLogs) };
+      const outputs = tf.tidy(() => model.apply(batch.x, { training: false }));
+      parts.push(outputs);
+      const endLogs: PredictBatchLogs = { outputs };
+      yield { hook: "onPredictBatchEnd", invoke: (c) => c.onPredictBatchEnd(index, endLogs) };
     }
-    void list.call("onPredictEnd");
+    const endLogs: Logs = {};
+    yield { hook: "onPredictEnd", invoke: (c) => c.onPredictEnd(endLogs) };
     if (parts.length === 0) throw new RangeError(`Cannot predict as "x" holds no samples`);
-    return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+    const result = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+    done = true;
+    return result;
   } finally {
-    if (parts.length > 1) tf.dispose(parts);
+    if (!done || parts.length > 1) tf.dispose(parts);
   }
 }
 

@@ -14,6 +14,8 @@ import {
   type Dialect,
   type Json,
   kerasObject,
+  toCamel,
+  toSnake,
 } from "./_keras_json.ts";
 import { registeredNameOf, resolveClass } from "./register_serializable.ts";
 
@@ -45,8 +47,27 @@ function layerToKeras(layer: Layer, dialect: Dialect, inputShape: Shape | null):
   }
   config.dtype = DTYPE_POLICY;
   const out: Json = { module, class_name: className, config, registered_name: registered };
-  if (layer.buildInputShape) out.build_config = { input_shape: layer.buildInputShape };
+  const build = buildConfigToKeras(layer);
+  if (build) out.build_config = build;
   return out;
+}
+
+/** `layer.getBuildConfig()` with snake_case keys (`input_shape`), or null. */
+function buildConfigToKeras(layer: Layer): Json | null {
+  const config = layer.getBuildConfig();
+  if (config === null || config === undefined) return null;
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [toSnake(k), v]));
+}
+
+/**
+ * Calls `buildFromConfig` of a layer or model that is not built, with a
+ * saved `build_config` (keys in camelCase), as Keras's loading does.
+ */
+function buildFromKeras(layer: Layer, buildConfig: unknown, file: string): void {
+  if (layer.built || buildConfig === undefined || buildConfig === null) return;
+  const raw = asObject(buildConfig, "build_config", file);
+  if (Array.isArray(raw.input_shape)) checkShape(raw.input_shape, file);
+  layer.buildFromConfig(Object.fromEntries(Object.entries(raw).map(([k, v]) => [toCamel(k), v])));
 }
 
 /**
@@ -66,7 +87,8 @@ export function modelToKeras(model: Model, dialect: Dialect): Json {
       registered_name: registered ?? `Custom>${className}`,
     };
     if (dialect === "keras3") out.module = registered === null ? "Custom" : module;
-    if (inputShape) out.build_config = { input_shape: inputShape };
+    const build = buildConfigToKeras(model);
+    if (build) out.build_config = build;
     return out;
   }
   const layers = model.layers;
@@ -120,7 +142,9 @@ function layerFromKeras(entry: Json, file: string, inputShape: unknown): Layer {
     raw.batch_input_shape = inputShape;
   }
   const config = configFromKeras(raw, `${file} (layer ${String(raw.name ?? entry.class_name)})`);
-  return cls.fromConfig(config);
+  const layer = cls.fromConfig(config);
+  buildFromKeras(layer, entry.build_config, file);
+  return layer;
 }
 
 /**
@@ -135,7 +159,6 @@ export function modelFromKeras(json: unknown, file: string): Model {
   const inner = top.model_config === undefined
     ? top
     : asObject(top.model_config, "model_config", file);
-  const buildShape = (asObject(inner.build_config ?? {}, "build_config", file)).input_shape;
   let model: Model;
   if (inner.class_name === "Sequential") {
     const config = Array.isArray(inner.config)
@@ -169,10 +192,7 @@ export function modelFromKeras(json: unknown, file: string): Model {
     }
     model = built;
   }
-  if (!model.built && Array.isArray(buildShape)) {
-    checkShape(buildShape, file);
-    model.build(buildShape as Shape);
-  }
+  buildFromKeras(model, inner.build_config, file);
   return model;
 }
 

@@ -9,16 +9,16 @@ import type { Model } from "../engine/model.ts";
 import { getOptimizer, serializeOptimizer } from "../optimizers/get.ts";
 import type { WeightSpec, WeightValue } from "./_binary.ts";
 import { specsOf } from "./_binary.ts";
+import {
+  compileFromStored,
+  type CompileRecord,
+  serializeEntry,
+  type StoredCompile,
+} from "./_compile_config.ts";
+import type { LossFunction } from "../losses/mod.ts";
+import type { Dialect } from "./_keras_json.ts";
 
-/** The compile options kerno stores. */
-export interface CompileRecord {
-  /** The loss's Keras name. */
-  loss: string;
-  /** The compiled metrics' names. */
-  metrics: string[];
-  /** The loss weight. */
-  lossWeight: number;
-}
+export type { CompileRecord } from "./_compile_config.ts";
 
 /** The optimizer kerno stores: class, config, and the specs of its state. */
 export interface OptimizerRecord {
@@ -31,19 +31,24 @@ export interface OptimizerRecord {
 }
 
 /**
- * The compile options of a model, or null when it is not compiled or its
- * loss is a plain function (which cannot be stored).
+ * The compile options of a model (loss and metrics as Keras serializes them),
+ * or null when it is not compiled.
  *
  * @param model The model.
+ * @param dialect Which JSON to write.
  * @returns The record, or null.
  */
-export function compileRecordOf(model: Model): CompileRecord | null {
-  const compiled = model.compiled;
-  if (!compiled || compiled.loss.constructor.name === "LossFunctionWrapper") return null;
+export function compileRecordOf(model: Model, dialect: Dialect = "tfjs"): CompileRecord | null {
+  // Keras's get_compile_config: a subclass's override decides what is saved.
+  const config = model.getCompileConfig();
+  if (!config) return null;
+  const weights = config.lossWeights;
   return {
-    loss: compiled.loss.name,
-    metrics: compiled.metrics.map((m) => m.name),
-    lossWeight: compiled.lossWeight,
+    loss: serializeEntry(config.loss, "loss", dialect),
+    metrics: (config.metrics ?? []).map((m) =>
+      serializeEntry(m as LossFunction, "metric", dialect)
+    ),
+    lossWeight: typeof weights === "number" ? weights : model.compiled?.lossWeight ?? 1,
   };
 }
 
@@ -66,32 +71,32 @@ export function optimizerStateOf(
 }
 
 /**
- * Compiles a loaded model as it was saved and restores the optimizer state.
+ * Compiles a loaded model as it was saved and restores the optimizer state;
+ * when the compile settings cannot all be restored, warns (naming the file
+ * and what was dropped) and leaves the model uncompiled.
  *
  * @param model The loaded model.
- * @param compile The compile record, or null to leave the model uncompiled.
+ * @param compile The stored compile settings, or null to leave the model uncompiled.
  * @param optimizer The optimizer record, or null for a fresh default optimizer.
  * @param state The optimizer's stored `getWeights()` values, or null.
  * @param file The file, for messages.
+ * @returns Whether the model was compiled.
  */
 export function restoreTraining(
   model: Model,
-  compile: CompileRecord | null,
+  compile: StoredCompile | null,
   optimizer: OptimizerRecord | null,
   state: WeightValue[] | null,
   file: string,
-): void {
-  if (compile === null) return;
-  const opt = optimizer
-    ? getOptimizer({ className: optimizer.className, config: optimizer.config })
-    : undefined;
-  model.compile({
-    optimizer: opt,
-    loss: compile.loss,
-    metrics: compile.metrics,
-    lossWeights: compile.lossWeight,
-  });
-  if (!opt || !state || state.length === 0) return;
+): boolean {
+  if (compile === null) return false;
+  const makeOptimizer = () =>
+    optimizer
+      ? getOptimizer({ className: optimizer.className, config: optimizer.config })
+      : undefined;
+  if (!compileFromStored(model, compile, makeOptimizer, file)) return false;
+  if (!optimizer || !state || state.length === 0) return true;
+  const opt = model.optimizer;
   if (state.length > 1) opt.build(model.trainableWeights);
   const tensors = state.map((v) => tf.tensor(v.values, v.spec.shape, v.spec.dtype));
   try {
@@ -103,4 +108,5 @@ export function restoreTraining(
   } finally {
     tf.dispose(tensors);
   }
+  return true;
 }

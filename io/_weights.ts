@@ -10,6 +10,7 @@ import { Layer } from "../engine/layer.ts";
 import { Sequential } from "../engine/sequential.ts";
 import { toSnakeCase } from "../engine/naming.ts";
 import type { WeightValue } from "./_binary.ts";
+import { usesVariableHooks } from "./_hooks.ts";
 
 /** One weight of a model. */
 export interface NamedWeight {
@@ -24,7 +25,8 @@ export interface NamedWeight {
 }
 
 /**
- * Every weight of a model, in `model.weights` order.
+ * Every weight of a model, in `model.weights` order, but for the own weights
+ * of layers that save through their own variable hooks (`_hooks.ts`).
  *
  * @param root The model (or layer).
  * @returns The weights with their layers and names.
@@ -35,8 +37,10 @@ export function collectWeights(root: Layer): NamedWeight[] {
   const visit = (layer: Layer) => {
     if (seen.has(layer)) return;
     seen.add(layer);
-    for (const { name, variable } of layer.namedWeights) {
-      out.push({ layer, weightName: name, name: `${layer.name}/${name}`, variable });
+    if (!usesVariableHooks(layer)) {
+      for (const { name, variable } of layer.namedWeights) {
+        out.push({ layer, weightName: name, name: `${layer.name}/${name}`, variable });
+      }
     }
     for (const child of layer.trackedLayers) visit(child);
   };

@@ -16,10 +16,12 @@ import { tf } from "../engine/tf.ts";
 import { writeFileAtomic } from "./_atomic.ts";
 import { parseJson, readFileChecked, type WeightValue } from "./_binary.ts";
 import { type H5GroupSpec, type H5Reader, openH5, writeH5 } from "./_h5.ts";
-import { configToKeras, type Json, kerasObject, toCamel } from "./_keras_json.ts";
+import type { Json } from "./_keras_json.ts";
+import { optimizerRecordFromKeras, optimizerToKeras } from "./_compile_config.ts";
 import { modelFromKeras, modelToKeras } from "./_topology.ts";
 import { assignWeights, collectWeights, h5Layout, type WeightPair } from "./_weights.ts";
-import { getOptimizer } from "../optimizers/get.ts";
+import { loadOwnVariables, savedOwnVariables, usesVariableHooks } from "./_hooks.ts";
+import { ASSETS, loadArchiveAssets, saveArchiveAssets } from "./_assets.ts";
 import { compileRecordOf, optimizerStateOf, restoreTraining } from "./_training_state.ts";
 
 const FILE_LIMIT = 8 * 2 ** 30;
@@ -34,6 +36,13 @@ const ENTRY_LIMIT = 4 * 2 ** 30;
 export function weightGroups(model: Model): H5GroupSpec[] {
   return h5Layout(model).map(({ path, layer }) => {
     const datasets: H5GroupSpec["datasets"] = {};
+    const group = path === "" ? "vars" : `${path}/vars`;
+    if (usesVariableHooks(layer)) {
+      for (const { spec, values } of savedOwnVariables(layer)) {
+        datasets[spec.name] = { data: values, shape: spec.shape };
+      }
+      return { path: group, attrs: { name: layer.name }, datasets };
+    }
     layer.namedWeights.forEach(({ variable }, i) => {
       datasets[String(i)] = {
         data: variable.dtype === "int32"
@@ -42,7 +51,7 @@ export function weightGroups(model: Model): H5GroupSpec[] {
         shape: [...variable.shape],
       };
     });
-    return { path: path === "" ? "vars" : `${path}/vars`, attrs: { name: layer.name }, datasets };
+    return { path: group, attrs: { name: layer.name }, datasets };
   });
 }
 
@@ -66,21 +75,10 @@ function optimizerGroup(model: Model): H5GroupSpec | null {
 }
 
 function compileConfig(model: Model): Json | null {
-  const record = compileRecordOf(model);
+  const record = compileRecordOf(model, "keras3");
   if (!record) return null;
-  const optimizer = model.optimizer;
-  const config = configToKeras(optimizer.getConfig(), "keras3");
-  const rate = config.learning_rate as Json | number;
-  if (typeof rate === "object" && rate !== null && "className" in rate) {
-    config.learning_rate = kerasObject(
-      "keras.optimizers.schedules",
-      String(rate.className),
-      configToKeras((rate.config ?? {}) as Json, "keras3"),
-      "keras3",
-    );
-  }
   return {
-    optimizer: kerasObject("keras.optimizers", optimizer.constructor.name, config, "keras3"),
+    optimizer: optimizerToKeras(model.optimizer, "keras3"),
     loss: record.loss,
     loss_weights: record.lossWeight === 1 ? null : record.lossWeight,
     metrics: record.metrics.length > 0 ? record.metrics : null,
@@ -125,6 +123,7 @@ export async function saveKeras(
     "metadata.json": enc.encode(JSON.stringify(metadata)),
     "config.json": enc.encode(JSON.stringify(config)),
     "model.weights.h5": await writeH5(groups),
+    ...await saveArchiveAssets(model),
   }, { level: 0 });
   await writeFileAtomic(path, zip);
 }
@@ -147,7 +146,8 @@ export async function readArchive(path: string): Promise<Record<string, Uint8Arr
             `entry ${f.name} claims ${f.originalSize} bytes from ${f.size} compressed`,
           );
         }
-        return ["metadata.json", "config.json", "model.weights.h5"].includes(f.name);
+        return ["metadata.json", "config.json", "model.weights.h5"].includes(f.name) ||
+          (f.name.startsWith(`${ASSETS}/`) && !f.name.endsWith("/"));
       },
     });
   } catch (error) {
@@ -176,6 +176,7 @@ export function readWeightPairs(model: Model, h5: H5Reader, where: string): Weig
   const byVariable = new Map(collectWeights(model).map((w) => [w.variable, w]));
   const pairs: WeightPair[] = [];
   for (const { path, layer } of h5Layout(model)) {
+    if (usesVariableHooks(layer)) continue; // restored by its own hook: restoreHookedLayers
     const group = path === "" ? "vars" : `${path}/vars`;
     const own = layer.namedWeights;
     const keys = h5.keys(group) ?? [];
@@ -214,6 +215,27 @@ export function readWeightPairs(model: Model, h5: H5Reader, where: string): Weig
 }
 
 /**
+ * Calls `loadOwnVariables` of every layer that saves through its variable
+ * hooks, with a store of its group's datasets (by key).
+ *
+ * @param model The model.
+ * @param h5 The opened weights file.
+ * @param where The file, for messages.
+ */
+export function restoreHookedLayers(model: Model, h5: H5Reader, where: string): void {
+  for (const { path, layer } of h5Layout(model)) {
+    if (!usesVariableHooks(layer)) continue;
+    const group = path === "" ? "vars" : `${path}/vars`;
+    const values: WeightValue[] = (h5.keys(group) ?? []).map((key) => {
+      const v = h5.read(`${group}/${key}`);
+      const dtype = v.values instanceof Int32Array ? "int32" as const : "float32" as const;
+      return { spec: { name: key, shape: v.shape, dtype }, values: v.values };
+    });
+    loadOwnVariables(layer, values, where);
+  }
+}
+
+/**
  * Loads a `.keras` archive.
  *
  * @param path The file.
@@ -229,8 +251,19 @@ export async function loadKeras(path: string, compile: boolean): Promise<Model> 
     model = modelFromKeras(config, `${path} (config.json)`);
     const where = `${path} (model.weights.h5)`;
     assignWeights(readWeightPairs(model, h5, where), where);
-    const cc = config.compile_config as Json | undefined;
-    if (compile && cc && typeof cc.loss === "string") restoreKerasTraining(model, cc, h5, where);
+    restoreHookedLayers(model, h5, where);
+    await loadArchiveAssets(model, entries, path);
+    const cc = config.compile_config;
+    if (compile && cc !== undefined && cc !== null) {
+      if (typeof cc !== "object" || Array.isArray(cc)) {
+        throw new TypeError(
+          `Cannot load ${path} as "compile_config" in config.json must be an object: received ${
+            JSON.stringify(cc).slice(0, 80)
+          }`,
+        );
+      }
+      restoreKerasTraining(model, cc as Json, h5, path);
+    }
   } catch (error) {
     model?.dispose();
     throw error;
@@ -240,36 +273,17 @@ export async function loadKeras(path: string, compile: boolean): Promise<Model> 
   return model;
 }
 
-function restoreKerasTraining(model: Model, cc: Json, h5: H5Reader, where: string): void {
-  const opt = (cc.optimizer ?? {}) as Json;
-  const config: Json = {};
-  for (const [k, v] of Object.entries((opt.config ?? {}) as Json)) {
-    if (k === "learning_rate" && v !== null && typeof v === "object") {
-      const s = v as Json;
-      const sc: Json = {};
-      for (const [sk, sv] of Object.entries((s.config ?? {}) as Json)) sc[toCamel(sk)] = sv;
-      config.learningRate = { className: s.class_name, config: sc };
-    } else config[toCamel(k)] = v;
-  }
+function restoreKerasTraining(model: Model, cc: Json, h5: H5Reader, path: string): void {
+  const where = `${path} (model.weights.h5)`;
   const keys = h5.keys("optimizer/vars");
-  const record = {
-    className: String(opt.class_name ?? "RMSprop"),
-    config: knownKeys(opt.class_name, config),
-    weights: [],
-  };
-  restoreTraining(
+  const compiled = restoreTraining(
     model,
-    {
-      loss: cc.loss as string,
-      metrics: Array.isArray(cc.metrics)
-        ? cc.metrics.filter((m): m is string => typeof m === "string")
-        : [],
-      lossWeight: typeof cc.loss_weights === "number" ? cc.loss_weights : 1,
-    },
-    record,
+    { loss: cc.loss, metrics: cc.metrics, lossWeight: cc.loss_weights },
+    optimizerRecordFromKeras(cc.optimizer),
     null,
-    where,
+    path,
   );
+  if (!compiled) return;
   if (!keys || keys.length === 0) return;
   const optimizer = model.optimizer;
   optimizer.build(model.trainableWeights);
@@ -297,12 +311,4 @@ function restoreKerasTraining(model: Model, cc: Json, h5: H5Reader, where: strin
   } finally {
     tf.dispose(tensors);
   }
-}
-
-/** Keeps only the config keys the kerno optimizer class knows (files from Keras carry more). */
-function knownKeys(className: unknown, config: Json): Json {
-  const probe = getOptimizer(String(className));
-  const known = new Set(Object.keys(probe.getConfig()));
-  probe.dispose();
-  return Object.fromEntries(Object.entries(config).filter(([k]) => known.has(k)));
 }

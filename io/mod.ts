@@ -16,5 +16,8 @@ export {
 export {
   type RegisterOptions,
   registerSerializable,
+  type Registrable,
   type SerializableClass,
+  type SerializableCompileClass,
+  type SerializableFunction,
 } from "./register_serializable.ts";

@@ -1,12 +1,16 @@
 /**
- * `registerSerializable`: the classes a saved file may name. Loading only
- * ever instantiates kerno's built-in layers and models and the classes
- * registered here (Keras's `register_keras_serializable`); nothing in a file
- * is evaluated as code.
+ * `registerSerializable`: the classes and functions a saved file may name.
+ * Loading only ever instantiates kerno's built-in layers, models, losses and
+ * metrics and the classes registered here (Keras's
+ * `register_keras_serializable`), and only calls loss and metric functions
+ * registered here; nothing in a file is evaluated as code.
  *
  * @module
  */
-import type { Layer } from "../engine/layer.ts";
+import { Layer } from "../engine/layer.ts";
+import type { tf } from "../engine/tf.ts";
+import type { Loss } from "../losses/loss.ts";
+import type { Metric } from "../metrics/metric.ts";
 import { Sequential } from "../engine/sequential.ts";
 import * as builtinLayers from "../layers/mod.ts";
 
@@ -18,6 +22,20 @@ export interface SerializableClass {
   fromConfig(config: Record<string, unknown>): Layer;
 }
 
+/** A loss or metric class that can be rebuilt from its config. */
+export interface SerializableCompileClass {
+  /** The class name. */
+  readonly name: string;
+  /** Rebuilds an instance from `getConfig()`'s output. */
+  fromConfig(config: Record<string, unknown>): Loss | Metric;
+}
+
+/** A loss or metric written as a plain function, registered under a name. */
+export type SerializableFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+
+/** Anything {@link registerSerializable} accepts. */
+export type Registrable = SerializableClass | SerializableCompileClass | SerializableFunction;
+
 /** Options of {@link registerSerializable}. */
 export interface RegisterOptions {
   /** The package part of the registered name. @default "Custom" */
@@ -26,15 +44,26 @@ export interface RegisterOptions {
   name?: string;
 }
 
-const BY_KEY = new Map<string, SerializableClass>();
-const KEY_OF = new Map<SerializableClass, string>();
+const BY_KEY = new Map<string, Registrable>();
+const KEY_OF = new Map<unknown, string>();
+
+/** Whether a function is a class (its `prototype` is read-only), not a plain function. */
+function isClass(fn: unknown): boolean {
+  return typeof fn === "function" &&
+    Object.getOwnPropertyDescriptor(fn, "prototype")?.writable === false;
+}
 
 /**
- * Registers a layer or model class so that saved files naming it can be
- * loaded: they are stored under `"<package>>name"` (Keras's registered name).
+ * Registers a layer, model, loss or metric class, or a loss or metric
+ * function, so that saved files naming it can be loaded: they are stored
+ * under `"<package>>name"` (Keras's registered name). A class needs a static
+ * `fromConfig` (every `Layer`, `Loss` and `Metric` inherits one that passes
+ * `getConfig()`'s output to the constructor).
  *
- * @param cls The class (a subclass of `Layer` or `Model`).
- * @param options The package and name to register under.
+ * @param cls The class (a subclass of `Layer`, `Model`, `Loss` or `Metric`) or
+ *   a `(yTrue, yPred) => tf.Tensor` function given to `compile` as a loss or metric.
+ * @param options The package and name to register under (a function's
+ *   default name is its `name`).
  * @returns The registered name, e.g. `"Custom>TextClassifier"`.
  * @example
  * ```ts
@@ -49,18 +78,30 @@ const KEY_OF = new Map<SerializableClass, string>();
  * ```
  */
 export function registerSerializable(
-  cls: SerializableClass,
+  cls: Registrable,
   options: RegisterOptions = {},
 ): string {
-  if (typeof (cls as unknown) !== "function" || typeof cls.fromConfig !== "function") {
+  if (
+    typeof (cls as unknown) !== "function" ||
+    (isClass(cls) && typeof (cls as SerializableClass).fromConfig !== "function")
+  ) {
     throw new TypeError(
       `Cannot register ${
-        String(cls)
-      } as it must be a Layer or Model class with a static fromConfig`,
+        typeof cls === "function" ? cls.name : String(cls)
+      } as it must be a Layer, Model, Loss or Metric class with a static fromConfig, or a loss or metric function`,
     );
   }
   const pkg = options.package ?? "Custom";
   const name = options.name ?? cls.name;
+  if (typeof name !== "string" || name === "" || name.includes(">")) {
+    throw new TypeError(
+      `Cannot register ${
+        cls.name || "an anonymous function"
+      } as "name" must be a non-empty string without ">": received ${
+        JSON.stringify(name)
+      }; an anonymous function needs registerSerializable(fn, { name: "my_loss" })`,
+    );
+  }
   if (typeof pkg !== "string" || pkg === "" || pkg.includes(">")) {
     throw new TypeError(
       `Cannot register ${cls.name} as "package" must be a non-empty string without ">": received ${
@@ -87,7 +128,25 @@ export function registerSerializable(
  * @returns The `"package>name"` key, or null.
  */
 export function registeredNameOf(cls: unknown): string | null {
-  return KEY_OF.get(cls as SerializableClass) ?? null;
+  return KEY_OF.get(cls) ?? null;
+}
+
+/**
+ * What was registered under a name, or undefined.
+ *
+ * @param key The `"package>name"` key.
+ * @returns The class or function.
+ */
+export function registeredObject(key: string): Registrable | undefined {
+  return BY_KEY.get(key);
+}
+
+/** The registered layer or model class under a key, if that is what it names. */
+function registeredLayer(key: string): SerializableClass | undefined {
+  const found = BY_KEY.get(key);
+  return typeof found === "function" && found.prototype instanceof Layer
+    ? found as unknown as SerializableClass
+    : undefined;
 }
 
 const BUILTINS: Record<string, SerializableClass> = { Sequential };
@@ -111,9 +170,10 @@ export function resolveClass(
   registeredName: unknown,
   file: string,
 ): SerializableClass {
-  if (typeof registeredName === "string" && BY_KEY.has(registeredName)) {
-    return BY_KEY.get(registeredName)!;
-  }
+  const registered = typeof registeredName === "string"
+    ? registeredLayer(registeredName)
+    : undefined;
+  if (registered) return registered;
   if (typeof className !== "string") {
     throw new TypeError(
       `Cannot load ${file} as an object has no string "class_name": received ${
@@ -122,7 +182,7 @@ export function resolveClass(
     );
   }
   if (Object.hasOwn(BUILTINS, className)) return BUILTINS[className];
-  const fallback = BY_KEY.get(`Custom>${className}`);
+  const fallback = registeredLayer(`Custom>${className}`);
   if (fallback) return fallback;
   const key = typeof registeredName === "string" ? registeredName : `Custom>${className}`;
   const [pkg, name] = key.split(">");

@@ -17,13 +17,17 @@ import {
   loadKeras,
   readArchive,
   readWeightPairs,
+  restoreHookedLayers,
   saveKeras,
   weightGroups,
 } from "./keras_format.ts";
 import { loadTfjs, readManifest, saveTfjs } from "./tfjs_format.ts";
 import { assignWeights, collectWeights, matchWeights } from "./_weights.ts";
+import { hookValues, restoreHookValues, tensorsOf, withoutHookValues } from "./_hooks.ts";
 import { compileRecordOf, optimizerStateOf } from "./_training_state.ts";
 import { parseJson, readFileChecked } from "./_binary.ts";
+import { checkOptions } from "../engine/options.ts";
+import { boolean } from "../engine/validate.ts";
 
 /** Options of `model.save`. */
 export interface SaveOptions {
@@ -33,7 +37,13 @@ export interface SaveOptions {
 
 /** Options of `loadModel`. */
 export interface LoadOptions {
-  /** Compile the model as it was saved and restore its optimizer's state. @default true */
+  /**
+   * Compile the model as it was saved (loss and metrics with their configs)
+   * and restore its optimizer's state. When a custom loss, metric or
+   * optimizer in the file is not registered, the model is loaded uncompiled
+   * and one `console.warn` names the file and what was dropped.
+   * @default true
+   */
   compile?: boolean;
 }
 
@@ -70,7 +80,8 @@ export async function saveModel(
       `Cannot save ${model.name} as it is not built: call it on data or give the first layer an "inputShape"`,
     );
   }
-  const include = options.includeOptimizer ?? true;
+  options = checkOptions(`save ${model.name}`, options, ["includeOptimizer"]);
+  const include = boolean(`save ${model.name}`, "includeOptimizer", options.includeOptimizer, true);
   if (p.endsWith(".keras")) await saveKeras(model, p, include);
   else await saveTfjs(model, p, include);
 }
@@ -89,7 +100,8 @@ export async function saveModel(
  */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<Model> {
   const p = checkPath(path, "load a model");
-  const compile = options.compile ?? true;
+  options = checkOptions("load a model", options, ["compile"]);
+  const compile = boolean("load a model", "compile", options.compile, true);
   if (p.endsWith(".keras")) return await loadKeras(p, compile);
   return await loadTfjs(p.endsWith("/model.json") ? p.slice(0, -"/model.json".length) : p, compile);
 }
@@ -124,7 +136,13 @@ export async function loadWeights(
   options: LoadWeightsOptions = {},
 ): Promise<void> {
   const p = checkPath(path, `load weights into ${model.name}`);
-  const skip = options.skipMismatch ?? false;
+  options = checkOptions(`load weights into ${model.name}`, options, ["skipMismatch"]);
+  const skip = boolean(
+    `load weights into ${model.name}`,
+    "skipMismatch",
+    options.skipMismatch,
+    false,
+  );
   if (p.endsWith(".h5") || p.endsWith(".keras")) {
     const bytes = p.endsWith(".h5")
       ? await readFileChecked(p, 8 * 2 ** 30)
@@ -133,6 +151,7 @@ export async function loadWeights(
     const h5 = await openH5(bytes, where);
     try {
       assignWeights(readWeightPairs(model, h5, where), where, skip);
+      restoreHookedLayers(model, h5, where);
     } finally {
       h5.close();
     }
@@ -152,11 +171,13 @@ export async function loadWeights(
       file,
       (kerno.checksums ?? {}) as Record<string, string>,
     );
-    assignWeights(matchWeights(collectWeights(model), values, file), file, skip);
+    assignWeights(matchWeights(collectWeights(model), withoutHookValues(values), file), file, skip);
+    restoreHookValues(model, values, file);
     return;
   }
   const { weights } = await readCheckpoint(p);
-  assignWeights(matchWeights(collectWeights(model), weights, p), p, skip);
+  assignWeights(matchWeights(collectWeights(model), withoutHookValues(weights), p), p, skip);
+  restoreHookValues(model, weights, p);
 }
 
 /**
@@ -174,12 +195,22 @@ export async function saveCheckpoint(
   withOptimizer = true,
 ): Promise<void> {
   const weights = collectWeights(model);
+  const hooked = hookValues(model); // layers that save through saveOwnVariables
+  const hookedTensors = tensorsOf(hooked);
   const opt = withOptimizer ? optimizerStateOf(model) : null;
-  const tensors = [...weights.map((w) => w.variable), ...(opt?.tensors ?? [])];
+  const tensors = [
+    ...weights.map((w) => w.variable),
+    ...hookedTensors,
+    ...(opt?.tensors ?? []),
+  ];
   const data = encodeTensors(tensors);
+  tf.dispose(hookedTensors);
   if (opt) tf.dispose(opt.tensors);
   await writeCheckpoint(path, {
-    weights: specsOf(weights.map((w) => ({ name: w.name, tensor: w.variable }))),
+    weights: [
+      ...specsOf(weights.map((w) => ({ name: w.name, tensor: w.variable }))),
+      ...hooked.map((v) => v.spec),
+    ],
     optimizer: opt ? opt.record : null,
     compile: withOptimizer ? compileRecordOf(model) : null,
     state,
@@ -195,7 +226,8 @@ export async function saveCheckpoint(
  */
 export async function loadCheckpoint(model: Model, path: string): Promise<Record<string, unknown>> {
   const { contents, weights, optimizer } = await readCheckpoint(path);
-  assignWeights(matchWeights(collectWeights(model), weights, path), path);
+  assignWeights(matchWeights(collectWeights(model), withoutHookValues(weights), path), path);
+  restoreHookValues(model, weights, path);
   if (contents.optimizer && model.compiled) {
     const opt = model.optimizer;
     if (optimizer.length > 1) opt.build(model.trainableWeights);

@@ -1,9 +1,10 @@
 /**
  * The TensorFlow.js Layers format: a directory with `model.json`
  * (`modelTopology` in Keras JSON, `weightsManifest`) and binary shards.
- * kerno adds a `kerno` key (TensorFlow.js ignores unknown keys) with the
- * compile options, the optimizer's config and the manifest of its state
- * shard, and a checksum of every shard. Shards are written first and
+ * The compile options are Keras's `training_config` inside `modelTopology`
+ * (where the TensorFlow.js converter puts it). kerno adds a `kerno` key
+ * (TensorFlow.js ignores unknown keys) with the optimizer's config and the
+ * manifest of its state shard, and a checksum of every shard. Shards are written first and
  * `model.json` last, each atomically.
  *
  * @module
@@ -25,8 +26,15 @@ import {
 } from "./_binary.ts";
 import { modelFromKeras, modelToKeras } from "./_topology.ts";
 import { assignWeights, collectWeights, matchWeights } from "./_weights.ts";
+import { hookValues, restoreHookValues, tensorsOf, withoutHookValues } from "./_hooks.ts";
+import { loadDirAssets, saveDirAssets } from "./_assets.ts";
+import type { Json } from "./_keras_json.ts";
 import {
-  type CompileRecord,
+  optimizerRecordFromKeras,
+  optimizerToKeras,
+  type StoredCompile,
+} from "./_compile_config.ts";
+import {
   compileRecordOf,
   type OptimizerRecord,
   optimizerStateOf,
@@ -57,10 +65,13 @@ export async function saveTfjs(
 ): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   const weights = collectWeights(model);
-  const bytes = encodeTensors(weights.map((w) => w.variable));
+  const hooked = hookValues(model); // layers that save through saveOwnVariables
+  const hookedTensors = tensorsOf(hooked);
+  const bytes = encodeTensors([...weights.map((w) => w.variable), ...hookedTensors]);
+  tf.dispose(hookedTensors);
   const checksums: Record<string, string> = { [WEIGHTS_SHARD]: checksum(bytes) };
   await writeFileAtomic(`${dir}/${WEIGHTS_SHARD}`, bytes);
-  const kerno: Record<string, unknown> = { formatVersion: 1, compile: compileRecordOf(model) };
+  const kerno: Record<string, unknown> = { formatVersion: 1 };
   const state = includeOptimizer ? optimizerStateOf(model) : null;
   if (state) {
     const optBytes = encodeTensors(state.tensors);
@@ -74,18 +85,67 @@ export async function saveTfjs(
     };
   }
   kerno.checksums = checksums;
+  const modelTopology = modelToKeras(model, "tfjs");
+  const training = trainingConfig(model, includeOptimizer);
+  if (training) modelTopology.training_config = training;
   const json = {
     format: "layers-model",
     generatedBy: "kerno 0.1.0",
     convertedBy: null,
-    modelTopology: modelToKeras(model, "tfjs"),
+    modelTopology,
     weightsManifest: [{
       paths: [WEIGHTS_SHARD],
-      weights: specsOf(weights.map((w) => ({ name: w.name, tensor: w.variable }))),
+      weights: [
+        ...specsOf(weights.map((w) => ({ name: w.name, tensor: w.variable }))),
+        ...hooked.map((v) => v.spec),
+      ],
     }],
     kerno,
   };
+  await saveDirAssets(model, dir);
   await writeFileAtomic(`${dir}/model.json`, JSON.stringify(json));
+}
+
+/**
+ * Keras's `training_config` (as the TensorFlow.js converter places it in
+ * `modelTopology`, where TensorFlow.js ignores it): loss and metrics as
+ * Keras serializes them, the loss weight and (unless left out) the optimizer.
+ */
+function trainingConfig(model: Model, withOptimizer: boolean): Json | null {
+  const record = compileRecordOf(model, "tfjs");
+  if (!record) return null;
+  const out: Json = {
+    loss: record.loss,
+    metrics: record.metrics,
+    weighted_metrics: null,
+    loss_weights: record.lossWeight === 1 ? null : record.lossWeight,
+    sample_weight_mode: null,
+  };
+  if (withOptimizer) out.optimizer_config = optimizerToKeras(model.optimizer, "tfjs");
+  return out;
+}
+
+/** The stored compile settings: `training_config`, else an older kerno file's `kerno.compile`. */
+function storedCompile(topology: unknown, kerno: Record<string, unknown>, file: string) {
+  const tc = (topology as Json | null)?.training_config;
+  if (tc === undefined || tc === null) {
+    const old = kerno.compile as StoredCompile | null | undefined;
+    return old ? { compile: old, optimizer: null } : null;
+  }
+  if (typeof tc !== "object" || Array.isArray(tc)) {
+    throw new TypeError(
+      `Cannot load ${file} as "training_config" must be an object: received ${
+        JSON.stringify(tc).slice(0, 80)
+      }`,
+    );
+  }
+  const t = tc as Json;
+  return {
+    compile: { loss: t.loss, metrics: t.metrics, lossWeight: t.loss_weights },
+    optimizer: t.optimizer_config === undefined
+      ? null
+      : optimizerRecordFromKeras(t.optimizer_config),
+  };
 }
 
 /**
@@ -109,11 +169,14 @@ export async function loadTfjs(dir: string, compile: boolean): Promise<Model> {
   const values = await readManifest(dir, j.weightsManifest, file, checksums);
   const model = modelFromKeras(j.modelTopology, file);
   try {
-    assignWeights(matchWeights(collectWeights(model), values, file), file);
-    if (compile && kerno.compile) {
+    assignWeights(matchWeights(collectWeights(model), withoutHookValues(values), file), file);
+    restoreHookValues(model, values, file);
+    await loadDirAssets(model, dir);
+    const stored = compile ? storedCompile(j.modelTopology, kerno, file) : null;
+    if (stored) {
       const opt = kerno.optimizer as (OptimizerRecord & { weightsManifest: unknown }) | undefined;
       const state = opt ? await readManifest(dir, opt.weightsManifest, file, checksums) : null;
-      restoreTraining(model, kerno.compile as CompileRecord, opt ?? null, state, file);
+      restoreTraining(model, stored.compile, opt ?? stored.optimizer, state, file);
     }
   } catch (error) {
     model.dispose();

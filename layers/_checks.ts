@@ -7,6 +7,7 @@
  * @module
  */
 import { oneOf, reject } from "../engine/validate.ts";
+import { rejectPositional } from "../engine/options.ts";
 
 /** Checks a positive integer or a list of `n` of them; returns the list. */
 export function intTuple(what: string, arg: string, value: unknown, n: number): number[] {
@@ -77,4 +78,37 @@ export function checkPoolingRank(
       } (batch, ${rank === 1 ? "steps" : "rows, cols"}, channels): received [${inputShape}]`,
     );
   }
+}
+
+/**
+ * Reads the options argument of a layer whose Keras form takes a value
+ * positionally there: `positional` turns such a value into options, or
+ * returns `undefined` when it cannot, and the layer is refused with `how`,
+ * the way to write it. Objects (and `undefined`) pass through to the base
+ * `Layer`'s check of their keys.
+ *
+ * @param layer The layer's class name, for the message.
+ * @param options The argument received.
+ * @param positional Options for a positional value, or `undefined`.
+ * @param how How to write it, e.g. `"new Conv2D(filters, kernelSize, { strides: 2 })"`.
+ * @returns The options object.
+ */
+export function layerOptions<T extends object>(
+  layer: string,
+  options: unknown,
+  positional: (value: unknown) => T | undefined,
+  how: string,
+): T {
+  if (options === undefined) return {} as T;
+  if (options !== null && typeof options === "object" && !Array.isArray(options)) {
+    return options as T;
+  }
+  const converted = positional(options);
+  if (converted === undefined) rejectPositional(`build ${layer}`, options, how);
+  return converted;
+}
+
+/** Refuses every positional value: for layers whose Keras forms kerno takes as options. */
+export function noPositional(): undefined {
+  return undefined;
 }

@@ -4,7 +4,14 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
+import { layerOptions, noPositional } from "./_checks.ts";
 import {
   type Activation as ActivationFn,
   activationName,
@@ -32,6 +39,9 @@ export class Activation extends Layer {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["activation"];
 
+  /** The keys of {@link None}. */
+  static override optionKeys: readonly string[] = LAYER_OPTION_KEYS;
+
   /**
    * Creates an Activation layer.
    *
@@ -39,7 +49,7 @@ export class Activation extends Layer {
    * @param options The base layer's options.
    */
   constructor(activation: string | ActivationFn, options: LayerOptions = {}) {
-    super(options);
+    super(layerOptions("Activation", options, noPositional, 'new Activation("relu", { name })'));
     if (typeof activation !== "string" && typeof activation !== "function") {
       reject("build Activation", "activation", activation, "an activation name or a function");
     }

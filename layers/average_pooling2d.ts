@@ -20,13 +20,17 @@ import { BasePooling, type PoolingOptions } from "./base_pooling.ts";
 export class AveragePooling2D extends BasePooling {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = [];
+  /** The keys of `PoolingOptions`. */
+  static override optionKeys: readonly string[] = BasePooling.optionKeys;
 
   /**
    * Creates an AveragePooling2D layer.
    *
-   * @param options `poolSize` (default 2), `strides` (default `poolSize`), `padding` (default "valid").
+   * @param poolSize The window size, positionally as Keras (`AveragePooling2D(3)`), or the options:
+   *   `poolSize` (default 2), `strides` (default `poolSize`), `padding` (default "valid").
+   * @param options The options, when `poolSize` is given positionally.
    */
-  constructor(options: PoolingOptions = {}) {
-    super(2, "avg", options);
+  constructor(poolSize: number | number[] | PoolingOptions = {}, options?: PoolingOptions) {
+    super(2, "avg", poolSize, options);
   }
 }

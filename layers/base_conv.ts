@@ -5,11 +5,17 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
 import { type Activation, activationName, getActivation } from "../engine/activations.ts";
 import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
-import { convOutputLength, intTuple, paddingMode } from "./_checks.ts";
+import { convOutputLength, intTuple, layerOptions, noPositional, paddingMode } from "./_checks.ts";
 import { boolean, positiveInt } from "../engine/validate.ts";
 
 /** Options of {@link Conv1D} and {@link Conv2D}. */
@@ -38,7 +44,10 @@ export interface ConvOptions extends LayerOptions {
   biasRegularizer?: RegularizerLike;
 }
 
-/** The shared part of the convolution layers; subclasses only convolve. */
+/**
+ * The shared part of the convolution layers; subclasses only convolve, in
+ * `convolutionOp(inputs, kernel)` (Keras's hook).
+ */
 export abstract class BaseConv extends Layer {
   /** Number of output channels. */
   readonly filters: number;
@@ -58,6 +67,20 @@ export abstract class BaseConv extends Layer {
   /** The bias, `[filters]`; set by `build` when `useBias`. */
   bias: tf.Variable | null = null;
 
+  /** The keys of {@link ConvOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...LAYER_OPTION_KEYS,
+    "strides",
+    "padding",
+    "dilationRate",
+    "activation",
+    "useBias",
+    "kernelInitializer",
+    "biasInitializer",
+    "kernelRegularizer",
+    "biasRegularizer",
+  ] satisfies (keyof ConvOptions)[];
+
   /**
    * Creates a BaseConv layer.
    *
@@ -72,7 +95,14 @@ export abstract class BaseConv extends Layer {
     kernelSize: number | number[],
     options: ConvOptions = {},
   ) {
-    super(options);
+    super(
+      layerOptions(
+        new.target.name,
+        options,
+        noPositional,
+        `new ${new.target.name}(filters, kernelSize, { strides: 2, padding: "same" })`,
+      ),
+    );
     const what = `build ${this.constructor.name}`;
     this.#rank = rank;
     this.filters = positiveInt(what, "filters", filters);
@@ -123,13 +153,16 @@ export abstract class BaseConv extends Layer {
   }
 
   /**
-   * The kernel to convolve with at dilation 1: the kernel itself, or, when
-   * `dilationRate` > 1, the kernel with `rate − 1` zeros between its taps.
+   * The kernel to convolve with at dilation 1: `kernel` itself, or, when
+   * `dilationRate` > 1, `kernel` with `rate − 1` zeros between its taps.
    * (TensorFlow.js has no gradient for dilated convolutions; this
    * equivalent form has one.)
+   *
+   * @param kernel The kernel to spread. @default this.kernel
+   * @returns The kernel for a convolution at dilation 1.
    */
-  protected effectiveKernel(): tf.Tensor {
-    let k: tf.Tensor = this.kernel!;
+  protected effectiveKernel(kernel: tf.Tensor = this.kernel!): tf.Tensor {
+    let k: tf.Tensor = kernel;
     this.dilationRate.forEach((rate, axis) => {
       if (rate === 1) return;
       const shape = k.shape;
@@ -150,12 +183,51 @@ export abstract class BaseConv extends Layer {
     return k;
   }
 
-  /** The bare convolution of `inputs` with the kernel (no bias, no activation). */
-  protected abstract convolve(inputs: tf.Tensor): tf.Tensor;
+  /**
+   * Keras's `convolution_op`: the bare convolution of `inputs` with
+   * `kernel` (no bias, no activation), with the layer's strides, padding and
+   * dilation. This is the hook to override to change how the layer
+   * convolves; the keras.io "subclassing conv layers" recipe standardizes
+   * the kernel here and calls `super.convolutionOp(inputs, standardized)`
+   * (or `tf.conv2d` itself). `call` passes `this.kernel`; `fit`, `evaluate`
+   * and `predict` all run an override, on every backend, as the fused
+   * convolution path applies only to the built-in op.
+   *
+   * @param inputs The batch, channels last.
+   * @param kernel The kernel, `[...kernelSize, inChannels, filters]`.
+   * @returns The convolution, `[batch, ...outSpatial, filters]`.
+   */
+  abstract convolutionOp(inputs: tf.Tensor, kernel: tf.Tensor): tf.Tensor;
 
   /**
-   * `activation(convolve(inputs) + bias)` as one fused operation, or `null`
-   * when the subclass has none for this case (the default).
+   * The layer's convolution: `convolutionOp(inputs, this.kernel)`. Kept for
+   * subclasses written against earlier kerno, which overrode it (an
+   * override is honoured like one of `convolutionOp`); override
+   * `convolutionOp` instead, Keras's name.
+   *
+   * @param inputs The batch.
+   * @returns The convolution.
+   */
+  protected convolve(inputs: tf.Tensor): tf.Tensor {
+    return this.convolutionOp(inputs, this.kernel!);
+  }
+
+  /**
+   * Whether `convolutionOp` and `convolve` are `owner`'s own, not a
+   * subclass's override: a fused path may replace them only then.
+   *
+   * @param owner The class whose convolution a fused path stands for.
+   * @returns `true` when neither hook is overridden below `owner`.
+   */
+  protected convolutionIsBuiltIn(owner: { prototype: BaseConv }): boolean {
+    return this.convolutionOp === owner.prototype.convolutionOp &&
+      this.convolve === owner.prototype.convolve;
+  }
+
+  /**
+   * `activation(convolutionOp(inputs, kernel) + bias)` as one fused
+   * operation, or `null` when the subclass has none for this case (the
+   * default) or when `convolutionOp` (or `convolve`) is overridden.
    *
    * @param _inputs The batch.
    * @param _bias The bias.

@@ -5,8 +5,14 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
-import { checkPoolingRank } from "./_checks.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
+import { checkPoolingRank, layerOptions, noPositional } from "./_checks.ts";
 import { boolean } from "../engine/validate.ts";
 
 /** Options of the global pooling layers. */
@@ -22,6 +28,12 @@ export abstract class BaseGlobalPooling extends Layer {
   readonly #rank: 1 | 2;
   readonly #kind: "max" | "avg";
 
+  /** The keys of {@link GlobalPoolingOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...LAYER_OPTION_KEYS,
+    "keepdims",
+  ] satisfies (keyof GlobalPoolingOptions)[];
+
   /**
    * Creates a BaseGlobalPooling layer.
    *
@@ -30,7 +42,14 @@ export abstract class BaseGlobalPooling extends Layer {
    * @param options `keepdims`.
    */
   constructor(rank: 1 | 2, kind: "max" | "avg", options: GlobalPoolingOptions = {}) {
-    super(options);
+    super(
+      layerOptions(
+        new.target.name,
+        options,
+        noPositional,
+        `new ${new.target.name}({ keepdims: true })` + " (kerno is channels-last only)",
+      ),
+    );
     this.#rank = rank;
     this.#kind = kind;
     this.keepdims = boolean(`build ${this.constructor.name}`, "keepdims", options.keepdims, false);

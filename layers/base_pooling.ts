@@ -5,8 +5,22 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
-import { checkPoolingRank, convOutputLength, intTuple, paddingMode } from "./_checks.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
+import {
+  checkPoolingRank,
+  convOutputLength,
+  intTuple,
+  layerOptions,
+  noPositional,
+  paddingMode,
+} from "./_checks.ts";
+import { rejectPositional } from "../engine/options.ts";
 import { fused } from "../engine/fused.ts";
 
 /** Options of the pooling layers. */
@@ -34,21 +48,37 @@ export abstract class BasePooling extends Layer {
   readonly #rank: 1 | 2;
   readonly #kind: "max" | "avg";
 
+  /** The keys of {@link PoolingOptions}; each pooling class declares them as its own. */
+  static override optionKeys: readonly string[] = [
+    ...LAYER_OPTION_KEYS,
+    "poolSize",
+    "strides",
+    "padding",
+  ] satisfies (keyof PoolingOptions)[];
+
   /**
    * Creates a BasePooling layer.
    *
    * @param rank Number of spatial axes.
    * @param kind The reduction over a window.
-   * @param options Pool size, strides, padding.
+   * @param poolSize The window size (Keras's positional `pool_size`: `MaxPooling2D(3)`,
+   *   `MaxPooling2D([3, 3])`), or the options object.
+   * @param options Strides, padding and the rest, when `poolSize` is given positionally.
    */
-  constructor(rank: 1 | 2, kind: "max" | "avg", options: PoolingOptions = {}) {
-    super(options);
+  constructor(
+    rank: 1 | 2,
+    kind: "max" | "avg",
+    poolSize: number | number[] | PoolingOptions = {},
+    options?: PoolingOptions,
+  ) {
+    const o = poolingOptions(new.target.name, poolSize, options);
+    super(o);
     const what = `build ${this.constructor.name}`;
     this.#rank = rank;
     this.#kind = kind;
-    this.poolSize = intTuple(what, "poolSize", options.poolSize ?? 2, rank);
-    this.strides = intTuple(what, "strides", options.strides ?? this.poolSize, rank);
-    this.padding = paddingMode(what, "padding", options.padding, ["valid", "same"] as const);
+    this.poolSize = intTuple(what, "poolSize", o.poolSize ?? 2, rank);
+    this.strides = intTuple(what, "strides", o.strides ?? this.poolSize, rank);
+    this.padding = paddingMode(what, "padding", o.padding, ["valid", "same"] as const);
     this.supportsMasking = false;
   }
 
@@ -92,6 +122,28 @@ export abstract class BasePooling extends Layer {
       padding: this.padding,
     };
   }
+}
+
+/**
+ * The options of a pooling layer from its one or two arguments: an options
+ * object, or the window size then (optionally) the options object.
+ */
+function poolingOptions(layer: string, first: unknown, second: unknown): PoolingOptions {
+  const how =
+    `new ${layer}(poolSize, { strides, padding }) or new ${layer}({ poolSize, strides, padding })`;
+  if (typeof first === "number" || Array.isArray(first)) {
+    const rest = layerOptions<PoolingOptions>(layer, second, noPositional, how);
+    if (rest.poolSize !== undefined) {
+      throw new TypeError(
+        `Cannot build ${layer} as "poolSize" is given twice: received ${
+          JSON.stringify(first)
+        } and { poolSize: ${JSON.stringify(rest.poolSize)} }`,
+      );
+    }
+    return { ...rest, poolSize: first };
+  }
+  if (second !== undefined) rejectPositional(`build ${layer}`, second, how);
+  return layerOptions<PoolingOptions>(layer, first, noPositional, how);
 }
 
 /**

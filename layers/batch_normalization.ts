@@ -5,10 +5,16 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
 import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
-import { axisInt } from "./_checks.ts";
+import { axisInt, layerOptions, noPositional } from "./_checks.ts";
 import { boolean, number, POSITIVE } from "../engine/validate.ts";
 
 /** Options of {@link BatchNormalization}. */
@@ -81,13 +87,36 @@ export class BatchNormalization extends Layer {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = [];
 
+  /** The keys of {@link BatchNormalizationOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...LAYER_OPTION_KEYS,
+    "axis",
+    "momentum",
+    "epsilon",
+    "center",
+    "scale",
+    "betaInitializer",
+    "gammaInitializer",
+    "movingMeanInitializer",
+    "movingVarianceInitializer",
+    "betaRegularizer",
+    "gammaRegularizer",
+  ] satisfies (keyof BatchNormalizationOptions)[];
+
   /**
    * Creates a BatchNormalization layer.
    *
    * @param options Axis, momentum, epsilon, center, scale, initializers, regularizers.
    */
   constructor(options: BatchNormalizationOptions = {}) {
-    super(options);
+    super(
+      layerOptions(
+        "BatchNormalization",
+        options,
+        noPositional,
+        "new BatchNormalization({ axis: -1, momentum: 0.99 })",
+      ),
+    );
     const what = "build BatchNormalization";
     this.axis = axisInt(what, "axis", options.axis ?? -1);
     this.momentum = number(what, "momentum", options.momentum, { min: 0, max: 1 }, 0.99);

@@ -23,6 +23,8 @@ import { BaseConv, type ConvOptions } from "./base_conv.ts";
 export class Conv1D extends BaseConv {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["filters", "kernelSize"];
+  /** The keys of `ConvOptions`. */
+  static override optionKeys: readonly string[] = BaseConv.optionKeys;
 
   /**
    * Creates a Conv1D layer.
@@ -36,8 +38,15 @@ export class Conv1D extends BaseConv {
     super(1, filters, kernelSize, options);
   }
 
-  /** The bare convolution of the input with the kernel. */
-  protected override convolve(inputs: tf.Tensor): tf.Tensor {
+  /**
+   * Keras's `convolution_op`: the bare convolution of `inputs` with `kernel`
+   * (strides, padding, causal padding and dilation of the layer).
+   *
+   * @param inputs `[batch, steps, channels]`.
+   * @param kernel `[k, channels, filters]`.
+   * @returns `[batch, outSteps, filters]`.
+   */
+  override convolutionOp(inputs: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
     let x = inputs as tf.Tensor3D;
     let padding: "valid" | "same" = this.padding === "same" ? "same" : "valid";
     if (this.padding === "causal") {
@@ -46,7 +55,7 @@ export class Conv1D extends BaseConv {
     }
     return tf.conv1d(
       x,
-      this.effectiveKernel() as tf.Tensor3D,
+      this.effectiveKernel(kernel) as tf.Tensor3D,
       this.strides[0],
       padding,
     );

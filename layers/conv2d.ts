@@ -25,6 +25,8 @@ import { BaseConv, type ConvOptions } from "./base_conv.ts";
 export class Conv2D extends BaseConv {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["filters", "kernelSize"];
+  /** The keys of `ConvOptions`. */
+  static override optionKeys: readonly string[] = BaseConv.optionKeys;
 
   /**
    * Creates a Conv2D layer.
@@ -40,15 +42,16 @@ export class Conv2D extends BaseConv {
 
   /**
    * Convolution, bias and activation as one operation, which a backend may
-   * fuse; `null` (the separate ops) when a subclass overrides `convolve`,
-   * so that its convolution is the one that runs.
+   * fuse; `null` (the separate ops) when a subclass overrides
+   * `convolutionOp` (or `convolve`), so that its convolution is the one
+   * that runs, taped or not.
    */
   protected override convolveFused(
     inputs: tf.Tensor,
     bias: tf.Tensor,
     activation: "relu" | "linear",
   ): tf.Tensor | null {
-    if (this.convolve !== Conv2D.prototype.convolve) return null;
+    if (!this.convolutionIsBuiltIn(Conv2D)) return null;
     return fused.conv2dBiasActivation(
       inputs as tf.Tensor4D,
       this.effectiveKernel() as tf.Tensor4D,
@@ -62,11 +65,18 @@ export class Conv2D extends BaseConv {
     );
   }
 
-  /** The bare convolution of the input with the kernel. */
-  protected override convolve(inputs: tf.Tensor): tf.Tensor {
+  /**
+   * Keras's `convolution_op`: the bare convolution of `inputs` with `kernel`
+   * (strides, padding and dilation of the layer).
+   *
+   * @param inputs `[batch, rows, cols, channels]`.
+   * @param kernel `[kRows, kCols, channels, filters]`.
+   * @returns `[batch, outRows, outCols, filters]`.
+   */
+  override convolutionOp(inputs: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
     return tf.conv2d(
       inputs as tf.Tensor4D,
-      this.effectiveKernel() as tf.Tensor4D,
+      this.effectiveKernel(kernel) as tf.Tensor4D,
       this.strides as [number, number],
       this.padding as "valid" | "same",
       "NHWC",

@@ -4,12 +4,19 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
 import { type Activation, activationName, getActivation } from "../engine/activations.ts";
 import type { InitializerLike } from "../engine/initializers.ts";
 import type { RegularizerLike } from "../engine/regularizers.ts";
-import { positiveInt } from "../engine/validate.ts";
+import { boolean, positiveInt } from "../engine/validate.ts";
 import { fused } from "../engine/fused.ts";
+import { layerOptions } from "./_checks.ts";
 
 /** Options of {@link Dense}. */
 export interface DenseOptions extends LayerOptions {
@@ -52,16 +59,36 @@ export class Dense extends Layer {
   /** `fromConfig` passes `units` positionally. */
   static override positionalArgs: string[] = ["units"];
 
+  /** The keys of {@link DenseOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...LAYER_OPTION_KEYS,
+    "activation",
+    "useBias",
+    "kernelInitializer",
+    "biasInitializer",
+    "kernelRegularizer",
+    "biasRegularizer",
+  ] satisfies (keyof DenseOptions)[];
+
   /**
    * Creates the layer: `units` outputs, with activation, bias, initializers and regularizers from `options`.
    * @param units Output size: a positive integer.
-   * @param options Activation, bias, initializers and regularizers.
+   * @param options Activation, bias, initializers and regularizers; or, as Keras's
+   *   `Dense(10, "softmax")`, the activation alone.
    */
-  constructor(units: number, options: DenseOptions = {}) {
-    super(options);
+  constructor(units: number, options: DenseOptions | string | Activation = {}) {
+    const o = layerOptions<DenseOptions>(
+      "Dense",
+      options,
+      (v) =>
+        typeof v === "string" || typeof v === "function" ? { activation: v as string } : undefined,
+      'new Dense(units, { activation: "relu" })',
+    );
+    super(o);
     this.units = positiveInt("build Dense", "units", units);
-    this.#options = options;
-    this.#activation = getActivation(options.activation);
+    this.#options = o;
+    this.#activation = getActivation(o.activation);
+    boolean("build Dense", "useBias", o.useBias, true);
     this.supportsMasking = true;
   }
 

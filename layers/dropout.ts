@@ -4,7 +4,14 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
+import { layerOptions, noPositional } from "./_checks.ts";
 import { SeedGenerator } from "../engine/seed_generator.ts";
 import { number, reject, show } from "../engine/validate.ts";
 
@@ -49,6 +56,13 @@ export class Dropout extends Layer {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["rate"];
 
+  /** The keys of {@link DropoutOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...LAYER_OPTION_KEYS,
+    "noiseShape",
+    "seed",
+  ] satisfies (keyof DropoutOptions)[];
+
   /**
    * Creates a Dropout layer.
    *
@@ -56,7 +70,9 @@ export class Dropout extends Layer {
    * @param options `noiseShape` and `seed`.
    */
   constructor(rate: number, options: DropoutOptions = {}) {
-    super(options);
+    super(
+      layerOptions("Dropout", options, noPositional, "new Dropout(rate, { noiseShape, seed })"),
+    );
     this.rate = number("build Dropout", "rate", rate, { min: 0, max: 1, maxOpen: true });
     const ns = options.noiseShape ?? null;
     if (

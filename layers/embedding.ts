@@ -4,7 +4,14 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
+import { layerOptions, noPositional } from "./_checks.ts";
 import { getInitializer, type Initializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
 import { normalizeIdentifier } from "../engine/naming.ts";
@@ -60,6 +67,15 @@ export class Embedding extends Layer {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["inputDim", "outputDim"];
 
+  /** The keys of {@link EmbeddingOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...LAYER_OPTION_KEYS,
+    "embeddingsInitializer",
+    "embeddingsRegularizer",
+    "inputLength",
+    "maskZero",
+  ] satisfies (keyof EmbeddingOptions)[];
+
   /**
    * Creates an Embedding layer.
    *
@@ -68,7 +84,14 @@ export class Embedding extends Layer {
    * @param options Initializer, regularizer, `inputLength`, `maskZero`.
    */
   constructor(inputDim: number, outputDim: number, options: EmbeddingOptions = {}) {
-    super(options);
+    super(
+      layerOptions(
+        "Embedding",
+        options,
+        noPositional,
+        'new Embedding(inputDim, outputDim, { embeddingsInitializer: "uniform" })',
+      ),
+    );
     this.inputDim = positiveInt("build Embedding", "inputDim", inputDim);
     this.outputDim = positiveInt("build Embedding", "outputDim", outputDim);
     if (options.inputLength !== undefined) {

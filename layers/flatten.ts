@@ -4,7 +4,14 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
+import { layerOptions, noPositional } from "./_checks.ts";
 
 /**
  * Flattens each sample to a vector: `[batch, d1, d2, …]` becomes
@@ -24,13 +31,23 @@ export class Flatten extends Layer {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = [];
 
+  /** The keys of {@link None}. */
+  static override optionKeys: readonly string[] = LAYER_OPTION_KEYS;
+
   /**
    * Creates a Flatten layer.
    *
    * @param options The base layer's options (name, trainable, inputShape).
    */
   constructor(options: LayerOptions = {}) {
-    super(options);
+    super(
+      layerOptions(
+        "Flatten",
+        options,
+        noPositional,
+        "new Flatten({ name }) (kerno is channels-last only)",
+      ),
+    );
   }
 
   /** The layer's computation on one batch. */

@@ -21,6 +21,8 @@ import { BaseGlobalPooling, type GlobalPoolingOptions } from "./base_global_pool
 export class GlobalAveragePooling2D extends BaseGlobalPooling {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = [];
+  /** The keys of `GlobalPoolingOptions`. */
+  static override optionKeys: readonly string[] = BaseGlobalPooling.optionKeys;
 
   /**
    * Creates a GlobalAveragePooling2D layer.

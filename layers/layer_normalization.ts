@@ -4,10 +4,16 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
 import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
-import { axisInt } from "./_checks.ts";
+import { axisInt, layerOptions, noPositional } from "./_checks.ts";
 import { boolean, number, POSITIVE, reject, show } from "../engine/validate.ts";
 
 /** Options of {@link LayerNormalization}. */
@@ -64,13 +70,33 @@ export class LayerNormalization extends Layer {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = [];
 
+  /** The keys of {@link LayerNormalizationOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...LAYER_OPTION_KEYS,
+    "axis",
+    "epsilon",
+    "center",
+    "scale",
+    "betaInitializer",
+    "gammaInitializer",
+    "betaRegularizer",
+    "gammaRegularizer",
+  ] satisfies (keyof LayerNormalizationOptions)[];
+
   /**
    * Creates a LayerNormalization layer.
    *
    * @param options Axis, epsilon, center, scale, initializers, regularizers.
    */
   constructor(options: LayerNormalizationOptions = {}) {
-    super(options);
+    super(
+      layerOptions(
+        "LayerNormalization",
+        options,
+        noPositional,
+        "new LayerNormalization({ axis: -1, epsilon: 1e-3 })",
+      ),
+    );
     const what = "build LayerNormalization";
     const axis = options.axis ?? -1;
     if (Array.isArray(axis)) {

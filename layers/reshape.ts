@@ -4,7 +4,14 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
+import {
+  type CallOptions,
+  Layer,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
+import { layerOptions, noPositional } from "./_checks.ts";
 import { reject } from "../engine/validate.ts";
 
 /**
@@ -27,6 +34,9 @@ export class Reshape extends Layer {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["targetShape"];
 
+  /** The keys of {@link None}. */
+  static override optionKeys: readonly string[] = LAYER_OPTION_KEYS;
+
   /**
    * Creates a Reshape layer.
    *
@@ -34,7 +44,7 @@ export class Reshape extends Layer {
    * @param options The base layer's options.
    */
   constructor(targetShape: number[], options: LayerOptions = {}) {
-    super(options);
+    super(layerOptions("Reshape", options, noPositional, "new Reshape(targetShape, { name })"));
     const want = "an array of positive integers with at most one -1";
     if (!Array.isArray(targetShape)) reject("build Reshape", "targetShape", targetShape, want);
     const bad = targetShape.some((d) => !Number.isInteger(d) || (d <= 0 && d !== -1)) ||

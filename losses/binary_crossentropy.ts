@@ -13,6 +13,7 @@ import { EPSILON, meanOfElementwise } from "./common.ts";
 import { number } from "../engine/validate.ts";
 import { CrossentropyLoss, type CrossentropyOptions } from "./crossentropy_loss.ts";
 import type { LossOptions } from "./loss.ts";
+import { LOSS_OPTION_KEYS } from "./loss.ts";
 
 /**
  * Options of binary cross-entropy: `fromLogits` and `labelSmoothing`
@@ -81,6 +82,13 @@ export interface BinaryCrossentropyLossOptions extends BinaryCrossentropyOptions
  * ```
  */
 export class BinaryCrossentropy extends CrossentropyLoss {
+  /** The keys of its options object. */
+  static override optionKeys: readonly string[] = [
+    ...LOSS_OPTION_KEYS,
+    "fromLogits",
+    "labelSmoothing",
+  ];
+
   /**
    * Creates the loss.
    * @param options `fromLogits` (default false), `labelSmoothing` (default 0),

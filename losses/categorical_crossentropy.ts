@@ -14,6 +14,7 @@ import { assertSameShape, EPSILON, toFloat } from "./common.ts";
 import { number } from "../engine/validate.ts";
 import { CrossentropyLoss, type CrossentropyOptions } from "./crossentropy_loss.ts";
 import type { LossOptions } from "./loss.ts";
+import { LOSS_OPTION_KEYS } from "./loss.ts";
 
 /**
  * Options of categorical cross-entropy: `fromLogits` and `labelSmoothing`
@@ -84,6 +85,13 @@ export interface CategoricalCrossentropyLossOptions
  * ```
  */
 export class CategoricalCrossentropy extends CrossentropyLoss {
+  /** The keys of its options object. */
+  static override optionKeys: readonly string[] = [
+    ...LOSS_OPTION_KEYS,
+    "fromLogits",
+    "labelSmoothing",
+  ];
+
   /**
    * Creates the loss.
    * @param options `fromLogits` (default false), `labelSmoothing` (default 0),

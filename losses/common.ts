@@ -30,21 +30,36 @@ export function alignRanks(x1: tf.Tensor, x2: tf.Tensor): [tf.Tensor, tf.Tensor]
   return [x1, x2];
 }
 
+/** How {@linkcode prepareElementwise} checks the two shapes. */
+export interface ElementwiseOptions {
+  /**
+   * Accept shapes that broadcast together (NumPy's rules, after the rank
+   * alignment), as Keras's regression losses do: their `y_true - y_pred`
+   * broadcasts, so `[8, 1]` targets against `[8, 10]` predictions compare
+   * each target with every column. Otherwise the shapes must be equal.
+   * @default false
+   */
+  broadcast?: boolean;
+}
+
 /**
  * Aligns ranks, treats rank-1 inputs as `[batch, 1]` (one value per sample),
- * casts both to float32 and checks that the shapes agree.
+ * casts both to float32 and checks that the shapes agree (or, with
+ * `broadcast`, that they broadcast together).
  */
 export function prepareElementwise(
   lossName: string,
   yTrue: tf.Tensor,
   yPred: tf.Tensor,
+  options: ElementwiseOptions = {},
 ): [tf.Tensor, tf.Tensor] {
   let [t, p] = alignRanks(yTrue, yPred);
   if (p.rank === 1 && t.rank === 1) {
     t = tf.expandDims(t, -1);
     p = tf.expandDims(p, -1);
   }
-  assertSameShape(lossName, t, p);
+  if (options.broadcast) assertBroadcastable(lossName, t, p);
+  else assertSameShape(lossName, t, p);
   return [toFloat(t), toFloat(p)];
 }
 
@@ -58,11 +73,26 @@ export function meanOfElementwise(
   yTrue: tf.Tensor,
   yPred: tf.Tensor,
   fn: (t: tf.Tensor, p: tf.Tensor) => tf.Tensor,
+  options: ElementwiseOptions = {},
 ): tf.Tensor {
   return tf.tidy(() => {
-    const [t, p] = prepareElementwise(lossName, yTrue, yPred);
+    const [t, p] = prepareElementwise(lossName, yTrue, yPred, options);
     return meanLastAxis(fn(t, p));
   });
+}
+
+/** Throws a RangeError naming both shapes unless they broadcast together (NumPy's rules). */
+export function assertBroadcastable(lossName: string, yTrue: tf.Tensor, yPred: tf.Tensor): void {
+  const [a, b] = [yTrue.shape, yPred.shape];
+  for (let i = 1; i <= Math.min(a.length, b.length); i++) {
+    const [x, y] = [a[a.length - i], b[b.length - i]];
+    if (x !== y && x !== 1 && y !== 1) {
+      throw new RangeError(
+        `Cannot compute ${lossName} as "yTrue" and "yPred" must have shapes that broadcast ` +
+          `together: received [${a}] and [${b}]`,
+      );
+    }
+  }
 }
 
 /** Throws a RangeError naming both shapes when `yTrue` and `yPred` differ in shape. */

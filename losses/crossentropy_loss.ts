@@ -8,7 +8,7 @@
 import { tf } from "../engine/tf.ts";
 import { perSample } from "./common.ts";
 import { number } from "../engine/validate.ts";
-import { Loss, type LossOptions } from "./loss.ts";
+import { Loss, LOSS_OPTION_KEYS, type LossOptions } from "./loss.ts";
 
 /** Options of binary and categorical cross-entropy. */
 export interface CrossentropyOptions {
@@ -51,6 +51,13 @@ export abstract class CrossentropyLoss extends Loss {
   /** The label smoothing factor in [0, 1]. */
   readonly labelSmoothing: number;
   readonly #fn: CrossentropyFunction;
+
+  /** The keys of its options object. */
+  static override optionKeys: readonly string[] = [
+    ...LOSS_OPTION_KEYS,
+    "fromLogits",
+    "labelSmoothing",
+  ];
 
   /**
    * Checks and stores the options.

@@ -5,7 +5,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { meanOfElementwise, perSample } from "./common.ts";
-import { Loss, type LossOptions } from "./loss.ts";
+import { Loss, LOSS_OPTION_KEYS, type LossOptions } from "./loss.ts";
 
 /** Keras's label conversion: when every target is 0 or 1, map them to -1 and 1. */
 function hingeLabels(t: tf.Tensor): tf.Tensor {
@@ -46,6 +46,9 @@ export function hinge(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
  * ```
  */
 export class Hinge extends Loss {
+  /** The keys of its options object: `LossOptions`'. */
+  static override optionKeys: readonly string[] = LOSS_OPTION_KEYS;
+
   /**
    * Creates the loss.
    * @param options `name` (default "hinge"), `reduction` (default "sum_over_batch_size")

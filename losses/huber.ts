@@ -8,7 +8,7 @@
 import { tf } from "../engine/tf.ts";
 import { meanOfElementwise, perSample } from "./common.ts";
 import { number, POSITIVE } from "../engine/validate.ts";
-import { Loss, type LossOptions } from "./loss.ts";
+import { Loss, LOSS_OPTION_KEYS, type LossOptions } from "./loss.ts";
 
 /** Options of the Huber loss. */
 export interface HuberOptions {
@@ -32,9 +32,10 @@ function checkDelta(delta: number): void {
  * huber(tf.tensor2d([[0, 0]]), tf.tensor2d([[0.5, 3]])).print(); // (0.125 + 2.5) / 2
  * ```
  * @param yTrue the targets
- * @param yPred the predictions, same shape
+ * @param yPred the predictions: the same shape, or one that broadcasts with `yTrue`'s
+ *   as in Keras (`[batch, 1]` targets against `[batch, n]` predictions)
  * @param options `delta`
- * @returns the losses, shape `yPred.shape` without its last axis
+ * @returns the losses, the broadcast shape without its last axis
  */
 export function huber(yTrue: tf.Tensor, yPred: tf.Tensor, options: HuberOptions = {}): tf.Tensor {
   const delta = options.delta ?? 1;
@@ -47,7 +48,7 @@ export function huber(yTrue: tf.Tensor, yPred: tf.Tensor, options: HuberOptions 
     // GreaterEqual is the one comparison with a gradient in TensorFlow.js
     const inside = tf.greaterEqual(delta, absError);
     return tf.where(inside, quadratic, linear);
-  });
+  }, { broadcast: true });
 }
 
 /** Options of the {@linkcode Huber} loss. */
@@ -65,6 +66,12 @@ export interface HuberLossOptions extends HuberOptions, LossOptions {}
 export class Huber extends Loss {
   /** Where the loss turns from quadratic to linear. */
   readonly delta: number;
+
+  /** The keys of its options object. */
+  static override optionKeys: readonly string[] = [
+    ...LOSS_OPTION_KEYS,
+    "delta",
+  ];
 
   /**
    * Creates the loss.

@@ -5,7 +5,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { EPSILON, perSample, prepareElementwise } from "./common.ts";
-import { Loss, type LossOptions } from "./loss.ts";
+import { Loss, LOSS_OPTION_KEYS, type LossOptions } from "./loss.ts";
 
 /** Element-wise `t log(t / p)` with both clipped to `[1e-7, 1]`. */
 function klElementwise(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
@@ -44,6 +44,9 @@ export function klDivergence(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
  * ```
  */
 export class KLDivergence extends Loss {
+  /** The keys of its options object: `LossOptions`'. */
+  static override optionKeys: readonly string[] = LOSS_OPTION_KEYS;
+
   /**
    * Creates the loss.
    * @param options `name` (default "kl_divergence"), `reduction` (default "sum_over_batch_size")

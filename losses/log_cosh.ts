@@ -5,7 +5,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { meanOfElementwise, perSample } from "./common.ts";
-import { Loss, type LossOptions } from "./loss.ts";
+import { Loss, LOSS_OPTION_KEYS, type LossOptions } from "./loss.ts";
 
 /** Element-wise `log(cosh(x))` as `x + softplus(-2x) - log 2`, finite for large `|x|`. */
 function logCoshElementwise(x: tf.Tensor): tf.Tensor {
@@ -22,11 +22,18 @@ function logCoshElementwise(x: tf.Tensor): tf.Tensor {
  * logCosh(tf.tensor2d([[0, 1]]), tf.tensor2d([[1, 1]])).print();
  * ```
  * @param yTrue the targets
- * @param yPred the predictions, same shape
- * @returns the losses, shape `yPred.shape` without its last axis
+ * @param yPred the predictions: the same shape, or one that broadcasts with `yTrue`'s
+ *   as in Keras (`[batch, 1]` targets against `[batch, n]` predictions)
+ * @returns the losses, the broadcast shape without its last axis
  */
 export function logCosh(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return meanOfElementwise("log_cosh", yTrue, yPred, (t, p) => logCoshElementwise(tf.sub(p, t)));
+  return meanOfElementwise(
+    "log_cosh",
+    yTrue,
+    yPred,
+    (t, p) => logCoshElementwise(tf.sub(p, t)),
+    { broadcast: true },
+  );
 }
 
 /**
@@ -39,6 +46,9 @@ export function logCosh(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
  * ```
  */
 export class LogCosh extends Loss {
+  /** The keys of its options object: `LossOptions`'. */
+  static override optionKeys: readonly string[] = LOSS_OPTION_KEYS;
+
   /**
    * Creates the loss.
    * @param options `name` (default "log_cosh"), `reduction` (default "sum_over_batch_size")

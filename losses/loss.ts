@@ -8,6 +8,7 @@ import "../engine/backend_setup.ts";
 import { tf } from "../engine/tf.ts";
 import { LOSS_REDUCTIONS, reduceWeighted } from "./_reduce.ts";
 import { oneOf } from "../engine/validate.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /**
  * A loss written as a plain function. It may return any shape whose first
@@ -37,6 +38,9 @@ export interface LossOptions {
   reduction?: LossReduction;
 }
 
+/** The keys of {@link LossOptions}, which every loss's `optionKeys` spreads in. */
+export const LOSS_OPTION_KEYS: readonly (keyof LossOptions)[] = ["name", "reduction"];
+
 /**
  * A loss: `call(yTrue, yPred)` returns one value per sample (shape `[batch]`),
  * `apply(yTrue, yPred, sampleWeight)` returns the reduced scalar that training
@@ -58,11 +62,20 @@ export abstract class Loss {
   readonly reduction: LossReduction;
 
   /**
+   * The keys of the constructor's options object. A class that declares its
+   * own list (every built-in loss) has unknown keys refused with a
+   * suggestion; a subclass that declares none (a user's, with options of its
+   * own) is not checked for them.
+   */
+  static optionKeys: readonly string[] = LOSS_OPTION_KEYS;
+
+  /**
    * Creates the loss.
    * @param defaultName the name used when `options.name` is not given
    * @param options name and reduction
    */
   constructor(defaultName: string, options: LossOptions = {}) {
+    options = checkClassOptions(`build ${new.target.name}`, new.target, options);
     const reduction = options.reduction ?? "sum_over_batch_size";
     this.name = options.name ?? defaultName;
     this.reduction = oneOf(`build loss ${defaultName}`, "reduction", reduction, LOSS_REDUCTIONS);
@@ -97,5 +110,19 @@ export abstract class Loss {
    */
   getConfig(): Record<string, unknown> {
     return { name: this.name, reduction: this.reduction };
+  }
+
+  /**
+   * Rebuilds a loss from `getConfig()`'s output by passing it to the
+   * constructor as the options object (a subclass whose constructor takes
+   * other arguments overrides this).
+   * @param config the options `getConfig()` returned
+   * @returns a new loss
+   */
+  static fromConfig<T extends Loss>(
+    this: new (options: never) => T,
+    config: Record<string, unknown>,
+  ): T {
+    return new this(config as never);
   }
 }

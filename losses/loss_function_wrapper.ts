@@ -5,7 +5,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { alignRanks, perSample } from "./common.ts";
-import { Loss, type LossFunction, type LossOptions } from "./loss.ts";
+import { Loss, LOSS_OPTION_KEYS, type LossFunction, type LossOptions } from "./loss.ts";
 
 /**
  * Wraps a plain `(yTrue, yPred) => tf.Tensor` function. As in Keras, `yTrue`
@@ -26,6 +26,9 @@ import { Loss, type LossFunction, type LossOptions } from "./loss.ts";
 export class LossFunctionWrapper extends Loss {
   /** The wrapped function. */
   readonly fn: LossFunction;
+
+  /** The keys of its options object: `LossOptions`'. */
+  static override optionKeys: readonly string[] = LOSS_OPTION_KEYS;
 
   /**
    * Creates the loss.

@@ -5,7 +5,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { meanOfElementwise, perSample } from "./common.ts";
-import { Loss, type LossOptions } from "./loss.ts";
+import { Loss, LOSS_OPTION_KEYS, type LossOptions } from "./loss.ts";
 
 /**
  * Mean squared error averaged over the last axis. `yTrue` of shape `[batch]` fits `yPred`
@@ -17,11 +17,18 @@ import { Loss, type LossOptions } from "./loss.ts";
  * meanSquaredError(tf.tensor2d([[0, 1]]), tf.tensor2d([[1, 1]])).print();
  * ```
  * @param yTrue the targets
- * @param yPred the predictions, same shape
- * @returns the losses, shape `yPred.shape` without its last axis
+ * @param yPred the predictions: the same shape, or one that broadcasts with `yTrue`'s
+ *   as in Keras (`[batch, 1]` targets against `[batch, n]` predictions)
+ * @returns the losses, the broadcast shape without its last axis
  */
 export function meanSquaredError(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return meanOfElementwise("mean_squared_error", yTrue, yPred, (t, p) => tf.square(tf.sub(p, t)));
+  return meanOfElementwise(
+    "mean_squared_error",
+    yTrue,
+    yPred,
+    (t, p) => tf.square(tf.sub(p, t)),
+    { broadcast: true },
+  );
 }
 
 /**
@@ -34,6 +41,9 @@ export function meanSquaredError(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor 
  * ```
  */
 export class MeanSquaredError extends Loss {
+  /** The keys of its options object: `LossOptions`'. */
+  static override optionKeys: readonly string[] = LOSS_OPTION_KEYS;
+
   /**
    * Creates the loss.
    * @param options `name` (default "mean_squared_error"), `reduction` (default "sum_over_batch_size")

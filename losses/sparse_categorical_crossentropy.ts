@@ -12,7 +12,7 @@ import { safeDivide, weightsFor } from "./_reduce.ts";
 import { perSample, toFloat } from "./common.ts";
 import { logProbabilities } from "./categorical_crossentropy.ts";
 import { fused } from "../engine/fused.ts";
-import { Loss, type LossOptions } from "./loss.ts";
+import { Loss, LOSS_OPTION_KEYS, type LossOptions } from "./loss.ts";
 
 /** Options of sparse categorical cross-entropy. */
 export interface SparseCategoricalCrossentropyOptions {
@@ -140,6 +140,13 @@ export class SparseCategoricalCrossentropy extends Loss {
   readonly fromLogits: boolean;
   /** The label that takes no part in the loss, if any. */
   readonly ignoreClass: number | undefined;
+
+  /** The keys of its options object. */
+  static override optionKeys: readonly string[] = [
+    ...LOSS_OPTION_KEYS,
+    "fromLogits",
+    "ignoreClass",
+  ];
 
   /**
    * Creates the loss.

@@ -8,7 +8,8 @@
 import { tf } from "../engine/tf.ts";
 import { alignRanks, toFloat } from "../losses/common.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
-import type { MetricOptions } from "./metric.ts";
+import { METRIC_OPTION_KEYS, type MetricOptions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /**
  * 1 where `yTrue` equals `yPred`, else 0 (`[batch]` labels meet `[batch, 1]`
@@ -42,11 +43,15 @@ export function accuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
  * ```
  */
 export class Accuracy extends MeanMetricWrapper {
+  /** The keys of `MetricOptions`. */
+  static override optionKeys: readonly string[] = METRIC_OPTION_KEYS;
+
   /**
    * Creates the metric.
    * @param options `name` (default "accuracy")
    */
   constructor(options: MetricOptions = {}) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     super(accuracy, { name: options.name ?? "accuracy", direction: "max" });
   }
 }

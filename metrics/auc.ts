@@ -15,8 +15,9 @@ import {
   emptyCounts,
   updateConfusionCounts,
 } from "./_confusion.ts";
-import { Metric, type MetricOptions } from "./metric.ts";
+import { Metric, METRIC_OPTION_KEYS, type MetricOptions } from "./metric.ts";
 import { integer, oneOf } from "../engine/validate.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** Which curve {@linkcode AUC} integrates. */
 export type AUCCurve = "ROC" | "PR";
@@ -81,12 +82,23 @@ export class AUC extends Metric {
   readonly #userThresholds: number[] | undefined;
   #counts: ConfusionCounts;
 
+  /** The keys of its options object. */
+  static optionKeys: readonly string[] = [
+    ...METRIC_OPTION_KEYS,
+    "numThresholds",
+    "curve",
+    "summationMethod",
+    "thresholds",
+    "fromLogits",
+  ];
+
   /**
    * Creates the metric.
    * @param options `numThresholds` (200), `curve` ("ROC"), `summationMethod`
    *   ("interpolation"), `thresholds`, `fromLogits` (false), `name` ("auc")
    */
   constructor(options: AUCOptions = {}) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     super(options.name ?? "auc", "max");
     this.curve = oneOf("build AUC", "curve", options.curve ?? "ROC", ["ROC", "PR"]);
     this.summationMethod = oneOf(

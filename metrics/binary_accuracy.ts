@@ -8,7 +8,8 @@ import { tf } from "../engine/tf.ts";
 import { alignRanks, toFloat } from "../losses/common.ts";
 import { number } from "../engine/validate.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
-import type { MetricOptions } from "./metric.ts";
+import { METRIC_OPTION_KEYS, type MetricOptions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /**
  * 1 where `(yPred > threshold)` equals the label, else 0.
@@ -54,11 +55,18 @@ export class BinaryAccuracy extends MeanMetricWrapper {
   /** Predictions above it count as 1. */
   readonly threshold: number;
 
+  /** The keys of its options object. */
+  static override optionKeys: readonly string[] = [
+    ...METRIC_OPTION_KEYS,
+    "threshold",
+  ];
+
   /**
    * Creates the metric.
    * @param options `threshold` (default 0.5), `name` (default "binary_accuracy")
    */
   constructor(options: BinaryAccuracyOptions = {}) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     const threshold = number("build BinaryAccuracy", "threshold", options.threshold ?? 0.5);
     super((t, p) => binaryAccuracy(t, p, threshold), {
       name: options.name ?? "binary_accuracy",

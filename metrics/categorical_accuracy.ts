@@ -6,7 +6,8 @@
  */
 import { tf } from "../engine/tf.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
-import type { MetricOptions } from "./metric.ts";
+import { METRIC_OPTION_KEYS, type MetricOptions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /**
  * 1 where `argmax(yTrue) == argmax(yPred)` along the last axis, else 0.
@@ -36,11 +37,15 @@ export function categoricalAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tens
  * ```
  */
 export class CategoricalAccuracy extends MeanMetricWrapper {
+  /** The keys of `MetricOptions`. */
+  static override optionKeys: readonly string[] = METRIC_OPTION_KEYS;
+
   /**
    * Creates the metric.
    * @param options `name` (default "categorical_accuracy")
    */
   constructor(options: MetricOptions = {}) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     super(categoricalAccuracy, { name: options.name ?? "categorical_accuracy", direction: "max" });
   }
 }

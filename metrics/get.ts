@@ -23,6 +23,10 @@ import { MeanSquaredError } from "./mean_squared_error.ts";
 import { Metric } from "./metric.ts";
 import { Precision } from "./precision.ts";
 import { Recall } from "./recall.ts";
+import { FalseNegatives } from "./false_negatives.ts";
+import { FalsePositives } from "./false_positives.ts";
+import { TrueNegatives } from "./true_negatives.ts";
+import { TruePositives } from "./true_positives.ts";
 import { RootMeanSquaredError } from "./root_mean_squared_error.ts";
 import {
   SparseCategoricalAccuracy,
@@ -56,6 +60,10 @@ export const METRIC_NAMES: readonly string[] = [
   "precision",
   "recall",
   "auc",
+  "true_positives",
+  "false_positives",
+  "true_negatives",
+  "false_negatives",
   "mean_squared_error",
   "mse",
   "root_mean_squared_error",
@@ -85,6 +93,10 @@ const FACTORIES: Record<string, (name: string) => Metric> = {
   precision: (name) => new Precision({ name }),
   recall: (name) => new Recall({ name }),
   auc: (name) => new AUC({ name }),
+  truepositives: (name) => new TruePositives({ name }),
+  falsepositives: (name) => new FalsePositives({ name }),
+  truenegatives: (name) => new TrueNegatives({ name }),
+  falsenegatives: (name) => new FalseNegatives({ name }),
   meansquarederror: (name) => new MeanSquaredError({ name }),
   mse: (name) => new MeanSquaredError({ name }),
   rootmeansquarederror: (name) => new RootMeanSquaredError({ name }),

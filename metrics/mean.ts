@@ -5,7 +5,8 @@
  */
 import type { tf } from "../engine/tf.ts";
 import { weightedTotals } from "./_weighted.ts";
-import { Metric, type MetricDirection, type MetricOptions } from "./metric.ts";
+import { Metric, METRIC_OPTION_KEYS, type MetricDirection, type MetricOptions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** Options of {@linkcode Mean}. */
 export interface MeanOptions extends MetricOptions {
@@ -32,11 +33,18 @@ export class Mean extends Metric {
   #total = 0;
   #count = 0;
 
+  /** The keys of its options object. */
+  static optionKeys: readonly string[] = [
+    ...METRIC_OPTION_KEYS,
+    "direction",
+  ];
+
   /**
    * Creates the metric.
    * @param options `name` (default "mean"), `direction` (default "min")
    */
   constructor(options: MeanOptions = {}) {
+    if (new.target === Mean) checkClassOptions(`build Mean`, Mean, options);
     super(options.name ?? "mean", options.direction ?? "min");
   }
 

@@ -5,7 +5,8 @@
  */
 import { meanAbsoluteError } from "../losses/mean_absolute_error.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
-import type { MetricOptions } from "./metric.ts";
+import { METRIC_OPTION_KEYS, type MetricOptions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /**
  * The mean absolute error over every sample seen.
@@ -19,11 +20,15 @@ import type { MetricOptions } from "./metric.ts";
  * ```
  */
 export class MeanAbsoluteError extends MeanMetricWrapper {
+  /** The keys of `MetricOptions`. */
+  static override optionKeys: readonly string[] = METRIC_OPTION_KEYS;
+
   /**
    * Creates the metric.
    * @param options `name` (default "mean_absolute_error")
    */
   constructor(options: MetricOptions = {}) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     super(meanAbsoluteError, { name: options.name ?? "mean_absolute_error", direction: "min" });
   }
 }

@@ -5,7 +5,8 @@
  */
 import { tf } from "../engine/tf.ts";
 import { Mean, type MeanOptions } from "./mean.ts";
-import { requirePredictions } from "./metric.ts";
+import { METRIC_OPTION_KEYS, requirePredictions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** A metric written as a function: per-sample (or per-element) values. */
 export type MetricFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
@@ -29,6 +30,12 @@ export class MeanMetricWrapper extends Mean {
   /** The wrapped function. */
   readonly fn: MetricFunction;
 
+  /** The keys of its options object. */
+  static override optionKeys: readonly string[] = [
+    ...METRIC_OPTION_KEYS,
+    "direction",
+  ];
+
   /**
    * Creates the metric.
    * @param fn the function of `(yTrue, yPred)`
@@ -36,6 +43,9 @@ export class MeanMetricWrapper extends Mean {
    *   `direction` (default "max" when the name contains "acc", else "min")
    */
   constructor(fn: MetricFunction, options: MeanOptions = {}) {
+    if (new.target === MeanMetricWrapper) {
+      checkClassOptions(`build MeanMetricWrapper`, MeanMetricWrapper, options);
+    }
     if (typeof fn !== "function") {
       throw new TypeError(
         `Cannot build MeanMetricWrapper as "fn" must be a function: received ${typeof fn}`,

@@ -5,7 +5,8 @@
  */
 import { meanSquaredError } from "../losses/mean_squared_error.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
-import type { MetricOptions } from "./metric.ts";
+import { METRIC_OPTION_KEYS, type MetricOptions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /**
  * The mean squared error over every sample seen.
@@ -19,11 +20,15 @@ import type { MetricOptions } from "./metric.ts";
  * ```
  */
 export class MeanSquaredError extends MeanMetricWrapper {
+  /** The keys of `MetricOptions`. */
+  static override optionKeys: readonly string[] = METRIC_OPTION_KEYS;
+
   /**
    * Creates the metric.
    * @param options `name` (default "mean_squared_error")
    */
   constructor(options: MetricOptions = {}) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     super(meanSquaredError, { name: options.name ?? "mean_squared_error", direction: "min" });
   }
 }

@@ -6,6 +6,8 @@
  */
 import "../engine/backend_setup.ts";
 import type { tf } from "../engine/tf.ts";
+import { toSnakeCase } from "../engine/naming.ts";
+import { oneOf, reject } from "../engine/validate.ts";
 
 /** Which way a metric improves: `"min"` (errors) or `"max"` (accuracies, AUC). */
 export type MetricDirection = "min" | "max";
@@ -19,17 +21,64 @@ export interface MetricOptions {
   name?: string;
 }
 
+/** The keys of {@link MetricOptions}, which every built-in metric's `optionKeys` spreads in. */
+export const METRIC_OPTION_KEYS: readonly (keyof MetricOptions)[] = ["name"];
+
+/**
+ * Options of the {@linkcode Metric} base constructor: Keras's
+ * `Metric(name=None, dtype=None)`, plus the direction monitor callbacks read.
+ */
+export interface MetricBaseOptions extends MetricOptions {
+  /**
+   * The dtype of the result, as in Keras. kerno keeps metric state in
+   * JavaScript numbers (float64) whichever is chosen.
+   * @default "float32"
+   */
+  dtype?: "float32" | "float64";
+  /**
+   * Which way the metric improves, for `mode: "auto"` of EarlyStopping,
+   * ReduceLROnPlateau and ModelCheckpoint.
+   * @default "max" when the name contains "acc", else "min"
+   */
+  direction?: MetricDirection;
+}
+
+const DTYPES = ["float32", "float64"] as const;
+const DIRECTIONS = ["min", "max"] as const;
+
 /**
  * A stateful metric. Implementations keep their state in JavaScript numbers
  * and dispose every tensor they create in `updateState`.
  *
+ * The constructor takes Keras's form, an options object `{ name, dtype }`
+ * (`super({ name: "my_metric" })`), or a name; without a name the metric is
+ * named after its class in snake_case (`class TruePositives` logs as
+ * `true_positives`). Which way the metric improves is `direction`, given as
+ * an option (`{ direction: "max" }`), as the second argument, or declared by
+ * the subclass (`override readonly direction = "max"`).
+ *
  * @example
  * ```ts
- * import { Mean } from "./mean.ts";
- * const m = new Mean();
- * m.updateState(1);
- * m.updateState(3);
- * console.log(m.result()); // 2
+ * import { tf } from "../engine/tf.ts";
+ * class CountAbove extends Metric {
+ *   #count = 0;
+ *   constructor() {
+ *     super({ name: "count_above", direction: "max" });
+ *   }
+ *   updateState(yTrue: tf.Tensor | number, yPred?: tf.Tensor | number): void {
+ *     const values = typeof yPred === "number" ? [yPred] : (yPred?.dataSync() ?? []);
+ *     this.#count += Array.from(values).filter((v) => v > 0.5).length;
+ *   }
+ *   result(): number {
+ *     return this.#count;
+ *   }
+ *   resetState(): void {
+ *     this.#count = 0;
+ *   }
+ * }
+ * const m = new CountAbove();
+ * m.updateState(0, 0.7);
+ * console.log(m.name, m.result()); // "count_above" 1
  * ```
  */
 export abstract class Metric {
@@ -37,15 +86,27 @@ export abstract class Metric {
   readonly name: string;
   /** Which way is better (used by EarlyStopping's `mode: "auto"`). */
   readonly direction: MetricDirection;
+  /** The dtype of the result (Keras's `dtype`); the state is JavaScript numbers. */
+  readonly dtype: "float32" | "float64";
 
   /**
-   * Sets the name and direction.
-   * @param name the metric's name
-   * @param direction which way the metric improves
+   * Sets the name, dtype and direction.
+   * @param options Keras's `{ name, dtype }` (and `direction`), or the name
+   * @param direction which way the metric improves (overrides `options.direction`)
    */
-  constructor(name: string, direction: MetricDirection) {
-    this.name = name;
-    this.direction = direction;
+  constructor(options: string | MetricBaseOptions = {}, direction?: MetricDirection) {
+    const what = `build ${new.target.name || "Metric"}`;
+    const o = typeof options === "string" ? { name: options } : options;
+    if (o === null || typeof o !== "object" || Array.isArray(o)) {
+      reject(what, "options", options, 'a name or an object such as { name: "my_metric" }');
+    }
+    if (o.name !== undefined && (typeof o.name !== "string" || o.name === "")) {
+      reject(what, "name", o.name, "a non-empty string");
+    }
+    this.name = o.name ?? (toSnakeCase(new.target.name) || "metric");
+    this.dtype = oneOf(what, "dtype", o.dtype ?? "float32", DTYPES);
+    const dir = direction ?? o.direction ?? (/acc/i.test(this.name) ? "max" : "min");
+    this.direction = oneOf(what, "direction", dir, DIRECTIONS);
   }
 
   /**
@@ -63,9 +124,11 @@ export abstract class Metric {
 
   /**
    * The metric's value over everything accumulated since the last reset.
-   * @returns the value (0 before any update)
+   * @returns the value (0 before any update); a metric with several
+   *   thresholds (e.g. `TruePositives({ thresholds: [0.3, 0.7] })`) returns
+   *   one value per threshold
    */
-  abstract result(): number;
+  abstract result(): number | number[];
 
   /** Clears the accumulated state. */
   abstract resetState(): void;
@@ -76,6 +139,20 @@ export abstract class Metric {
    */
   getConfig(): Record<string, unknown> {
     return { name: this.name };
+  }
+
+  /**
+   * Rebuilds a metric from `getConfig()`'s output by passing it to the
+   * constructor as the options object (a subclass whose constructor takes
+   * other arguments overrides this).
+   * @param config the options `getConfig()` returned
+   * @returns a new metric, with empty state
+   */
+  static fromConfig<T extends Metric>(
+    this: new (options: never) => T,
+    config: Record<string, unknown>,
+  ): T {
+    return new this(config as never);
   }
 }
 

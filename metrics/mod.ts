@@ -5,7 +5,12 @@
  *
  * @module
  */
-export { Metric, type MetricDirection, type MetricOptions } from "./metric.ts";
+export {
+  Metric,
+  type MetricBaseOptions,
+  type MetricDirection,
+  type MetricOptions,
+} from "./metric.ts";
 export { Mean, type MeanOptions } from "./mean.ts";
 export { Sum, type SumOptions } from "./sum.ts";
 export { MeanMetricWrapper, type MetricFunction } from "./mean_metric_wrapper.ts";
@@ -25,6 +30,15 @@ export { ThresholdMetric, type ThresholdMetricOptions } from "./threshold_metric
 export { Precision } from "./precision.ts";
 export { Recall } from "./recall.ts";
 export { AUC, type AUCCurve, type AUCOptions, type AUCSummationMethod } from "./auc.ts";
+export {
+  type ConfusionCondition,
+  ConfusionCount,
+  type ConfusionCountOptions,
+} from "./confusion_count.ts";
+export { TruePositives } from "./true_positives.ts";
+export { FalsePositives } from "./false_positives.ts";
+export { TrueNegatives } from "./true_negatives.ts";
+export { FalseNegatives } from "./false_negatives.ts";
 export { MeanSquaredError } from "./mean_squared_error.ts";
 export { RootMeanSquaredError } from "./root_mean_squared_error.ts";
 export { MeanAbsoluteError } from "./mean_absolute_error.ts";

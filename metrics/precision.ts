@@ -5,6 +5,7 @@
  */
 import { divideNoNan } from "./_confusion.ts";
 import { ThresholdMetric, type ThresholdMetricOptions } from "./threshold_metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /**
  * The fraction of predicted positives that are real positives.
@@ -18,11 +19,15 @@ import { ThresholdMetric, type ThresholdMetricOptions } from "./threshold_metric
  * ```
  */
 export class Precision extends ThresholdMetric {
+  /** The keys of `ThresholdMetricOptions`. */
+  static override optionKeys: readonly string[] = ThresholdMetric.optionKeys;
+
   /**
    * Creates the metric.
    * @param options `thresholds` (default 0.5), `classId`, `name` (default "precision")
    */
   constructor(options: ThresholdMetricOptions = {}) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     super("Precision", "precision", options);
   }
 

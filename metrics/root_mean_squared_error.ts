@@ -7,7 +7,8 @@
 import { tf } from "../engine/tf.ts";
 import { prepareElementwise } from "../losses/common.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
-import type { MetricOptions } from "./metric.ts";
+import { METRIC_OPTION_KEYS, type MetricOptions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /**
  * The root of the mean squared error over every sample seen (the root is
@@ -23,14 +24,18 @@ import type { MetricOptions } from "./metric.ts";
  * ```
  */
 export class RootMeanSquaredError extends MeanMetricWrapper {
+  /** The keys of `MetricOptions`. */
+  static override optionKeys: readonly string[] = METRIC_OPTION_KEYS;
+
   /**
    * Creates the metric.
    * @param options `name` (default "root_mean_squared_error")
    */
   constructor(options: MetricOptions = {}) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     const name = options.name ?? "root_mean_squared_error";
     super((yTrue, yPred) => {
-      const [t, p] = prepareElementwise(name, yTrue, yPred);
+      const [t, p] = prepareElementwise(name, yTrue, yPred, { broadcast: true });
       return tf.square(tf.sub(p, t));
     }, { name, direction: "min" });
   }

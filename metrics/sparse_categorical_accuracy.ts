@@ -7,7 +7,8 @@
 import { tf } from "../engine/tf.ts";
 import { toFloat } from "../losses/common.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
-import type { MetricOptions } from "./metric.ts";
+import { METRIC_OPTION_KEYS, type MetricOptions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /**
  * 1 where `argmax(yPred) == yTrue`, else 0. Labels of shape `[batch, 1]` are
@@ -45,11 +46,15 @@ export function sparseCategoricalAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): t
  * ```
  */
 export class SparseCategoricalAccuracy extends MeanMetricWrapper {
+  /** The keys of `MetricOptions`. */
+  static override optionKeys: readonly string[] = METRIC_OPTION_KEYS;
+
   /**
    * Creates the metric.
    * @param options `name` (default "sparse_categorical_accuracy")
    */
   constructor(options: MetricOptions = {}) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     super(sparseCategoricalAccuracy, {
       name: options.name ?? "sparse_categorical_accuracy",
       direction: "max",

@@ -5,7 +5,8 @@
  */
 import type { tf } from "../engine/tf.ts";
 import { weightedTotals } from "./_weighted.ts";
-import { Metric, type MetricDirection, type MetricOptions } from "./metric.ts";
+import { Metric, METRIC_OPTION_KEYS, type MetricDirection, type MetricOptions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** Options of {@linkcode Sum}. */
 export interface SumOptions extends MetricOptions {
@@ -30,11 +31,18 @@ export interface SumOptions extends MetricOptions {
 export class Sum extends Metric {
   #total = 0;
 
+  /** The keys of its options object. */
+  static optionKeys: readonly string[] = [
+    ...METRIC_OPTION_KEYS,
+    "direction",
+  ];
+
   /**
    * Creates the metric.
    * @param options `name` (default "sum"), `direction` (default "min")
    */
   constructor(options: SumOptions = {}) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     super(options.name ?? "sum", options.direction ?? "min");
   }
 

@@ -12,7 +12,8 @@ import {
   parseThresholds,
   updateConfusionCounts,
 } from "./_confusion.ts";
-import { Metric, type MetricOptions } from "./metric.ts";
+import { Metric, METRIC_OPTION_KEYS, type MetricOptions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /** Options of {@linkcode Precision} and {@linkcode Recall}. */
 export interface ThresholdMetricOptions extends MetricOptions {
@@ -51,6 +52,13 @@ export abstract class ThresholdMetric extends Metric {
   readonly #initThresholds: number | number[];
   #counts: ConfusionCounts;
 
+  /** The keys of its options object. */
+  static optionKeys: readonly string[] = [
+    ...METRIC_OPTION_KEYS,
+    "thresholds",
+    "classId",
+  ];
+
   /**
    * Validates the thresholds and zeroes the counts.
    * @param className the subclass's name, used in error messages (e.g. "Precision")
@@ -58,6 +66,7 @@ export abstract class ThresholdMetric extends Metric {
    * @param options `thresholds` (default 0.5), `classId`, `name`
    */
   constructor(className: string, defaultName: string, options: ThresholdMetricOptions) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     super(options.name ?? defaultName, "max");
     this.#initThresholds = options.thresholds ?? 0.5;
     this.thresholds = parseThresholds(className, this.#initThresholds);

@@ -8,7 +8,8 @@ import { tf } from "../engine/tf.ts";
 import { toFloat } from "../losses/common.ts";
 import { positiveInt } from "../engine/validate.ts";
 import { MeanMetricWrapper } from "./mean_metric_wrapper.ts";
-import type { MetricOptions } from "./metric.ts";
+import { METRIC_OPTION_KEYS, type MetricOptions } from "./metric.ts";
+import { checkClassOptions } from "../engine/options.ts";
 
 /**
  * 1 where the class `argmax(yTrue)` is in the top `k` of `yPred`, else 0.
@@ -60,11 +61,18 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
   /** How many top classes count as a hit. */
   readonly k: number;
 
+  /** The keys of its options object. */
+  static override optionKeys: readonly string[] = [
+    ...METRIC_OPTION_KEYS,
+    "k",
+  ];
+
   /**
    * Creates the metric.
    * @param options `k` (default 5), `name` (default "top_k_categorical_accuracy")
    */
   constructor(options: TopKCategoricalAccuracyOptions = {}) {
+    checkClassOptions(`build ${new.target.name}`, new.target, options);
     const k = positiveInt("build TopKCategoricalAccuracy", "k", options.k ?? 5);
     super((t, p) => topKCategoricalAccuracy(t, p, k), {
       name: options.name ?? "top_k_categorical_accuracy",

@@ -21,7 +21,14 @@
  */
 import { tf } from "../engine/tf.ts";
 import { number } from "../engine/validate.ts";
-import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import {
+  Optimizer,
+  OPTIMIZER_OPTION_KEYS,
+  type OptimizerOptions,
+  optimizerOptions,
+  type ScheduleLike,
+  type Slots,
+} from "./optimizer.ts";
 
 /** Options of `Adadelta`. */
 export interface AdadeltaOptions extends OptimizerOptions {
@@ -52,12 +59,21 @@ export class Adadelta extends Optimizer {
   /** ε. */
   readonly epsilon: number;
 
+  /** The keys of {@link AdadeltaOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...OPTIMIZER_OPTION_KEYS,
+    "rho",
+    "epsilon",
+  ] satisfies (keyof AdadeltaOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
-   * @param options See `AdadeltaOptions`.
+   * @param options See `AdadeltaOptions`. A number or a schedule alone is the learning rate, as
+   *   Keras\'s `Adadelta(0.01)`.
    */
-  constructor(options: AdadeltaOptions = {}) {
+  constructor(options: AdadeltaOptions | number | ScheduleLike = {}) {
+    options = optimizerOptions(new.target, options);
     super({ ...options, learningRate: options.learningRate ?? 0.001 });
     const o = `create ${this.constructor.name}`;
     this.rho = number(o, "rho", options.rho ?? 0.95, { min: 0, max: 1, maxOpen: true });

@@ -17,7 +17,14 @@
  */
 import { tf } from "../engine/tf.ts";
 import { number } from "../engine/validate.ts";
-import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import {
+  Optimizer,
+  OPTIMIZER_OPTION_KEYS,
+  type OptimizerOptions,
+  optimizerOptions,
+  type ScheduleLike,
+  type Slots,
+} from "./optimizer.ts";
 
 /** Options of `Adagrad`. */
 export interface AdagradOptions extends OptimizerOptions {
@@ -49,12 +56,21 @@ export class Adagrad extends Optimizer {
   /** ε. */
   readonly epsilon: number;
 
+  /** The keys of {@link AdagradOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...OPTIMIZER_OPTION_KEYS,
+    "initialAccumulatorValue",
+    "epsilon",
+  ] satisfies (keyof AdagradOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
-   * @param options See `AdagradOptions`.
+   * @param options See `AdagradOptions`. A number or a schedule alone is the learning rate, as
+   *   Keras\'s `Adagrad(0.01)`.
    */
-  constructor(options: AdagradOptions = {}) {
+  constructor(options: AdagradOptions | number | ScheduleLike = {}) {
+    options = optimizerOptions(new.target, options);
     super({ ...options, learningRate: options.learningRate ?? 0.001 });
     const o = `create ${this.constructor.name}`;
     this.initialAccumulatorValue = number(

@@ -22,7 +22,14 @@
 import { tf } from "../engine/tf.ts";
 import { checkBetas } from "./_betas.ts";
 import { boolean } from "../engine/validate.ts";
-import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import {
+  Optimizer,
+  OPTIMIZER_OPTION_KEYS,
+  type OptimizerOptions,
+  optimizerOptions,
+  type ScheduleLike,
+  type Slots,
+} from "./optimizer.ts";
 
 /** Options of `Adam` (and `AdamW`). */
 export interface AdamOptions extends OptimizerOptions {
@@ -62,12 +69,23 @@ export class Adam extends Optimizer {
   /** Whether AMSGrad is used. */
   readonly amsgrad: boolean;
 
+  /** The keys of {@link AdamOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...OPTIMIZER_OPTION_KEYS,
+    "beta1",
+    "beta2",
+    "epsilon",
+    "amsgrad",
+  ] satisfies (keyof AdamOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
-   * @param options See `AdamOptions`.
+   * @param options See `AdamOptions`. A number or a schedule alone is the learning rate, as
+   *   Keras\'s `Adam(0.01)`.
    */
-  constructor(options: AdamOptions = {}) {
+  constructor(options: AdamOptions | number | ScheduleLike = {}) {
+    options = optimizerOptions(new.target, options);
     super({ ...options, learningRate: options.learningRate ?? 0.001 });
     const betas = checkBetas(this.constructor.name, options, {
       beta1: 0.9,

@@ -14,7 +14,14 @@
  */
 import { tf } from "../engine/tf.ts";
 import { checkBetas } from "./_betas.ts";
-import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import {
+  Optimizer,
+  OPTIMIZER_OPTION_KEYS,
+  type OptimizerOptions,
+  optimizerOptions,
+  type ScheduleLike,
+  type Slots,
+} from "./optimizer.ts";
 
 /** Options of `Adamax`. */
 export interface AdamaxOptions extends OptimizerOptions {
@@ -49,12 +56,22 @@ export class Adamax extends Optimizer {
   /** ε. */
   readonly epsilon: number;
 
+  /** The keys of {@link AdamaxOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...OPTIMIZER_OPTION_KEYS,
+    "beta1",
+    "beta2",
+    "epsilon",
+  ] satisfies (keyof AdamaxOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
-   * @param options See `AdamaxOptions`.
+   * @param options See `AdamaxOptions`. A number or a schedule alone is the learning rate, as
+   *   Keras\'s `Adamax(0.01)`.
    */
-  constructor(options: AdamaxOptions = {}) {
+  constructor(options: AdamaxOptions | number | ScheduleLike = {}) {
+    options = optimizerOptions(new.target, options);
     super({ ...options, learningRate: options.learningRate ?? 0.001 });
     const betas = checkBetas(this.constructor.name, options, {
       beta1: 0.9,

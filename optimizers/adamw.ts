@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { optimizerOptions, type ScheduleLike } from "./optimizer.ts";
 import { Adam, type AdamOptions } from "./adam.ts";
 
 /** Options of `AdamW`. */
@@ -30,12 +31,17 @@ export interface AdamWOptions extends AdamOptions {
  * ```
  */
 export class AdamW extends Adam {
+  /** The keys of {@link AdamWOptions}: Adam's. */
+  static override optionKeys: readonly string[] = Adam.optionKeys;
+
   /**
    * Validates the options and creates the object.
    *
-   * @param options See `AdamWOptions`.
+   * @param options See `AdamWOptions`. A number or a schedule alone is the learning rate, as
+   *   Keras\'s `AdamW(0.01)`.
    */
-  constructor(options: AdamWOptions = {}) {
+  constructor(options: AdamWOptions | number | ScheduleLike = {}) {
+    options = optimizerOptions(new.target, options);
     super({ ...options, weightDecay: options.weightDecay ?? 0.004 });
   }
 }

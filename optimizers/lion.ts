@@ -14,7 +14,14 @@
  */
 import { tf } from "../engine/tf.ts";
 import { checkBetas } from "./_betas.ts";
-import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import {
+  Optimizer,
+  OPTIMIZER_OPTION_KEYS,
+  type OptimizerOptions,
+  optimizerOptions,
+  type ScheduleLike,
+  type Slots,
+} from "./optimizer.ts";
 
 /** Options of `Lion`. */
 export interface LionOptions extends OptimizerOptions {
@@ -46,12 +53,21 @@ export class Lion extends Optimizer {
   /** β₂. */
   readonly beta2: number;
 
+  /** The keys of {@link LionOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...OPTIMIZER_OPTION_KEYS,
+    "beta1",
+    "beta2",
+  ] satisfies (keyof LionOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
-   * @param options See `LionOptions`.
+   * @param options See `LionOptions`. A number or a schedule alone is the learning rate, as
+   *   Keras\'s `Lion(0.01)`.
    */
-  constructor(options: LionOptions = {}) {
+  constructor(options: LionOptions | number | ScheduleLike = {}) {
+    options = optimizerOptions(new.target, options);
     super({ ...options, learningRate: options.learningRate ?? 0.001 });
     const betas = checkBetas(this.constructor.name, { ...options, epsilon: 1 }, {
       beta1: 0.9,

@@ -19,7 +19,14 @@
  */
 import { tf } from "../engine/tf.ts";
 import { checkBetas } from "./_betas.ts";
-import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import {
+  Optimizer,
+  OPTIMIZER_OPTION_KEYS,
+  type OptimizerOptions,
+  optimizerOptions,
+  type ScheduleLike,
+  type Slots,
+} from "./optimizer.ts";
 
 /** Options of `Nadam`. */
 export interface NadamOptions extends OptimizerOptions {
@@ -56,12 +63,22 @@ export class Nadam extends Optimizer {
   #productStep = 0;
   #product = 1;
 
+  /** The keys of {@link NadamOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...OPTIMIZER_OPTION_KEYS,
+    "beta1",
+    "beta2",
+    "epsilon",
+  ] satisfies (keyof NadamOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
-   * @param options See `NadamOptions`.
+   * @param options See `NadamOptions`. A number or a schedule alone is the learning rate, as
+   *   Keras\'s `Nadam(0.01)`.
    */
-  constructor(options: NadamOptions = {}) {
+  constructor(options: NadamOptions | number | ScheduleLike = {}) {
+    options = optimizerOptions(new.target, options);
     super({ ...options, learningRate: options.learningRate ?? 0.001 });
     const betas = checkBetas(this.constructor.name, options, {
       beta1: 0.9,

@@ -21,6 +21,7 @@ import { weightPath } from "../engine/naming.ts";
 import { clipGradients } from "./_clip.ts";
 import { optionsFromConfig } from "./_config.ts";
 import { boolean, integer, type Interval, number } from "../engine/validate.ts";
+import { checkClassOptions, checkOptions, type WithOptionKeys } from "../engine/options.ts";
 import {
   LearningRateSchedule,
   type ScheduleLike,
@@ -54,6 +55,42 @@ export interface OptimizerOptions {
   emaOverwriteFrequency?: number;
   /** A name. @default {the class name in lower case} */
   name?: string;
+}
+
+/** The keys of {@link OptimizerOptions}, which every optimizer's `optionKeys` spreads in. */
+export const OPTIMIZER_OPTION_KEYS: readonly (keyof OptimizerOptions)[] = [
+  "learningRate",
+  "clipnorm",
+  "clipvalue",
+  "globalClipnorm",
+  "weightDecay",
+  "gradientAccumulationSteps",
+  "useEma",
+  "emaMomentum",
+  "emaOverwriteFrequency",
+  "name",
+];
+
+/**
+ * An optimizer's options from its constructor's argument: Keras's positional
+ * learning rate (`new Adam(0.01)`, or a schedule) becomes `{ learningRate }`;
+ * an options object (or `undefined`, read as `{}`) passes through to the
+ * base class's check of its keys.
+ *
+ * @param owner The optimizer's class (`new.target`), for messages.
+ * @param options The argument received.
+ * @returns The options object.
+ */
+export function optimizerOptions<T extends OptimizerOptions>(
+  owner: WithOptionKeys,
+  options: T | number | ScheduleLike | undefined,
+): T {
+  if (typeof options === "number" || typeof options === "function") {
+    return { learningRate: options } as T;
+  }
+  if (options instanceof LearningRateSchedule) return { learningRate: options } as T;
+  if (options !== null && typeof options === "object" && !Array.isArray(options)) return options;
+  return checkOptions(`create ${owner.name}`, options, owner.optionKeys ?? []);
 }
 
 /** The slot variables of one model variable, by slot name. */
@@ -99,6 +136,14 @@ export abstract class Optimizer {
    */
   static readonly updateRule?: string;
 
+  /**
+   * The keys of the constructor's options object. A class that declares its
+   * own list (every built-in optimizer, spreading `OPTIMIZER_OPTION_KEYS`)
+   * has unknown keys refused with a suggestion; a subclass that declares
+   * none (a user's, with options of its own) is not checked for them.
+   */
+  static optionKeys: readonly string[] = OPTIMIZER_OPTION_KEYS;
+
   #state: OptimizerState;
   #rule: string | undefined;
   #excludedVariables = new Set<tf.Variable>();
@@ -112,6 +157,7 @@ export abstract class Optimizer {
   constructor(options: OptimizerOptions) {
     const owner = this.constructor.name;
     const what = `create ${owner}`;
+    options = checkClassOptions(what, this.constructor as WithOptionKeys, options);
     const positive: Interval = { min: 0, max: Infinity, minOpen: true };
     const opt = (arg: keyof OptimizerOptions, interval: Interval = positive): number | null => {
       const value = options[arg];

@@ -17,7 +17,14 @@
  */
 import { tf } from "../engine/tf.ts";
 import { boolean, number } from "../engine/validate.ts";
-import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import {
+  Optimizer,
+  OPTIMIZER_OPTION_KEYS,
+  type OptimizerOptions,
+  optimizerOptions,
+  type ScheduleLike,
+  type Slots,
+} from "./optimizer.ts";
 
 /** Options of `RMSprop`. */
 export interface RMSpropOptions extends OptimizerOptions {
@@ -56,12 +63,23 @@ export class RMSprop extends Optimizer {
   /** Whether the denominator is centred. */
   readonly centered: boolean;
 
+  /** The keys of {@link RMSpropOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...OPTIMIZER_OPTION_KEYS,
+    "rho",
+    "momentum",
+    "epsilon",
+    "centered",
+  ] satisfies (keyof RMSpropOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
-   * @param options See `RMSpropOptions`.
+   * @param options See `RMSpropOptions`. A number or a schedule alone is the learning rate, as
+   *   Keras\'s `RMSprop(0.01)`.
    */
-  constructor(options: RMSpropOptions = {}) {
+  constructor(options: RMSpropOptions | number | ScheduleLike = {}) {
+    options = optimizerOptions(new.target, options);
     super({ ...options, learningRate: options.learningRate ?? 0.001 });
     const o = `create ${this.constructor.name}`;
     this.rho = number(o, "rho", options.rho ?? 0.9, { min: 0, max: 1, maxOpen: true });

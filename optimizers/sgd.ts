@@ -27,7 +27,14 @@
  */
 import { tf } from "../engine/tf.ts";
 import { boolean, number } from "../engine/validate.ts";
-import { Optimizer, type OptimizerOptions, type Slots } from "./optimizer.ts";
+import {
+  Optimizer,
+  OPTIMIZER_OPTION_KEYS,
+  type OptimizerOptions,
+  optimizerOptions,
+  type ScheduleLike,
+  type Slots,
+} from "./optimizer.ts";
 
 /** Options of `SGD`. */
 export interface SGDOptions extends OptimizerOptions {
@@ -61,12 +68,21 @@ export class SGD extends Optimizer {
   /** Whether Nesterov momentum is used. */
   readonly nesterov: boolean;
 
+  /** The keys of {@link SGDOptions}. */
+  static override optionKeys: readonly string[] = [
+    ...OPTIMIZER_OPTION_KEYS,
+    "momentum",
+    "nesterov",
+  ] satisfies (keyof SGDOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
-   * @param options See `SGDOptions`.
+   * @param options See `SGDOptions`. A number or a schedule alone is the learning rate, as
+   *   Keras\'s `SGD(0.01)`.
    */
-  constructor(options: SGDOptions = {}) {
+  constructor(options: SGDOptions | number | ScheduleLike = {}) {
+    options = optimizerOptions(new.target, options);
     super({ ...options, learningRate: options.learningRate ?? 0.01 });
     this.momentum = number("create SGD", "momentum", options.momentum ?? 0, { min: 0, max: 1 });
     this.nesterov = boolean("create SGD", "nesterov", options.nesterov ?? false);

@@ -1,5 +1,6 @@
 import { number } from "../../engine/validate.ts";
 import { LearningRateSchedule } from "./learning_rate_schedule.ts";
+import { checkClassOptions } from "../../engine/options.ts";
 
 /** Options of `CosineDecay`. */
 export interface CosineDecayOptions {
@@ -46,6 +47,16 @@ export class CosineDecay extends LearningRateSchedule {
   /** The schedule's name. */
   readonly name: string;
 
+  /** The keys of {@link CosineDecayOptions}. */
+  static optionKeys: readonly string[] = [
+    "initialLearningRate",
+    "decaySteps",
+    "alpha",
+    "warmupTarget",
+    "warmupSteps",
+    "name",
+  ] satisfies (keyof CosineDecayOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
@@ -53,6 +64,7 @@ export class CosineDecay extends LearningRateSchedule {
    */
   constructor(options: CosineDecayOptions) {
     super();
+    options = checkClassOptions(`create ${new.target.name}`, new.target, options);
     const o = "create CosineDecay";
     const nonNegative = { min: 0, max: Infinity };
     this.initialLearningRate = number(

@@ -1,5 +1,6 @@
 import { number } from "../../engine/validate.ts";
 import { LearningRateSchedule } from "./learning_rate_schedule.ts";
+import { checkClassOptions } from "../../engine/options.ts";
 
 /** Options of `CosineDecayRestarts`. */
 export interface CosineDecayRestartsOptions {
@@ -48,6 +49,16 @@ export class CosineDecayRestarts extends LearningRateSchedule {
   /** The schedule's name. */
   readonly name: string;
 
+  /** The keys of {@link CosineDecayRestartsOptions}. */
+  static optionKeys: readonly string[] = [
+    "initialLearningRate",
+    "firstDecaySteps",
+    "tMul",
+    "mMul",
+    "alpha",
+    "name",
+  ] satisfies (keyof CosineDecayRestartsOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
@@ -55,6 +66,7 @@ export class CosineDecayRestarts extends LearningRateSchedule {
    */
   constructor(options: CosineDecayRestartsOptions) {
     super();
+    options = checkClassOptions(`create ${new.target.name}`, new.target, options);
     const o = "create CosineDecayRestarts";
     const positive = { min: 0, max: Infinity, minOpen: true };
     this.initialLearningRate = number(o, "initialLearningRate", options.initialLearningRate, {

@@ -1,5 +1,6 @@
 import { boolean, number } from "../../engine/validate.ts";
 import { LearningRateSchedule } from "./learning_rate_schedule.ts";
+import { checkClassOptions } from "../../engine/options.ts";
 
 /** Options of `ExponentialDecay`. */
 export interface ExponentialDecayOptions {
@@ -39,6 +40,15 @@ export class ExponentialDecay extends LearningRateSchedule {
   /** The schedule's name. */
   readonly name: string;
 
+  /** The keys of {@link ExponentialDecayOptions}. */
+  static optionKeys: readonly string[] = [
+    "initialLearningRate",
+    "decaySteps",
+    "decayRate",
+    "staircase",
+    "name",
+  ] satisfies (keyof ExponentialDecayOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
@@ -46,6 +56,7 @@ export class ExponentialDecay extends LearningRateSchedule {
    */
   constructor(options: ExponentialDecayOptions) {
     super();
+    options = checkClassOptions(`create ${new.target.name}`, new.target, options);
     const o = "create ExponentialDecay";
     this.initialLearningRate = number(o, "initialLearningRate", options.initialLearningRate, {
       min: 0,

@@ -1,5 +1,6 @@
 import { boolean, number } from "../../engine/validate.ts";
 import { LearningRateSchedule } from "./learning_rate_schedule.ts";
+import { checkClassOptions } from "../../engine/options.ts";
 
 /** Options of `InverseTimeDecay`. */
 export interface InverseTimeDecayOptions {
@@ -39,6 +40,15 @@ export class InverseTimeDecay extends LearningRateSchedule {
   /** The schedule's name. */
   readonly name: string;
 
+  /** The keys of {@link InverseTimeDecayOptions}. */
+  static optionKeys: readonly string[] = [
+    "initialLearningRate",
+    "decaySteps",
+    "decayRate",
+    "staircase",
+    "name",
+  ] satisfies (keyof InverseTimeDecayOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
@@ -46,6 +56,7 @@ export class InverseTimeDecay extends LearningRateSchedule {
    */
   constructor(options: InverseTimeDecayOptions) {
     super();
+    options = checkClassOptions(`create ${new.target.name}`, new.target, options);
     const o = "create InverseTimeDecay";
     this.initialLearningRate = number(o, "initialLearningRate", options.initialLearningRate, {
       min: 0,

@@ -1,4 +1,5 @@
 import { LearningRateSchedule } from "./learning_rate_schedule.ts";
+import { checkClassOptions } from "../../engine/options.ts";
 
 /** Options of `PiecewiseConstantDecay`. */
 export interface PiecewiseConstantDecayOptions {
@@ -32,6 +33,13 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
   /** The schedule's name. */
   readonly name: string;
 
+  /** The keys of {@link PiecewiseConstantDecayOptions}. */
+  static optionKeys: readonly string[] = [
+    "boundaries",
+    "values",
+    "name",
+  ] satisfies (keyof PiecewiseConstantDecayOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
@@ -39,6 +47,7 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
    */
   constructor(options: PiecewiseConstantDecayOptions) {
     super();
+    options = checkClassOptions(`create ${new.target.name}`, new.target, options);
     const { boundaries, values } = options;
     if (!Array.isArray(boundaries) || !Array.isArray(values)) {
       throw new TypeError(

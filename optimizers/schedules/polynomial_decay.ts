@@ -1,5 +1,6 @@
 import { boolean, number } from "../../engine/validate.ts";
 import { LearningRateSchedule } from "./learning_rate_schedule.ts";
+import { checkClassOptions } from "../../engine/options.ts";
 
 /** Options of `PolynomialDecay`. */
 export interface PolynomialDecayOptions {
@@ -44,6 +45,16 @@ export class PolynomialDecay extends LearningRateSchedule {
   /** The schedule's name. */
   readonly name: string;
 
+  /** The keys of {@link PolynomialDecayOptions}. */
+  static optionKeys: readonly string[] = [
+    "initialLearningRate",
+    "decaySteps",
+    "endLearningRate",
+    "power",
+    "cycle",
+    "name",
+  ] satisfies (keyof PolynomialDecayOptions)[];
+
   /**
    * Validates the options and creates the object.
    *
@@ -51,6 +62,7 @@ export class PolynomialDecay extends LearningRateSchedule {
    */
   constructor(options: PolynomialDecayOptions) {
     super();
+    options = checkClassOptions(`create ${new.target.name}`, new.target, options);
     const o = "create PolynomialDecay";
     const nonNegative = { min: 0, max: Infinity };
     this.initialLearningRate = number(

@@ -12,7 +12,7 @@ import { rowSparseRows } from "../../engine/row_sparse.ts";
 import { Adam, AdamW, type Slots } from "../../optimizers/mod.ts";
 import { assertClose, make, onKerno, project, rand } from "../backend/_helpers.ts";
 
-const GENERIC = ["engine", "layers", "optimizers", "losses", "metrics", "callbacks", "io"];
+const GENERIC = ["engine", "layers", "optimizers", "losses", "metrics", "callbacks", "io", "utils"];
 
 async function sources(dir: string): Promise<string[]> {
   const out: string[] = [];

@@ -11,6 +11,13 @@ import {
   meanSquaredError,
 } from "../../losses/mod.ts";
 import { assertClose, noLeaks, take } from "./_helpers.ts";
+import {
+  MeanAbsoluteError as MeanAbsoluteErrorMetric,
+  MeanSquaredError as MeanSquaredErrorMetric,
+  RootMeanSquaredError,
+} from "../../metrics/mod.ts";
+import { Sequential } from "../../engine/sequential.ts";
+import { Dense } from "../../layers/dense.ts";
 
 Deno.test("MeanSquaredError averages squared errors per sample, then over the batch", () => {
   noLeaks(() => {
@@ -116,8 +123,91 @@ Deno.test("Regression losses reject mismatched shapes naming both", () => {
     const yPred = tf.tensor2d([[1, 2]]);
     assert.throws(
       () => new MeanSquaredError().call(yTrue, yPred),
-      /mean_squared_error as "yTrue" and "yPred" must have the same shape: received \[1,3\] and \[1,2\]/,
+      /mean_squared_error as "yTrue" and "yPred" must have shapes that broadcast together: received \[1,3\] and \[1,2\]/,
     );
     tf.dispose([yTrue, yPred]);
   });
+});
+
+// Keras's regression losses broadcast y_true - y_pred after the rank alignment.
+// yTrue [[1], [3]] against yPred [[0, 1, 2], [3, 5, 7]]: errors (p - t) are
+//   row 0: [-1, 0, 1]   row 1: [0, 2, 4]
+// squared: (1 + 0 + 1) / 3 = 2/3 and (0 + 4 + 16) / 3 = 20/3 -> mean 11/3
+// absolute: 2/3 and (0 + 2 + 4) / 3 = 2 -> mean 4/3
+// Huber (delta 1: 0.5 e^2 inside, |e| - 0.5 outside): (0.5 + 0 + 0.5) / 3 = 1/3 and
+//   (0 + 1.5 + 3.5) / 3 = 5/3 -> mean 1
+const lc = (e: number) => Math.log(Math.cosh(e));
+Deno.test("Regression losses broadcast [batch, 1] targets against [batch, n] predictions as Keras", () => {
+  noLeaks(() => {
+    const yTrue = tf.tensor2d([[1], [3]]);
+    const yPred = tf.tensor2d([[0, 1, 2], [3, 5, 7]]);
+    assertClose(take(meanSquaredError(yTrue, yPred)), [2 / 3, 20 / 3]);
+    assertClose(take(new MeanSquaredError().apply(yTrue, yPred)), 11 / 3);
+    assertClose(take(new MeanAbsoluteError().apply(yTrue, yPred)), 4 / 3);
+    assertClose(take(new Huber().call(yTrue, yPred)), [1 / 3, 5 / 3]);
+    assertClose(take(huber(yTrue, yPred)), [1 / 3, 5 / 3]);
+    assertClose(take(new LogCosh().call(yTrue, yPred)), [
+      (lc(-1) + 0 + lc(1)) / 3,
+      (0 + lc(2) + lc(4)) / 3,
+    ]);
+    // the other way round: the same squared errors
+    assertClose(take(new MeanSquaredError().apply(yPred, yTrue)), 11 / 3);
+    // sample weights still weigh samples: (1 * 2/3 + 3 * 20/3) / 2 = 31/3
+    const w = tf.tensor1d([1, 3]);
+    assertClose(take(new MeanSquaredError().apply(yTrue, yPred, w)), 31 / 3);
+    w.dispose();
+    tf.dispose([yTrue, yPred]);
+  });
+});
+
+Deno.test("Regression losses broadcast a row of targets, and refuse shapes that do not broadcast", () => {
+  noLeaks(() => {
+    // [3] against [2, 3]: the row is compared with each sample: errors 0,0,0 and 3,4,5
+    const row = tf.tensor1d([0, 1, 2]);
+    const yPred = tf.tensor2d([[0, 1, 2], [3, 5, 7]]);
+    assertClose(take(meanSquaredError(row, yPred)), [0, 50 / 3]);
+    // [2] against [2, 3] does not broadcast (2 against 3), in Keras either
+    const perSample = tf.tensor1d([1, 3]);
+    assert.throws(
+      () => new MeanAbsoluteError().call(perSample, yPred),
+      /mean_absolute_error as "yTrue" and "yPred" must have shapes that broadcast together: received \[2\] and \[2,3\]/,
+    );
+    tf.dispose([row, yPred, perSample]);
+  });
+});
+
+Deno.test("Regression metrics broadcast as their losses do", () => {
+  noLeaks(() => {
+    const yTrue = tf.tensor2d([[1], [3]]);
+    const yPred = tf.tensor2d([[0, 1, 2], [3, 5, 7]]);
+    const mse = new MeanSquaredErrorMetric();
+    const mae = new MeanAbsoluteErrorMetric();
+    const rmse = new RootMeanSquaredError();
+    for (const m of [mse, mae, rmse]) m.updateState(yTrue, yPred);
+    assertClose(mse.result(), 11 / 3);
+    assertClose(mae.result(), 4 / 3);
+    // sqrt of the mean of all six squared errors: (1 + 0 + 1 + 0 + 4 + 16) / 6 = 11/3
+    assertClose(rmse.result(), Math.sqrt(11 / 3));
+    tf.dispose([yTrue, yPred]);
+  });
+});
+
+Deno.test("compile with mse: [8, 1] targets against a [8, 10] output fit and evaluate", async () => {
+  // kernel and bias zero: every output is 0, so the per-sample loss is y^2 and
+  // the mean over y = 1..8 is (1 + 4 + ... + 64) / 8 = 204 / 8 = 25.5; mae 36 / 8 = 4.5
+  const model = new Sequential([
+    new Dense(10, { inputShape: [4], kernelInitializer: "zeros", biasInitializer: "zeros" }),
+  ]);
+  model.compile({ optimizer: "sgd", loss: "mse", metrics: ["mae", "root_mean_squared_error"] });
+  const x = tf.ones([8, 4]);
+  const y = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [8, 1]);
+  const logs = await model.evaluate(x, y, { batchSize: 8 });
+  assertClose(logs.loss, 25.5);
+  assertClose(logs.mae, 4.5);
+  assertClose(logs.root_mean_squared_error, Math.sqrt(25.5));
+  const history = await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0 });
+  assert.ok(history.history.loss.every(Number.isFinite));
+  assert.ok(history.history.loss[1] < 25.5);
+  tf.dispose([x, y]);
+  model.dispose();
 });
