@@ -136,7 +136,16 @@ function validationIterator(
       `Cannot use "validationData" as it must be [x, y], [x, y, sampleWeight] or a Dataset`,
     );
   }
-  return evaluationData(data[0], data[1], data[2], batchSize, steps, "validate").iterator;
+  const { iterator, sample } = evaluationData(
+    data[0],
+    data[1],
+    data[2],
+    batchSize,
+    steps,
+    "validate",
+  );
+  sample?.x.dispose(); // the model is built from the training data
+  return iterator;
 }
 
 /** Converts and checks `evaluate`'s data. */

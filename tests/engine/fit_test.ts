@@ -209,3 +209,15 @@ Deno.test("fit validationFreq and stepsPerEpoch follow Keras", async () => {
   tf.dispose([x, y]);
   model.dispose();
 });
+
+Deno.test("fit with validationData leaves no tensor behind", async () => {
+  const x = tf.randomUniform([16, 3]);
+  const y = tf.randomUniform([16, 1]);
+  const before = tf.memory().numTensors;
+  const model = new Sequential([new layers.Dense(1, { inputShape: [3] })]);
+  model.compile({ loss: "mse", optimizer: "sgd" });
+  await model.fit(x, y, { epochs: 2, verbose: 0, validationData: [x, y] });
+  model.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose([x, y]);
+});
