@@ -100,6 +100,10 @@ function suggestion(key: string, known: readonly string[]): string {
   const plain = (k: string) => k.replace(/[_\-\s]/g, "").toLowerCase();
   const same = known.find((k) => plain(k) === plain(key));
   if (same !== undefined) return `did you mean ${JSON.stringify(same)}?`;
+  // Keras 2's `input_dim=n` is Keras 3's (and kerno's) `inputShape: [n]`.
+  if (plain(key) === "inputdim" && known.includes("inputShape")) {
+    return `write "inputShape: [n]" for Keras's input_dim=n`;
+  }
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const k of known) {

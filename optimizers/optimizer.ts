@@ -225,6 +225,19 @@ export abstract class Optimizer {
   }
 
   /**
+   * Keras's spelling of `learningRate` (`optimizer.learning_rate = 0.01` in
+   * a callback): an alias of the same value.
+   *
+   * @returns `learningRate`.
+   */
+  get learning_rate(): number {
+    return this.learningRate;
+  }
+  set learning_rate(value: number) {
+    this.learningRate = value;
+  }
+
+  /**
    * Returns the schedule driving the rate, or null when it is a number.
    *
    * @returns The schedule driving the rate, or null when it is a number.

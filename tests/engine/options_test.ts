@@ -502,3 +502,14 @@ Deno.test("every exported layer, optimizer, schedule, callback, loss and metric 
   }
   assert.ok(swept >= 60, `swept ${swept} classes`);
 });
+
+Deno.test("Keras spellings: optimizer.learning_rate aliases learningRate; input_dim points to inputShape", () => {
+  const adam = new optimizers.Adam(0.1);
+  assert.equal(adam.learning_rate, 0.1);
+  adam.learning_rate = 0.05;
+  assert.equal(adam.learningRate, 0.05);
+  assert.throws(
+    () => new layers.Dense(1, { input_dim: 64 } as never),
+    /"input_dim" is not an option: write "inputShape: \[n\]" for Keras's input_dim=n/,
+  );
+});
