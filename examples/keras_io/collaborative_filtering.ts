@@ -10,18 +10,19 @@
  * The MovieLens download is replaced by generated ratings: 300 users and 200
  * movies with hidden 4-dimensional factors and biases (a seeded generator),
  * of which 15,000 (user, movie) pairs are observed, rated 0.5 to 5 in steps
- * of 0.5. Since the truth is known, the result can be checked: the
- * correlation between predicted ratings and the hidden scores on the
- * validation pairs, and how many of the ten recommendations are among the
- * user's true thirty best unseen movies.
+ * of 0.5; their ids are already 0-based indices, so the original's
+ * encoding of ids is the identity. Since the truth is known, the result can
+ * be checked: the correlation between predicted ratings and the hidden
+ * scores on the validation pairs, and how many of the ten recommendations
+ * are among the user's true thirty best unseen movies.
  *
  * Run: `deno run -A examples/keras_io/collaborative_filtering.ts`
  *
  * @module
  */
 import {
-  layers,
   type LayerOptions,
+  layers,
   losses,
   Model,
   optimizers,
@@ -98,6 +99,7 @@ export class RecommenderNet extends Model {
     const userBias = this.userBias.apply(users);
     const movieVector = this.movieEmbedding.apply(movies);
     const movieBias = this.movieBias.apply(movies);
+    // The original's layers.Dot(axes=1)([user_vector, movie_vector]): kerno has no Dot layer.
     const dotUserMovie = tf.sum(tf.mul(userVector, movieVector), 1, true);
     // Add all the components (including bias)
     const x = tf.add(tf.add(dotUserMovie, userBias), movieBias);
@@ -171,10 +173,14 @@ export function generateRatings(
   const { numUsers = 300, numMovies = 200, observed = 15_000, seed = 42 } = options;
   const random = generator(seed);
   const factors = 4;
-  const userFactors = Array.from({ length: numUsers }, () =>
-    Array.from({ length: factors }, () => normal(random)));
-  const movieFactors = Array.from({ length: numMovies }, () =>
-    Array.from({ length: factors }, () => normal(random)));
+  const userFactors = Array.from(
+    { length: numUsers },
+    () => Array.from({ length: factors }, () => normal(random)),
+  );
+  const movieFactors = Array.from(
+    { length: numMovies },
+    () => Array.from({ length: factors }, () => normal(random)),
+  );
   const userBias = Array.from({ length: numUsers }, () => 0.5 * normal(random));
   const movieBias = Array.from({ length: numMovies }, () => 0.5 * normal(random));
   const score = new Float64Array(numUsers * numMovies);
@@ -250,9 +256,11 @@ export async function main(
   const ratings = data.rows.map((r) => r.rating);
   const minRating = Math.min(...ratings);
   const maxRating = Math.max(...ratings);
-  console.log(
-    `Number of users: ${numUsers}, Number of Movies: ${numMovies}, Min rating: ${minRating}, Max rating: ${maxRating}`,
-  );
+  if (options.verbose !== 0) {
+    console.log(
+      `Number of users: ${numUsers}, Number of Movies: ${numMovies}, Min rating: ${minRating}, Max rating: ${maxRating}`,
+    );
+  }
 
   // Prepare training and validation data: shuffle, scale to [0, 1], 90% / 10%.
   const df = shuffle([...data.rows], generator(42));
