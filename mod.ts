@@ -29,13 +29,19 @@ export {
   type AddWeightConfig,
   type AddWeightOptions,
   type CallOptions,
+  type InputMasks,
+  type InputShapes,
   Layer,
+  type LayerInputs,
   type LayerOptions,
   maskOf,
   type Shape,
+  type ShapeStructure,
+  type Structure,
   type VariableStore,
 } from "./engine/layer.ts";
-export { Model, type ResumePoint } from "./engine/model.ts";
+export { type ComputeLossArgs, Model, type ResumePoint } from "./engine/model.ts";
+export type { StepData, StepLogs } from "./engine/step_data.ts";
 export { Sequential } from "./engine/sequential.ts";
 export type { CompileOptions, MetricLike } from "./engine/compile.ts";
 export type { EvaluateOptions, FitOptions, PredictOptions } from "./engine/trainer.ts";

@@ -23,6 +23,7 @@ import type { SeedGenerator } from "./seed_generator.ts";
 import { checkSparseLabels } from "../losses/mod.ts";
 import { type CheckedFitOptions, classWeightsToSampleWeights } from "./_fit_options.ts";
 import type { FitOptions } from "./trainer.ts";
+import { overrides } from "./step_data.ts";
 
 /** The iterators `fit` runs on, and one sample to build the model with. */
 export interface FitData {
@@ -40,6 +41,7 @@ export function prepareFitData(
   y: DataLike | undefined,
   o: CheckedFitOptions,
   seedGenerator: SeedGenerator,
+  targetsOptional = false,
 ): FitData {
   const validation = o.validationData === undefined
     ? null
@@ -55,13 +57,16 @@ export function prepareFitData(
     }
     return { train: datasetIterator(x, o.stepsPerEpoch), validation, sample: null };
   }
-  if (y === undefined) {
+  if (y === undefined && !targetsOptional) {
     throw new TypeError(`Cannot fit as "y" is missing: pass the targets as the second argument`);
   }
   let { xd, yd, sw } = arraysOf(x, y, o.sampleWeight, "fit");
   checkFinite(xd, "x");
-  checkFinite(yd, "y");
-  if (o.classWeight) sw = classWeightsToSampleWeights(yd, o.classWeight, sw);
+  if (yd) checkFinite(yd, "y");
+  if (o.classWeight) {
+    if (!yd) throw new TypeError(`Cannot use "classWeight" as "y" is missing`);
+    sw = classWeightsToSampleWeights(yd, o.classWeight, sw);
+  }
   let val = validation;
   if (o.validationSplit > 0) {
     const n = numSamples(xd);
@@ -73,14 +78,14 @@ export function prepareFitData(
         } samples`,
       );
     }
-    const [vx, vy] = [sliceData(xd, splitAt, n), sliceData(yd, splitAt, n)];
-    warnSingleClass(vy);
+    const [vx, vy] = [sliceData(xd, splitAt, n), yd ? sliceData(yd, splitAt, n) : null];
+    if (vy) warnSingleClass(vy);
     val = arrayIterator(vx, vy, sw ? sliceData(sw, splitAt, n) : null, {
       batchSize: o.validationBatchSize ?? o.batchSize,
       shuffle: false,
       stepsPerEpoch: o.validationSteps,
     });
-    [xd, yd] = [sliceData(xd, 0, splitAt), sliceData(yd, 0, splitAt)];
+    [xd, yd] = [sliceData(xd, 0, splitAt), yd ? sliceData(yd, 0, splitAt) : null];
     if (sw) sw = sliceData(sw, 0, splitAt);
   }
   const train = arrayIterator(xd, yd, sw, {
@@ -95,16 +100,16 @@ export function prepareFitData(
 /** Converts `x`, `y` and per-sample weights, and checks they hold as many samples. */
 function arraysOf(
   x: DataLike,
-  y: DataLike,
+  y: DataLike | undefined,
   sampleWeight: DataLike | undefined,
   method: string,
-): { xd: ArrayData; yd: ArrayData; sw: ArrayData | null } {
+): { xd: ArrayData; yd: ArrayData | null; sw: ArrayData | null } {
   const xd = toArrayData(x, "x");
-  const yd = toArrayData(y, "y");
-  if (numSamples(xd) !== numSamples(yd)) {
+  const yd = y === undefined ? null : toArrayData(y, "y");
+  if (yd && numSamples(xd) !== numSamples(yd)) {
     throw new RangeError(
       `Cannot ${method} as "x" and "y" hold different numbers of samples: ${numSamples(xd)} and ${
-        numSamples(yd)
+        numSamples(yd!)
       }`,
     );
   }
@@ -120,7 +125,7 @@ function arraysOf(
 }
 
 /** The first input sample as a batch of one, and the targets, for building the model. */
-function firstSample(xd: ArrayData, yd: ArrayData): FitData["sample"] {
+function firstSample(xd: ArrayData, yd: ArrayData | null): FitData["sample"] {
   const row = xd.values.length / Math.max(1, numSamples(xd));
   return { x: tf.tensor(xd.values.subarray(0, row), [1, ...xd.shape.slice(1)], xd.dtype), y: yd };
 }
@@ -156,10 +161,13 @@ export function evaluationData(
   batchSize: number,
   steps: number | undefined,
   method: string,
+  targetsOptional = false,
 ): { iterator: EpochIterator; sample: FitData["sample"] } {
   positiveInt(method, "batchSize", batchSize);
   if (x instanceof Dataset) return { iterator: datasetIterator(x, steps), sample: null };
-  if (y === undefined) throw new TypeError(`Cannot ${method} as "y" is missing: pass the targets`);
+  if (y === undefined && !targetsOptional) {
+    throw new TypeError(`Cannot ${method} as "y" is missing: pass the targets`);
+  }
   const { xd, yd, sw } = arraysOf(x, y, sampleWeight, method);
   const iterator = arrayIterator(xd, yd, sw, { batchSize, shuffle: false, stepsPerEpoch: steps });
   return { iterator, sample: firstSample(xd, yd) };
@@ -171,22 +179,50 @@ export function evaluationData(
  */
 export function prepareModel(
   model: Model,
-  compiled: CompiledState,
+  compiled: CompiledState | null,
   sample: FitData["sample"],
+  ownStep = false,
 ): void {
   if (!sample) return;
   try {
+    if (ownStep || !compiled) { // the model's own step: build what it reads, if anything
+      prepareOwnStep(model, sample);
+      return;
+    }
     const outShape = tf.tidy(() => model.apply(sample.x).shape);
     if (sample.y) {
       const yShape = [1, ...sample.y.shape.slice(1)];
       compiled.build(yShape, outShape);
-      if (compiled.loss.name === "sparse_categorical_crossentropy") {
+      if (compiled.loss?.name === "sparse_categorical_crossentropy") {
         checkSparseLabels(sample.y.values, outShape[outShape.length - 1]);
       }
     }
   } finally {
     sample.x.dispose();
   }
+}
+
+/**
+ * Before the first call of a model's own step: builds the model by running
+ * it once when it has no weights yet (its step reads `trainableWeights`
+ * before its first forward pass) and the compiled metrics, which need the
+ * output's shape, when the data hold targets. A model without a `call` of
+ * its own (a GAN whose step runs its sub-models) is not run.
+ *
+ * @param model The model.
+ * @param batch One batch (or sample) of the data.
+ */
+export function prepareOwnStep(
+  model: Model,
+  batch: { x: tf.Tensor; y: { shape: number[] } | null },
+): void {
+  const compiled = model.compiled;
+  const metricsToBuild = compiled !== null && !compiled.built && batch.y !== null &&
+    compiled.metricIdentifiers.length > 0;
+  const unbuilt = model.weights.length === 0 && overrides(model, "call");
+  if (!metricsToBuild && !unbuilt) return;
+  const outShape = tf.tidy(() => model.apply(batch.x, { training: false }).shape);
+  if (metricsToBuild) compiled.build([outShape[0], ...batch.y!.shape.slice(1)], outShape);
 }
 
 function warnSingleClass(y: ArrayData): void {

@@ -17,8 +17,13 @@ export type MetricLike = string | Metric | ((yTrue: tf.Tensor, yPred: tf.Tensor)
 export interface CompileOptions {
   /** An optimizer name (`"adam"`, `"SGD"`, …) or instance. @default "rmsprop" */
   optimizer?: string | Optimizer;
-  /** A loss name (`"binary_crossentropy"`, `"mse"`, …), instance or function. */
-  loss: string | Loss | LossFunction;
+  /**
+   * A loss name (`"binary_crossentropy"`, `"mse"`, …), instance or function.
+   * Optional, as in Keras: a model whose own `trainStep` computes its loss
+   * (or a GAN whose `compile` takes its own arguments and calls
+   * `super.compile()`) compiles without one; the default `trainStep` needs it.
+   */
+  loss?: string | Loss | LossFunction;
   /** Metrics to log: names (`"accuracy"`), instances or functions. @default [] */
   metrics?: MetricLike[];
   /** Scale of the loss (one output: a number, or an array or record with one value). @default 1 */
@@ -37,10 +42,13 @@ export const COMPILE_OPTION_KEYS: readonly (keyof CompileOptions)[] = [
 export class CompiledState {
   /** The optimizer `fit` updates the weights with. */
   readonly optimizer: Optimizer;
-  /** The training loss. */
-  readonly loss: Loss;
-  /** The loss as `compile` was given it (a name, a `Loss` or a function): what saving stores. */
-  readonly lossIdentifier: string | Loss | LossFunction;
+  /** The training loss, or `null` when `compile` was given none. */
+  readonly loss: Loss | null;
+  /**
+   * The loss as `compile` was given it (a name, a `Loss` or a function), or
+   * `null`: what saving stores.
+   */
+  readonly lossIdentifier: string | Loss | LossFunction | null;
   /** The factor the loss is scaled by. */
   readonly lossWeight: number;
   /** Running mean of the loss, weighted by batch size (Keras's loss tracker). */
@@ -49,26 +57,24 @@ export class CompiledState {
   #metrics: Metric[] | null = null;
 
   /** Resolves what `compile` was given; throws on unknown names. @param options What `compile` was given. */
-  constructor(options: CompileOptions) {
-    if (options !== null && typeof options === "object") {
-      checkOptions("compile", options, COMPILE_OPTION_KEYS);
-    }
-    if (options === null || typeof options !== "object" || options.loss === undefined) {
+  constructor(options: CompileOptions = {}) {
+    if (options === null || typeof options !== "object" || Array.isArray(options)) {
       throw new TypeError(
-        `Cannot compile as "loss" is required: received ${
-          options === null || typeof options !== "object" ? options : "no loss"
+        `Cannot compile as the options must be an object: received ${
+          Array.isArray(options) ? "an array" : options
         }; e.g. compile({ optimizer: "adam", loss: "mse" })`,
       );
     }
+    checkOptions("compile", options, COMPILE_OPTION_KEYS);
     this.optimizer = getOptimizer(options.optimizer ?? "rmsprop");
-    this.loss = getLoss(options.loss);
-    this.lossIdentifier = options.loss;
+    this.loss = options.loss === undefined ? null : getLoss(options.loss);
+    this.lossIdentifier = options.loss ?? null;
     this.lossWeight = resolveLossWeight(options.lossWeights);
     const ids = options.metrics ?? [];
     if (!Array.isArray(ids)) {
       throw new TypeError(`Cannot compile as "metrics" must be an array: received ${typeof ids}`);
     }
-    for (const id of ids) getMetric(id, { loss: this.loss.name }); // fail early on unknown names
+    for (const id of ids) getMetric(id, { loss: this.loss?.name }); // fail early on unknown names
     this.#metricIds = ids;
   }
 
@@ -96,7 +102,7 @@ export class CompiledState {
   build(yTrueShape: number[], yPredShape: number[]): void {
     if (this.#metrics) return;
     this.#metrics = this.#metricIds.map((id) =>
-      getMetric(id, { loss: this.loss.name, yTrueShape, yPredShape })
+      getMetric(id, { loss: this.loss?.name, yTrueShape, yPredShape })
     );
   }
 

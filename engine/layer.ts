@@ -19,9 +19,28 @@ import "./backend_setup.ts";
 import { tf } from "./tf.ts";
 import { attachMask, type StoredMask, storedMask } from "./masks.ts";
 import { describe, formatShape } from "./format.ts";
+import {
+  checkInputStructure,
+  type InputMasks,
+  type InputShapes,
+  isShapeStructure,
+  type LayerInputs,
+  mapStructure,
+  type ShapeStructure,
+  type Structure,
+  structureValues,
+  zerosFor,
+} from "./layer_inputs.ts";
 
 export { maskOf } from "./masks.ts";
 export { describe, formatShape } from "./format.ts";
+export type {
+  InputMasks,
+  InputShapes,
+  LayerInputs,
+  ShapeStructure,
+  Structure,
+} from "./layer_inputs.ts";
 import {
   isLayerWeight,
   toSnakeCase,
@@ -62,12 +81,16 @@ export const LAYER_OPTION_KEYS: readonly (keyof LayerOptions)[] = [
   "batchSize",
 ];
 
-/** Options of `Layer.apply` and `Layer.call`. */
-export interface CallOptions {
+/**
+ * Options of `Layer.apply` and `Layer.call`. `M` is the mask's type: one
+ * tensor for a layer of one input; for a layer called on an array or a
+ * record of tensors (a merge layer), masks in that same structure.
+ */
+export interface CallOptions<M extends InputMasks = tf.Tensor | null> {
   /** Training mode (Dropout drops, BatchNormalization uses batch statistics). @default false */
   training?: boolean;
-  /** A boolean mask over the input's time steps; found automatically when omitted. */
-  mask?: tf.Tensor | null;
+  /** A boolean mask over the input's time steps (one per input); found automatically when omitted. */
+  mask?: M;
 }
 
 /** The keys of {@link CallOptions}. */
@@ -142,8 +165,14 @@ export abstract class Layer {
   protected autoCast = true;
   /** Shape of one sample given at construction (`inputShape`), with a null batch axis. */
   readonly batchInputShape: Shape | null;
-  /** The input shape `build` saw, batch axis null. */
+  /** The input shape `build` saw, batch axis null; `null` before, and for several inputs. */
   buildInputShape: Shape | null = null;
+  /**
+   * The input shapes `build` saw when the layer was first called on an
+   * array or a record of tensors (a merge layer), in that structure;
+   * `null` for a layer of one input.
+   */
+  buildInputShapes: ShapeStructure | null = null;
   /** The output shape of the last `apply`, batch axis null. */
   outputShape: Shape | null = null;
   /**
@@ -156,6 +185,7 @@ export abstract class Layer {
   seedGenerator: SeedGenerator = new SeedGenerator();
   #trainable: boolean;
   #weights: WeightEntry[] = [];
+  #addedLosses: tf.Scalar[] = [];
   readonly #baseOptions: LayerOptions;
 
   /** Creates the layer; `options` are name, trainability and a first layer's input shape. @param options Name, trainability and the input shape of a first layer. */
@@ -186,31 +216,37 @@ export abstract class Layer {
 
   /**
    * Creates the layer's weights; called once, by `apply`, with the shape of
-   * the first input.
+   * the first input (for a layer called on an array or a record of tensors,
+   * their shapes in that structure, as Keras's `build(input_shape)`).
    *
-   * @param _inputShape The input shape, batch axis `null`.
+   * @param _inputShape The input shape(s), batch axis `null`.
    */
-  build(_inputShape: Shape): void {}
+  build(_inputShape: InputShapes): void {}
 
   /**
    * The layer's computation. Runs inside `tf.tidy`; return a new tensor.
+   * A subclass narrows the types to what it takes: `call(inputs: tf.Tensor,
+   * options: CallOptions)` for one input, `call(inputs: tf.Tensor[],
+   * options: CallOptions<(tf.Tensor | null)[]>)` for a list.
    *
-   * @param inputs The input tensor.
-   * @param options Training flag and mask.
+   * @param inputs The input tensor, or tensors in the structure `apply` got.
+   * @param options Training flag and mask(s).
    * @returns The output tensor.
    */
-  abstract call(inputs: tf.Tensor, options: CallOptions): tf.Tensor;
+  abstract call(inputs: LayerInputs, options: CallOptions<InputMasks>): tf.Tensor;
 
   /**
-   * The mask of the output, given the input's mask. The default passes the
-   * mask through when `supportsMasking` is set and drops it otherwise.
+   * The mask of the output, given the input's mask (or the inputs' masks,
+   * in their structure). The default passes one input's mask through when
+   * `supportsMasking` is set and drops it otherwise; several inputs' masks
+   * are dropped unless a subclass (a merge layer) combines them.
    *
-   * @param _inputs The input tensor.
-   * @param mask The input mask.
+   * @param _inputs The input tensor(s).
+   * @param mask The input mask(s).
    * @returns The output mask, or `null`.
    */
-  computeMask(_inputs: tf.Tensor, mask: tf.Tensor | null): tf.Tensor | null {
-    return this.supportsMasking ? mask : null;
+  computeMask(_inputs: LayerInputs, mask: InputMasks): tf.Tensor | null {
+    return this.supportsMasking && (mask === null || mask instanceof tf.Tensor) ? mask : null;
   }
 
   /**
@@ -218,12 +254,12 @@ export abstract class Layer {
    * a single zero sample, so every layer answers correctly without its own
    * shape arithmetic.
    *
-   * @param inputShape The input shape; `null` dimensions are taken as 1.
+   * @param inputShape The input shape (or shapes, as an array or record);
+   *   `null` dimensions are taken as 1.
    * @returns The output shape, batch axis `null`.
    */
-  computeOutputShape(inputShape: Shape): Shape {
-    const concrete = inputShape.map((d) => d ?? 1);
-    const shape = tf.tidy(() => this.apply(tf.zeros(concrete)).shape);
+  computeOutputShape(inputShape: InputShapes): Shape {
+    const shape = tf.tidy(() => this.apply(zerosFor(inputShape)).shape);
     return [null, ...shape.slice(1)];
   }
 
@@ -231,17 +267,17 @@ export abstract class Layer {
    * Runs the layer: builds it on first use, checks the input's shape, and
    * calls `call` inside `tf.tidy`.
    *
-   * @param inputs The input tensor (batch axis first).
-   * @param options Training flag and an explicit mask.
+   * @param inputs The input tensor (batch axis first); or, for a layer of
+   *   several inputs (a merge layer), an array or a record of tensors:
+   *   `build` then gets their shapes, `call` the tensors and `computeMask`
+   *   their masks, in that structure.
+   * @param options Training flag and an explicit mask (masks, in the
+   *   inputs' structure, for several inputs).
    * @returns The output tensor; a mask, when the layer makes one, can be read
    *   with `maskOf(output)` and is found automatically by the next layer.
    */
-  apply(inputs: tf.Tensor, options: CallOptions = {}): tf.Tensor {
-    if (!(inputs instanceof tf.Tensor)) {
-      throw new TypeError(
-        `Cannot apply ${this.name} as "inputs" must be a tf.Tensor: received ${describe(inputs)}`,
-      );
-    }
+  apply(inputs: LayerInputs, options: CallOptions<InputMasks> = {}): tf.Tensor {
+    if (!(inputs instanceof tf.Tensor)) return this.#applyStructure(inputs, options);
     options = checkOptions(`apply ${this.name}`, options, CALL_OPTION_KEYS);
     const shape: Shape = [null, ...inputs.shape.slice(1)];
     if (!this.built) {
@@ -253,15 +289,18 @@ export abstract class Layer {
       this.buildInputShape = buildShape;
       this.built = true;
     } else {
+      if (this.buildInputShapes !== null) this.#wrongStructure(inputs);
       this.checkInputShape(inputs.shape, this.buildInputShape);
     }
     const stored = options.mask === undefined ? storedMask(inputs) : null;
     const training = options.training ?? false;
+    if (callDepth === 0) this.#clearAddedLosses(); // Keras: the outermost call starts afresh
     let outStored: StoredMask | null = null;
     const output = tf.tidy(() => {
-      const mask = options.mask ?? (stored ? tf.tensor(stored.values, stored.shape, "bool") : null);
+      const given = options.mask as tf.Tensor | null | undefined;
+      const mask = given ?? (stored ? tf.tensor(stored.values, stored.shape, "bool") : null);
       const x = this.autoCast && inputs.dtype !== "float32" ? tf.cast(inputs, "float32") : inputs;
-      let y = this.call(x, { training, mask: this.supportsMasking ? mask : null });
+      let y = nested(() => this.call(x, { training, mask: this.supportsMasking ? mask : null }));
       if (y === inputs) y = tf.clone(y); // never hand back (and re-mask) the caller's tensor
       if (this.maskFromOutput) {
         outStored = storedMask(y);
@@ -278,6 +317,92 @@ export abstract class Layer {
     if (outStored) attachMask(output, outStored);
     this.outputShape = [null, ...output.shape.slice(1)];
     return output;
+  }
+
+  /**
+   * `apply` on an array or a record of tensors: the same steps as for one
+   * tensor, with shapes, tensors and masks kept in the inputs' structure.
+   * (A symbolic path, for the functional API, branches off before this.)
+   */
+  #applyStructure(inputs: LayerInputs, options: CallOptions<InputMasks>): tf.Tensor {
+    const items = checkInputStructure(`${this.name} (${this.constructor.name})`, inputs);
+    options = checkOptions(`apply ${this.name}`, options, CALL_OPTION_KEYS);
+    const shapes = mapStructure(items, (t): Shape => [null, ...t.shape.slice(1)]);
+    if (!this.built) {
+      this.build(shapes);
+      this.buildInputShapes = shapes;
+      this.built = true;
+    } else {
+      this.#checkInputShapes(items);
+    }
+    const stored = options.mask === undefined ? mapStructure(items, storedMask) : null;
+    const training = options.training ?? false;
+    if (callDepth === 0) this.#clearAddedLosses();
+    let outStored: StoredMask | null = null;
+    const output = tf.tidy(() => {
+      const masks = (options.mask as Structure<tf.Tensor | null> | undefined) ??
+        mapStructure(stored!, (s) => (s ? tf.tensor(s.values, s.shape, "bool") : null));
+      const xs = mapStructure(
+        items,
+        (t) => this.autoCast && t.dtype !== "float32" ? tf.cast(t, "float32") : t,
+      ) as LayerInputs;
+      const mask = this.supportsMasking ? masks as InputMasks : null;
+      let y = nested(() => this.call(xs, { training, mask }));
+      if (structureValues(items).includes(y)) y = tf.clone(y);
+      const m = this.maskFromOutput ? null : this.computeMask(xs, masks as InputMasks);
+      outStored = this.maskFromOutput
+        ? storedMask(y)
+        : m === null
+        ? null
+        : { values: Uint8Array.from(m.dataSync()), shape: m.shape };
+      return y;
+    });
+    if (outStored) attachMask(output, outStored);
+    this.outputShape = [null, ...output.shape.slice(1)];
+    return output;
+  }
+
+  /** A layer built on several inputs, called on one tensor. */
+  #wrongStructure(inputs: tf.Tensor): never {
+    throw new TypeError(
+      `Cannot apply ${this.name} (${this.constructor.name}) as it was built on ${
+        describeShapes(this.buildInputShapes!)
+      }: received one tensor of shape ${formatShape([null, ...inputs.shape.slice(1)])}`,
+    );
+  }
+
+  /** Checks several inputs against the structure and shapes the layer was built on. */
+  #checkInputShapes(items: Structure<tf.Tensor>): void {
+    const built = this.buildInputShapes;
+    const received = mapStructure(items, (t): Shape => [null, ...t.shape.slice(1)]);
+    const keys = (s: object) => Object.keys(s).join(",");
+    if (
+      built === null || Array.isArray(built) !== Array.isArray(items) ||
+      keys(built) !== keys(items)
+    ) {
+      const was = built === null
+        ? `one input of shape ${formatShape(this.buildInputShape ?? [null])}`
+        : describeShapes(built);
+      throw new TypeError(
+        `Cannot apply ${this.name} (${this.constructor.name}) as it was built on ${was}: received ${
+          describeShapes(received)
+        }`,
+      );
+    }
+    for (const [key, t] of Object.entries(items)) {
+      const expected = (built as Record<string, Shape>)[key];
+      const bad = t.shape.length !== expected.length ||
+        expected.some((d, i) => i > 0 && d !== null && d !== t.shape[i]);
+      if (bad) {
+        throw new RangeError(
+          `Cannot apply ${this.name} (${this.constructor.name}) as input ${
+            JSON.stringify(key)
+          } does not fit: expected ${formatShape(expected)}, received ${
+            formatShape([null, ...t.shape.slice(1)])
+          } (built on ${describeShapes(built)})`,
+        );
+      }
+    }
   }
 
   /** Models set this: their output's mask is the one their last layer attached. */
@@ -500,7 +625,51 @@ export abstract class Layer {
     const own = this.#weights.filter((w) => w.regularizer).map((w) =>
       w.regularizer!.apply(w.variable)
     );
-    return [...own, ...this.trackedLayers.flatMap((l) => l.losses)];
+    const added = this.#addedLosses.map((t) => tf.clone(t));
+    return [...own, ...added, ...this.trackedLayers.flatMap((l) => l.losses)];
+  }
+
+  /**
+   * Keras's `add_loss`: adds a loss computed in `call` (an activity
+   * penalty, say) to the training loss; a tensor of any shape counts as its
+   * sum. The losses added during the outermost `apply` stay until the next
+   * outermost `apply` (or `dispose`) and are included in `losses`, so
+   * `computeLoss`, `fit` and `evaluate` add them, with their gradients.
+   *
+   * @example
+   * ```ts
+   * import { Layer, tf } from "../mod.ts";
+   * class Penalised extends Layer {
+   *   override call(x: tf.Tensor): tf.Tensor {
+   *     this.addLoss(tf.mul(0.01, tf.sum(tf.square(x))));
+   *     return x;
+   *   }
+   * }
+   * const layer = new Penalised();
+   * const x = tf.ones([2, 3]);
+   * const y = layer.apply(x);
+   * const [loss] = layer.losses; // 0.06
+   * tf.dispose([x, y, loss]);
+   * layer.dispose();
+   * ```
+   * @param loss The loss tensor; the caller keeps ownership of it.
+   */
+  addLoss(loss: tf.Tensor): void {
+    if (!(loss instanceof tf.Tensor)) {
+      throw new TypeError(
+        `Cannot add a loss to ${this.name} as "loss" must be a tf.Tensor: received ${
+          describe(loss)
+        }`,
+      );
+    }
+    this.#addedLosses.push(tf.keep(tf.tidy(() => tf.sum(tf.cast(loss, "float32")))));
+  }
+
+  /** Frees the losses added by `addLoss`, this layer's and its sublayers'. */
+  #clearAddedLosses(): void {
+    tf.dispose(this.#addedLosses);
+    this.#addedLosses = [];
+    for (const layer of this.trackedLayers) layer.#clearAddedLosses();
   }
 
   /**
@@ -636,6 +805,9 @@ export abstract class Layer {
    * @returns The build config, or `null`.
    */
   getBuildConfig(): Record<string, unknown> | null {
+    if (this.buildInputShapes !== null) {
+      return { inputShape: mapStructure(this.buildInputShapes, (s) => [...s]) };
+    }
     return this.buildInputShape === null ? null : { inputShape: [...this.buildInputShape] };
   }
 
@@ -648,6 +820,7 @@ export abstract class Layer {
    */
   buildFromConfig(config: Record<string, unknown>): void {
     const shape = config?.inputShape;
+    if (!this.built && isShapeStructure(shape)) return this.#buildFromShapes(shape);
     if (this.built || !Array.isArray(shape)) return;
     if (shape.some((d) => d !== null && (!Number.isInteger(d) || d <= 0))) {
       throw new RangeError(
@@ -659,6 +832,23 @@ export abstract class Layer {
     const inputShape: Shape = [null, ...(shape as Shape).slice(1)];
     this.build(inputShape);
     this.buildInputShape = inputShape;
+    this.built = true;
+  }
+
+  /** `buildFromConfig` for a layer of several inputs (a list or a record of shapes). */
+  #buildFromShapes(shapes: ShapeStructure): void {
+    for (const s of structureValues(shapes)) {
+      if (!Array.isArray(s) || s.some((d) => d !== null && (!Number.isInteger(d) || d <= 0))) {
+        throw new RangeError(
+          `Cannot build ${this.name} from its build config as "inputShape" must hold shapes of positive integers or null: received ${
+            JSON.stringify(shapes)
+          }`,
+        );
+      }
+    }
+    const inputShapes = mapStructure(shapes, (s): Shape => [null, ...s.slice(1)]);
+    this.build(inputShapes);
+    this.buildInputShapes = inputShapes;
     this.built = true;
   }
 
@@ -709,8 +899,9 @@ export abstract class Layer {
     return new this(...(positional as never[]), rest as never);
   }
 
-  /** Frees the layer's weights. */
+  /** Frees the layer's weights (and the losses `addLoss` added). */
   dispose(): void {
+    this.#clearAddedLosses();
     for (const w of this.weights) w.dispose();
   }
 }
@@ -734,6 +925,26 @@ function fieldItems(owner: Layer): [string, unknown][] {
     }
   }
   return out;
+}
+
+/** How many `Layer.call`s are running: 0 outside any layer (the outermost `apply`). */
+let callDepth = 0;
+
+/** Runs a layer's `call` one level deeper. */
+function nested<T>(fn: () => T): T {
+  callDepth++;
+  try {
+    return fn();
+  } finally {
+    callDepth--;
+  }
+}
+
+/** `2 inputs (None, 3), (None, 4)`, or `inputs { a: (None, 3), b: (None, 4) }` for a record. */
+function describeShapes(shapes: ShapeStructure): string {
+  if (Array.isArray(shapes)) return `${shapes.length} inputs ${shapes.map(formatShape).join(", ")}`;
+  const items = Object.entries(shapes).map(([k, s]) => `${k}: ${formatShape(s)}`);
+  return `inputs { ${items.join(", ")} }`;
 }
 
 function unique<T>(items: T[]): T[] {

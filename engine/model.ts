@@ -8,19 +8,45 @@
 import { tf } from "./tf.ts";
 import {
   type CallOptions,
+  type InputMasks,
+  type InputShapes,
   Layer,
   LAYER_OPTION_KEYS,
+  type LayerInputs,
   type LayerOptions,
-  type Shape,
 } from "./layer.ts";
+import { zerosFor } from "./layer_inputs.ts";
 import { CompiledState, type CompileOptions } from "./compile.ts";
 import type { DataLike } from "./data_adapter.ts";
 import type { Dataset } from "./dataset.ts";
 import * as trainer from "./trainer.ts";
+import { prepareOwnStep } from "./_fit_data.ts";
+import { handOver } from "./gradients.ts";
+import {
+  batchSizeOf,
+  overrides,
+  type StepData,
+  type StepLogs,
+  unpackXYSampleWeight,
+} from "./step_data.ts";
+import type { Metric } from "../metrics/metric.ts";
+import type { Optimizer } from "../optimizers/optimizer.ts";
 import { summary } from "./summary.ts";
 import type { History } from "../callbacks/history.ts";
 import type { Logs } from "../callbacks/callback.ts";
 import type { LoadWeightsOptions, SaveOptions } from "../io/save_model.ts";
+
+/** What {@link Model.computeLoss} takes, as Keras's `compute_loss(x, y, y_pred, sample_weight)`. */
+export interface ComputeLossArgs {
+  /** The inputs of the batch (the default ignores them; an override may use them). */
+  x?: LayerInputs;
+  /** The targets. */
+  y?: LayerInputs | null;
+  /** The predictions. */
+  yPred: tf.Tensor;
+  /** Per-sample weights. */
+  sampleWeight?: tf.Tensor | null;
+}
 
 /**
  * Where `fit` resumes a run: what a callback's `onTrainBegin` sets on
@@ -90,11 +116,12 @@ export class Model extends Layer {
   /**
    * The forward pass; subclasses implement it.
    *
-   * @param _inputs The input batch.
+   * @param _inputs The input batch: one tensor, or an array or a record of
+   *   them (`model.apply([a, b])`) for a subclass whose `call` takes those.
    * @param _options Training flag and mask.
    * @returns The output batch.
    */
-  call(_inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
+  call(_inputs: LayerInputs, _options: CallOptions<InputMasks>): tf.Tensor {
     throw new TypeError(
       `Cannot call ${this.name} as ${this.constructor.name} does not implement call(inputs, options)`,
     );
@@ -108,14 +135,15 @@ export class Model extends Layer {
   /**
    * Creates the weights by running the model once on zeros of this shape.
    *
-   * @param inputShape The input shape; the batch axis may be `null`.
+   * @param inputShape The input shape (or shapes, as an array or record);
+   *   the batch axis may be `null`.
    */
-  override build(inputShape: Shape): void {
+  override build(inputShape: InputShapes): void {
     if (this.#building) return;
     this.#building = true;
     try {
       tf.tidy(() => {
-        this.apply(tf.zeros(inputShape.map((d) => d ?? 1)));
+        this.apply(zerosFor(inputShape));
       });
     } finally {
       this.#building = false;
@@ -129,11 +157,17 @@ export class Model extends Layer {
 
   /**
    * Sets the optimizer, loss and metrics used by `fit` and `evaluate`.
+   * A subclass may override it to take its own arguments (a GAN's two
+   * optimizers) and call `super.compile()`, as in Keras.
    *
-   * @param options Strings (Keras names, any case) or instances.
+   * @param options Strings (Keras names, any case) or instances; the loss
+   *   may be left out when the model's own `trainStep` computes it. (Typed
+   *   `CompileOptions | object` so that an override may take options of its
+   *   own, `{ dOptimizer, gOptimizer, lossFn }`; unknown keys are refused
+   *   when it runs.)
    */
-  compile(options: CompileOptions): void {
-    this.#compiled = new CompiledState(options);
+  compile(options: CompileOptions | object = {}): void {
+    this.#compiled = new CompiledState(options as CompileOptions);
   }
 
   /**
@@ -151,7 +185,7 @@ export class Model extends Layer {
     if (!compiled) return null;
     return {
       optimizer: compiled.optimizer,
-      loss: compiled.lossIdentifier,
+      loss: compiled.lossIdentifier ?? undefined,
       metrics: [...compiled.metricIdentifiers],
       lossWeights: compiled.lossWeight,
     };
@@ -175,38 +209,170 @@ export class Model extends Layer {
     return this.#compiled;
   }
 
-  /** The optimizer given to `compile`. */
-  get optimizer(): CompiledState["optimizer"] {
+  /** The optimizer given to `compile` (reading it before `compile` is a `TypeError`). */
+  get optimizer(): Optimizer {
     if (!this.#compiled) {
-      throw new TypeError(`Cannot read the optimizer of ${this.name} as it is not compiled`);
+      throw new TypeError(
+        `Cannot read the optimizer of ${this.name} as it is not compiled: call model.compile({ optimizer, … }) first`,
+      );
     }
     return this.#compiled.optimizer;
   }
 
   /**
-   * The training loss of a batch: the compiled loss (weighted) plus every
-   * regularization penalty.
+   * The metrics `fit` and `evaluate` reset at the start of every epoch and
+   * evaluation, and whose results make the epoch's logs: after `compile`,
+   * the loss tracker (a `Mean` named `"loss"`) then the compiled metrics
+   * (built on the first data); empty before. A subclass with its own
+   * `trainStep` may return its own trackers here, as Keras's lower-level
+   * example does.
    *
-   * @param yTrue Targets.
-   * @param yPred Predictions.
-   * @param sampleWeight Per-sample weights, or null.
+   * @returns The metrics, in logging order.
+   */
+  get metrics(): Metric[] {
+    const compiled = this.#compiled;
+    return compiled ? [compiled.lossTracker, ...compiled.metrics] : [];
+  }
+
+  /**
+   * The loss of a batch, Keras's `compute_loss`: the compiled loss
+   * (weighted, with the sample weights) plus every regularization penalty
+   * (`model.losses`). Call it from `trainStep` / `testStep`.
+   *
+   * @param args `y` the targets, `yPred` the predictions, `sampleWeight`
+   *   per-sample weights (optional), `x` the inputs (unused by the default;
+   *   an override may use them).
    * @returns A scalar.
    */
-  computeLoss(
-    yTrue: tf.Tensor,
-    yPred: tf.Tensor,
-    sampleWeight: tf.Tensor | null = null,
-  ): tf.Scalar {
+  computeLoss(args: ComputeLossArgs): tf.Scalar {
     const compiled = this.#compiled;
-    if (!compiled) {
-      throw new TypeError(`Cannot compute the loss of ${this.name} as it is not compiled`);
+    const { y, yPred, sampleWeight } = args;
+    const lossFn = compiled?.loss ?? null;
+    const penalties = this.losses;
+    if (lossFn === null && penalties.length === 0) {
+      throw new TypeError(
+        `Cannot compute the loss of ${this.name} as it ${
+          compiled ? "was compiled without a loss" : "is not compiled"
+        } and has no regularization losses: call model.compile({ optimizer, loss }) first`,
+      );
     }
     return tf.tidy(() => {
-      let loss: tf.Scalar = compiled.loss.apply(yTrue, yPred, sampleWeight ?? undefined);
-      if (compiled.lossWeight !== 1) loss = tf.mul(loss, compiled.lossWeight);
-      const penalties = this.losses;
-      return penalties.length > 0 ? tf.add(loss, tf.addN(penalties)) : loss;
+      let loss: tf.Scalar | null = null;
+      if (lossFn !== null) {
+        if (y === null || y === undefined) {
+          throw new TypeError(`Cannot compute the loss of ${this.name} as "y" is missing`);
+        }
+        loss = lossFn.apply(y as tf.Tensor, yPred, sampleWeight ?? undefined);
+        if (compiled!.lossWeight !== 1) loss = tf.mul(loss, compiled!.lossWeight);
+      }
+      if (penalties.length === 0) return loss!;
+      const penalty = penalties.length === 1 ? penalties[0] : tf.addN(penalties);
+      return loss === null ? tf.add(penalty, 0) : tf.add(loss, penalty);
     });
+  }
+
+  /**
+   * One training step on one batch, Keras's `train_step`: `fit` (and
+   * `trainOnBatch`) call it for every batch inside a `tf.tidy` that ends with
+   * the step, so tensors created in it (the predictions) stay valid until it
+   * returns and are freed after. The default runs the forward pass, computes
+   * the loss with `computeLoss`, applies the gradients with `optimizer`, and
+   * updates `metrics`. Override it for your own step (with `gradients`,
+   * `computeLoss`, `metrics` and `optimizer`).
+   *
+   * @param data The batch: `x`, `[x, y]` or `[x, y, sampleWeight]`.
+   * @returns The logs for callbacks and the progress bar: numbers or scalar
+   *   tensors by name (the default: the running means of `metrics`).
+   */
+  trainStep(data: StepData): StepLogs {
+    const compiled = this.#stepState("train");
+    const [x, y, sampleWeight] = unpackXYSampleWeight(data);
+    if (y === null) throw new TypeError(`Cannot train as the data holds no targets "y"`);
+    return tf.tidy(() => {
+      const variables = this.trainableWeights;
+      let yPred: tf.Tensor | null = null;
+      const forward = () => {
+        yPred = tf.keep(this.apply(x, { training: true }));
+        return this.computeLoss({ x, y, yPred, sampleWeight });
+      };
+      let value: tf.Tensor;
+      try {
+        if (variables.length > 0) {
+          const result = tf.engine().gradients(forward, variables, undefined, true);
+          value = result.value;
+          compiled.optimizer.applyGradients(result.grads, variables);
+        } else {
+          value = tf.tidy(forward);
+        }
+      } finally {
+        if (yPred) handOver([yPred]); // freed when this tidy ends
+      }
+      return this.#recordBatch(compiled, x, y as tf.Tensor, value, yPred!);
+    });
+  }
+
+  /**
+   * One evaluation step on one batch, Keras's `test_step`: `evaluate`, the
+   * validation of `fit` and `testOnBatch` call it for every batch (inside a
+   * `tf.tidy`). The default runs the forward pass in inference mode, computes
+   * the loss and updates `metrics`.
+   *
+   * @param data The batch: `x`, `[x, y]` or `[x, y, sampleWeight]`.
+   * @returns The logs: numbers or scalar tensors by name.
+   */
+  testStep(data: StepData): StepLogs {
+    const compiled = this.#stepState("test");
+    const [x, y, sampleWeight] = unpackXYSampleWeight(data);
+    if (y === null) throw new TypeError(`Cannot evaluate as the data holds no targets "y"`);
+    return tf.tidy(() => {
+      const yPred = this.apply(x, { training: false });
+      const value = this.computeLoss({ x, y, yPred, sampleWeight });
+      return this.#recordBatch(compiled, x, y as tf.Tensor, value, yPred);
+    });
+  }
+
+  /**
+   * One prediction step on one batch, Keras's `predict_step`: `predict`
+   * calls it for every batch. The default is the forward pass in inference
+   * mode.
+   *
+   * @param data The batch: `x` (or `[x, y]` when the data hold targets).
+   * @returns The batch's outputs.
+   */
+  predictStep(data: StepData): tf.Tensor {
+    const [x] = unpackXYSampleWeight(data);
+    return this.apply(x, { training: false });
+  }
+
+  /** The compiled state the default steps need, with a clear error without it. */
+  #stepState(step: "train" | "test"): CompiledState {
+    const compiled = this.#compiled;
+    if (!compiled || compiled.loss === null) {
+      throw new TypeError(
+        `Cannot ${
+          step === "train" ? "train" : "evaluate"
+        } ${this.name} with the default ${step}Step as it ${
+          compiled ? "was compiled without a loss" : "is not compiled"
+        }: call model.compile({ optimizer, loss, metrics }) first, or override ${step}Step`,
+      );
+    }
+    return compiled;
+  }
+
+  /** Updates the loss tracker and the compiled metrics with one batch. */
+  #recordBatch(
+    compiled: CompiledState,
+    x: LayerInputs,
+    y: tf.Tensor,
+    value: tf.Tensor,
+    yPred: tf.Tensor,
+  ): Logs {
+    const loss = value.dataSync()[0];
+    if (!compiled.built) compiled.build(y.shape, yPred.shape); // Datasets: known at the first batch
+    compiled.lossTracker.updateState(loss, batchSizeOf(x));
+    for (const m of compiled.metrics) m.updateState(y, yPred, undefined);
+    this.batchLogs = { loss };
+    return compiled.results();
   }
 
   /**
@@ -278,7 +444,7 @@ export class Model extends Layer {
    * @returns `{ loss, <metric>: value }` for this batch alone.
    */
   trainOnBatch(x: DataLike, y: DataLike, sampleWeight?: DataLike): Logs {
-    return this.#onBatch("trainOnBatch", x, y, sampleWeight, trainer.trainStep);
+    return this.#onBatch("trainOnBatch", x, y, sampleWeight, "trainStep");
   }
 
   /**
@@ -287,7 +453,7 @@ export class Model extends Layer {
    * @returns `{ loss, <metric>: value }`.
    */
   testOnBatch(x: DataLike, y: DataLike, sampleWeight?: DataLike): Logs {
-    return this.#onBatch("testOnBatch", x, y, sampleWeight, trainer.testStep);
+    return this.#onBatch("testOnBatch", x, y, sampleWeight, "testStep");
   }
 
   /**
@@ -306,10 +472,11 @@ export class Model extends Layer {
     x: DataLike,
     y: DataLike,
     sampleWeight: DataLike | undefined,
-    step: typeof trainer.trainStep,
+    step: "trainStep" | "testStep",
   ): Logs {
     const compiled = this.#compiled;
-    if (!compiled) {
+    const own = overrides(this, step);
+    if (!compiled && !own) {
       throw new TypeError(
         `Cannot ${method} ${this.name} as it is not compiled: call model.compile(...) first`,
       );
@@ -323,12 +490,13 @@ export class Model extends Layer {
       sampleWeight: sampleWeight === undefined ? null : toTensor(sampleWeight),
     };
     try {
-      if (!compiled.built) {
+      if (own) prepareOwnStep(this, batch);
+      else if (compiled && !compiled.built) {
         const outShape = tf.tidy(() => this.apply(batch.x).shape);
         compiled.build(batch.y.shape, outShape);
       }
-      compiled.resetState();
-      return step(this, compiled, batch);
+      for (const m of this.metrics) m.resetState();
+      return trainer.runStep(this, step, batch, own);
     } finally {
       tf.dispose([batch.x, batch.y, batch.sampleWeight ?? []]);
     }

@@ -10,6 +10,7 @@
 import { tf } from "./tf.ts";
 import type { Model, ResumePoint } from "./model.ts";
 import type { CompiledState } from "./compile.ts";
+import { overrides, packXYSampleWeight, readStepLogs } from "./step_data.ts";
 import { type DataLike, toArrayData } from "./data_adapter.ts";
 import { Dataset } from "./dataset.ts";
 import {
@@ -18,7 +19,7 @@ import {
   datasetIterator,
   type EpochIterator,
 } from "./epoch_iterator.ts";
-import { evaluationData, prepareFitData, prepareModel } from "./_fit_data.ts";
+import { evaluationData, prepareFitData, prepareModel, prepareOwnStep } from "./_fit_data.ts";
 import { positiveInt } from "./validate.ts";
 import { checkOptions } from "./options.ts";
 import type { Callback, HookResult, Logs, PredictBatchLogs } from "../callbacks/callback.ts";
@@ -127,10 +128,11 @@ export async function fit(
   y: DataLike | undefined,
   options: FitOptions,
 ): Promise<History> {
-  const compiled = requireCompiled(model, "fit");
+  const own = overrides(model, "trainStep");
+  const compiled = own ? model.compiled : requireCompiled(model, "fit");
   const o = validateFitOptions(options);
-  const { train, validation, sample } = prepareFitData(x, y, o, model.seedGenerator);
-  prepareModel(model, compiled, sample);
+  const { train, validation, sample } = prepareFitData(x, y, o, model.seedGenerator, own);
+  prepareModel(model, compiled, sample, own);
   const history = new History();
   const verbose = resolveVerbose(o.verbose ?? "auto");
   const given = o.callbacks ?? [];
@@ -145,29 +147,35 @@ export async function fit(
   const start = takeResumePoint(model, o.initialEpoch);
   let epochLogs: Logs = {};
   let skipSteps = start.step;
+  let prepared = !own || sample !== null;
   for (let epoch = start.epoch; epoch < o.epochs && !model.stopTraining; epoch++) {
-    compiled.resetState();
+    resetMetrics(model);
     await list.callAt("onEpochBegin", epoch);
     let step = 0;
+    let logs: Logs | null = null;
     for (const batch of train.epoch()) {
       if (skipSteps > 0) { // resuming mid-epoch: these batches were trained before the backup
         skipSteps--;
         step++;
         continue;
       }
+      if (!prepared) { // a Dataset and the model's own step: build on the first batch
+        prepareOwnStep(model, batch);
+        prepared = true;
+      }
       await list.callAt("onTrainBatchBegin", step);
-      const logs = trainStep(model, compiled, batch);
+      logs = runStep(model, "trainStep", batch, own);
       await list.callAt("onTrainBatchEnd", step, logs);
       step++;
       if (model.stopTraining) break;
     }
     list.callbacks.forEach((c) => c.params.steps ??= train.steps);
-    epochLogs = compiled.results();
+    epochLogs = metricsResultOrLogs(model, logs);
     if (validation && validationDue(epoch, o.validationFreq)) {
-      const valLogs = await runEvaluation(model, compiled, validation, list);
+      const valLogs = await runEvaluation(model, validation, list);
       for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
     }
-    epochLogs.learning_rate = compiled.optimizer.learningRate;
+    if (compiled) epochLogs.learning_rate = compiled.optimizer.learningRate;
     await list.callAt("onEpochEnd", epoch, epochLogs);
   }
   await list.call("onTrainEnd", epochLogs);
@@ -193,7 +201,8 @@ export async function evaluate(
   options: EvaluateOptions,
 ): Promise<Logs> {
   options = checkOptions("evaluate", options, EVALUATE_OPTION_KEYS);
-  const compiled = requireCompiled(model, "evaluate");
+  const own = overrides(model, "testStep");
+  const compiled = own ? model.compiled : requireCompiled(model, "evaluate");
   const batchSize = options.batchSize ?? 32;
   const { iterator, sample } = evaluationData(
     x,
@@ -202,14 +211,15 @@ export async function evaluate(
     batchSize,
     options.steps,
     "evaluate",
+    own,
   );
-  prepareModel(model, compiled, sample);
+  prepareModel(model, compiled, sample, own);
   const list = new CallbackList(options.callbacks ?? [], model, {
     epochs: 1,
     steps: iterator.steps,
     verbose: resolveVerbose(options.verbose ?? 0),
   });
-  return await runEvaluation(model, compiled, iterator, list);
+  return await runEvaluation(model, iterator, list);
 }
 
 /** Runs `predict`. See `Model.predict`. */
@@ -298,7 +308,9 @@ function* predictSteps(
       const index = step++;
       const batchLogs: Logs = {};
       yield { hook: "onPredictBatchBegin", invoke: (c) => c.onPredictBatchBegin(index, batchLogs) };
-      const outputs = tf.tidy(() => model.apply(batch.x, { training: false }));
+      const outputs = tf.tidy(() =>
+        model.predictStep(packXYSampleWeight(batch.x, batch.y, batch.sampleWeight))
+      );
       parts.push(outputs);
       const endLogs: PredictBatchLogs = { outputs };
       yield { hook: "onPredictBatchEnd", invoke: (c) => c.onPredictBatchEnd(index, endLogs) };
@@ -315,87 +327,73 @@ function* predictSteps(
 }
 
 /**
- * One gradient step on one batch: forward pass, loss (plus regularization),
- * gradients, optimizer update, metric updates.
+ * Runs one step of the model (`model.trainStep` or `model.testStep`) on one
+ * batch, inside a `tf.tidy` that ends with the step: tensors the step
+ * creates (its predictions) are valid until it returns and freed after; the
+ * logs it returns are read into numbers first.
  *
- * @returns Running means over the epoch so far (`model.batchLogs` holds this batch's own values).
+ * @param model The model.
+ * @param step Which step.
+ * @param batch The batch.
+ * @param own Whether the model overrides the step (its logs are then also `model.batchLogs`).
+ * @returns The step's logs, as numbers.
  */
-export function trainStep(model: Model, compiled: CompiledState, batch: Batch): Logs {
-  if (!batch.y) throw new TypeError(`Cannot train as the data holds no targets "y"`);
-  const variables = model.trainableWeights;
-  let pred: tf.Tensor | null = null;
-  const lossFn = () => {
-    const p = model.apply(batch.x, { training: true });
-    pred = tf.keep(p);
-    return model.computeLoss(batch.y!, p, batch.sampleWeight);
-  };
-  let value: tf.Tensor;
-  if (variables.length > 0) {
-    const result = tf.engine().gradients(lossFn, variables, undefined, true);
-    value = result.value;
-    compiled.optimizer.applyGradients(result.grads, variables);
-    tf.dispose(result.grads);
-  } else {
-    value = tf.tidy(lossFn);
-  }
-  return recordBatch(model, compiled, batch, value, pred!);
+export function runStep(
+  model: Model,
+  step: "trainStep" | "testStep",
+  batch: Batch,
+  own: boolean,
+): Logs {
+  const data = packXYSampleWeight(batch.x, batch.y, batch.sampleWeight);
+  const logs = tf.tidy(() => readStepLogs(model[step](data), step));
+  if (own && step === "trainStep") model.batchLogs = logs;
+  return logs;
 }
 
-/** Updates the loss tracker and metrics with one batch and frees its tensors. */
-function recordBatch(
-  model: Model,
-  compiled: CompiledState,
-  batch: Batch,
-  value: tf.Tensor,
-  pred: tf.Tensor,
-): Logs {
-  try {
-    const loss = value.dataSync()[0];
-    const n = batch.x.shape[0];
-    if (!compiled.built) compiled.build(batch.y!.shape, pred.shape); // Datasets: known at the first batch
-    compiled.lossTracker.updateState(loss, n);
-    const raw: Logs = { loss };
-    for (const m of compiled.metrics) {
-      m.updateState(batch.y!, pred, undefined);
-    }
-    model.batchLogs = raw;
-    return compiled.results();
-  } finally {
-    tf.dispose([value, pred]);
+/** Resets every metric of the model (`model.metrics`: the loss tracker and the compiled ones, or its own). */
+function resetMetrics(model: Model): void {
+  for (const m of model.metrics) m.resetState();
+}
+
+/**
+ * Keras's `_get_metrics_result_or_logs`: the results of `model.metrics` when
+ * their names are those of the last step's logs (the default steps), else
+ * the last step's logs (a step that logs other values).
+ */
+function metricsResultOrLogs(model: Model, last: Logs | null): Logs {
+  const results: Logs = {};
+  for (const m of model.metrics) {
+    const value = m.result();
+    if (typeof value === "number") results[m.name] = value;
+    else value.forEach((v, i) => results[`${m.name}_${i}`] = v);
   }
+  if (last === null) return results;
+  const names = Object.keys(results);
+  const same = names.length === Object.keys(last).length && names.every((k) => k in last);
+  return same ? results : { ...last };
 }
 
 /** Runs one evaluation pass, telling the callbacks' test hooks. */
 async function runEvaluation(
   model: Model,
-  compiled: CompiledState,
   iterator: EpochIterator,
   list: CallbackList,
 ): Promise<Logs> {
-  compiled.resetState();
+  const own = overrides(model, "testStep");
+  resetMetrics(model);
   await list.call("onTestBegin");
   let step = 0;
+  let last: Logs | null = null;
   for (const batch of iterator.epoch()) {
+    if (own && step === 0) prepareOwnStep(model, batch);
     await list.callAt("onTestBatchBegin", step);
-    const logs = testStep(model, compiled, batch);
-    await list.callAt("onTestBatchEnd", step, logs);
+    last = runStep(model, "testStep", batch, own);
+    await list.callAt("onTestBatchEnd", step, last);
     step++;
   }
-  const logs = compiled.results();
+  const logs = metricsResultOrLogs(model, last);
   await list.call("onTestEnd", logs);
   return logs;
-}
-
-/** Loss and metrics on one batch, without updating weights. */
-export function testStep(model: Model, compiled: CompiledState, batch: Batch): Logs {
-  if (!batch.y) throw new TypeError(`Cannot evaluate as the data holds no targets "y"`);
-  let pred: tf.Tensor | null = null;
-  const value = tf.tidy(() => {
-    const p = model.apply(batch.x, { training: false });
-    pred = tf.keep(p);
-    return model.computeLoss(batch.y!, p, batch.sampleWeight);
-  });
-  return recordBatch(model, compiled, batch, value, pred!);
 }
 
 function requireCompiled(model: Model, method: string): CompiledState {
@@ -403,6 +401,13 @@ function requireCompiled(model: Model, method: string): CompiledState {
   if (!compiled) {
     throw new TypeError(
       `Cannot ${method} ${model.name} as it is not compiled: call model.compile({ optimizer, loss, metrics }) first`,
+    );
+  }
+  if (compiled.loss === null) {
+    throw new TypeError(
+      `Cannot ${method} ${model.name} as it was compiled without a loss: pass one to compile({ optimizer, loss }), or override ${
+        method === "fit" ? "trainStep" : "testStep"
+      } to compute it`,
     );
   }
   return compiled;

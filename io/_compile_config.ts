@@ -135,7 +135,7 @@ export function compileRecordFrom(
   compiled: CompiledState | null,
   dialect: Dialect,
 ): CompileRecord | null {
-  if (!compiled) return null;
+  if (!compiled || compiled.lossIdentifier === null) return null; // no loss: nothing to restore
   return {
     loss: serializeEntry(compiled.lossIdentifier, "loss", dialect),
     metrics: compiled.metricIdentifiers.map((m: MetricLike) =>

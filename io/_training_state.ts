@@ -41,7 +41,7 @@ export interface OptimizerRecord {
 export function compileRecordOf(model: Model, dialect: Dialect = "tfjs"): CompileRecord | null {
   // Keras's get_compile_config: a subclass's override decides what is saved.
   const config = model.getCompileConfig();
-  if (!config) return null;
+  if (!config || config.loss === undefined) return null; // no loss: nothing to restore
   const weights = config.lossWeights;
   return {
     loss: serializeEntry(config.loss, "loss", dialect),

@@ -151,7 +151,8 @@ function registeredLayer(key: string): SerializableClass | undefined {
 
 const BUILTINS: Record<string, SerializableClass> = { Sequential };
 for (const [name, value] of Object.entries(builtinLayers)) {
-  if (typeof value === "function" && !name.startsWith("Base")) {
+  // Classes only: not the bases, nor the functional forms (`add`, `concatenate`).
+  if (typeof value === "function" && !name.startsWith("Base") && /^[A-Z]/.test(name)) {
     BUILTINS[name] = value as unknown as SerializableClass;
   }
 }

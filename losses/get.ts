@@ -16,6 +16,14 @@ import { LossFunctionWrapper } from "./loss_function_wrapper.ts";
 import { MeanAbsoluteError } from "./mean_absolute_error.ts";
 import { MeanSquaredError } from "./mean_squared_error.ts";
 import { SparseCategoricalCrossentropy } from "./sparse_categorical_crossentropy.ts";
+import { Poisson } from "./poisson.ts";
+import { SquaredHinge } from "./squared_hinge.ts";
+import { CategoricalHinge } from "./categorical_hinge.ts";
+import { CosineSimilarity } from "./cosine_similarity.ts";
+import { MeanSquaredLogarithmicError } from "./mean_squared_logarithmic_error.ts";
+import { MeanAbsolutePercentageError } from "./mean_absolute_percentage_error.ts";
+import { BinaryFocalCrossentropy } from "./binary_focal_crossentropy.ts";
+import { CategoricalFocalCrossentropy } from "./categorical_focal_crossentropy.ts";
 
 /** The Keras snake_case names (and aliases) that {@linkcode getLoss} accepts. */
 export const LOSS_NAMES: readonly string[] = [
@@ -32,6 +40,16 @@ export const LOSS_NAMES: readonly string[] = [
   "kl_divergence",
   "kld",
   "log_cosh",
+  "poisson",
+  "squared_hinge",
+  "categorical_hinge",
+  "cosine_similarity",
+  "mean_squared_logarithmic_error",
+  "msle",
+  "mean_absolute_percentage_error",
+  "mape",
+  "binary_focal_crossentropy",
+  "categorical_focal_crossentropy",
 ];
 
 /** Factories keyed by the lower-cased name without underscores. */
@@ -51,6 +69,16 @@ const FACTORIES: Record<string, () => Loss> = {
   kld: () => new KLDivergence(),
   kullbackleiblerdivergence: () => new KLDivergence(),
   logcosh: () => new LogCosh(),
+  poisson: () => new Poisson(),
+  squaredhinge: () => new SquaredHinge(),
+  categoricalhinge: () => new CategoricalHinge(),
+  cosinesimilarity: () => new CosineSimilarity(),
+  meansquaredlogarithmicerror: () => new MeanSquaredLogarithmicError(),
+  msle: () => new MeanSquaredLogarithmicError(),
+  meanabsolutepercentageerror: () => new MeanAbsolutePercentageError(),
+  mape: () => new MeanAbsolutePercentageError(),
+  binaryfocalcrossentropy: () => new BinaryFocalCrossentropy(),
+  categoricalfocalcrossentropy: () => new CategoricalFocalCrossentropy(),
 };
 
 /**
@@ -62,7 +90,7 @@ const FACTORIES: Record<string, () => Loss> = {
  * console.log(loss.name); // "binary_crossentropy"
  * ```
  * @param identifier a Keras name in snake_case, camelCase or class form
- *   (case-insensitive; aliases `mse`, `mae`, `bce`, `kld`), a
+ *   (case-insensitive; aliases `mse`, `mae`, `bce`, `kld`, `msle`, `mape`), a
  *   {@linkcode Loss}, or a function `(yTrue, yPred) => tf.Tensor`
  * @returns a new loss for a name, the loss itself for a {@linkcode Loss}, a
  *   {@linkcode LossFunctionWrapper} named `fn.name || "loss"` for a function

@@ -36,4 +36,33 @@ export { Huber, huber, type HuberLossOptions, type HuberOptions } from "./huber.
 export { Hinge, hinge } from "./hinge.ts";
 export { KLDivergence, klDivergence } from "./kl_divergence.ts";
 export { LogCosh, logCosh } from "./log_cosh.ts";
+export { Poisson, poisson } from "./poisson.ts";
+export { SquaredHinge, squaredHinge } from "./squared_hinge.ts";
+export { CategoricalHinge, categoricalHinge } from "./categorical_hinge.ts";
+export {
+  CosineSimilarity,
+  cosineSimilarity,
+  type CosineSimilarityLossOptions,
+  type CosineSimilarityOptions,
+} from "./cosine_similarity.ts";
+export {
+  MeanSquaredLogarithmicError,
+  meanSquaredLogarithmicError,
+} from "./mean_squared_logarithmic_error.ts";
+export {
+  MeanAbsolutePercentageError,
+  meanAbsolutePercentageError,
+} from "./mean_absolute_percentage_error.ts";
+export {
+  BinaryFocalCrossentropy,
+  binaryFocalCrossentropy,
+  type BinaryFocalCrossentropyLossOptions,
+  type BinaryFocalCrossentropyOptions,
+} from "./binary_focal_crossentropy.ts";
+export {
+  CategoricalFocalCrossentropy,
+  categoricalFocalCrossentropy,
+  type CategoricalFocalCrossentropyLossOptions,
+  type CategoricalFocalCrossentropyOptions,
+} from "./categorical_focal_crossentropy.ts";
 export { getLoss, LOSS_NAMES } from "./get.ts";

@@ -34,6 +34,18 @@ import {
 } from "./sparse_categorical_accuracy.ts";
 import { Sum } from "./sum.ts";
 import { TopKCategoricalAccuracy } from "./top_k_categorical_accuracy.ts";
+import { Poisson } from "./poisson.ts";
+import { SquaredHinge } from "./squared_hinge.ts";
+import { CategoricalHinge } from "./categorical_hinge.ts";
+import { CosineSimilarity } from "./cosine_similarity.ts";
+import { MeanSquaredLogarithmicError } from "./mean_squared_logarithmic_error.ts";
+import { MeanAbsolutePercentageError } from "./mean_absolute_percentage_error.ts";
+import { SparseTopKCategoricalAccuracy } from "./sparse_top_k_categorical_accuracy.ts";
+import { F1Score } from "./f1_score.ts";
+import { FBetaScore } from "./fbeta_score.ts";
+import { R2Score } from "./r2_score.ts";
+import { binaryFocalCrossentropy } from "../losses/binary_focal_crossentropy.ts";
+import { categoricalFocalCrossentropy } from "../losses/categorical_focal_crossentropy.ts";
 
 /** What {@linkcode getMetric} may know about the model's outputs. */
 export interface MetricContext {
@@ -77,6 +89,20 @@ export const METRIC_NAMES: readonly string[] = [
   "kl_divergence",
   "kld",
   "log_cosh",
+  "poisson",
+  "squared_hinge",
+  "categorical_hinge",
+  "cosine_similarity",
+  "mean_squared_logarithmic_error",
+  "msle",
+  "mean_absolute_percentage_error",
+  "mape",
+  "binary_focal_crossentropy",
+  "categorical_focal_crossentropy",
+  "sparse_top_k_categorical_accuracy",
+  "f1_score",
+  "fbeta_score",
+  "r2_score",
 ];
 
 const wrap = (fn: MetricFunction) => (name: string) =>
@@ -110,6 +136,20 @@ const FACTORIES: Record<string, (name: string) => Metric> = {
   kldivergence: wrap(klDivergence),
   kld: wrap(klDivergence),
   logcosh: wrap(logCosh),
+  poisson: (name) => new Poisson({ name }),
+  squaredhinge: (name) => new SquaredHinge({ name }),
+  categoricalhinge: (name) => new CategoricalHinge({ name }),
+  cosinesimilarity: (name) => new CosineSimilarity({ name }),
+  meansquaredlogarithmicerror: (name) => new MeanSquaredLogarithmicError({ name }),
+  msle: (name) => new MeanSquaredLogarithmicError({ name }),
+  meanabsolutepercentageerror: (name) => new MeanAbsolutePercentageError({ name }),
+  mape: (name) => new MeanAbsolutePercentageError({ name }),
+  binaryfocalcrossentropy: wrap((t, p) => binaryFocalCrossentropy(t, p)),
+  categoricalfocalcrossentropy: wrap((t, p) => categoricalFocalCrossentropy(t, p)),
+  sparsetopkcategoricalaccuracy: (name) => new SparseTopKCategoricalAccuracy({ name }),
+  f1score: (name) => new F1Score({ name }),
+  fbetascore: (name) => new FBetaScore({ name }),
+  r2score: (name) => new R2Score({ name }),
 };
 
 type Kind = "binary" | "sparse" | "categorical";

@@ -42,4 +42,19 @@ export { FalseNegatives } from "./false_negatives.ts";
 export { MeanSquaredError } from "./mean_squared_error.ts";
 export { RootMeanSquaredError } from "./root_mean_squared_error.ts";
 export { MeanAbsoluteError } from "./mean_absolute_error.ts";
+export { Poisson } from "./poisson.ts";
+export { SquaredHinge } from "./squared_hinge.ts";
+export { CategoricalHinge } from "./categorical_hinge.ts";
+export { CosineSimilarity, type CosineSimilarityOptions } from "./cosine_similarity.ts";
+export { MeanSquaredLogarithmicError } from "./mean_squared_logarithmic_error.ts";
+export { MeanAbsolutePercentageError } from "./mean_absolute_percentage_error.ts";
+export {
+  SparseTopKCategoricalAccuracy,
+  sparseTopKCategoricalAccuracy,
+  type SparseTopKCategoricalAccuracyOptions,
+} from "./sparse_top_k_categorical_accuracy.ts";
+export { FBetaScore, type FBetaScoreOptions, type FScoreAverage } from "./fbeta_score.ts";
+export { F1Score, type F1ScoreOptions } from "./f1_score.ts";
+export { MeanIoU, type MeanIoUOptions } from "./mean_iou.ts";
+export { type R2ClassAggregation, R2Score, type R2ScoreOptions } from "./r2_score.ts";
 export { getMetric, METRIC_NAMES, type MetricContext } from "./get.ts";

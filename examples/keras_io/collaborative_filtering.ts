@@ -66,6 +66,8 @@ export class RecommenderNet extends Model {
   movieEmbedding: layers.Embedding;
   /** One bias per movie. */
   movieBias: layers.Embedding;
+  /** The per-sample dot product of the user and movie vectors. */
+  dot: layers.Dot = new layers.Dot({ axes: 1 });
 
   /**
    * Creates the model and its four embeddings.
@@ -99,8 +101,7 @@ export class RecommenderNet extends Model {
     const userBias = this.userBias.apply(users);
     const movieVector = this.movieEmbedding.apply(movies);
     const movieBias = this.movieBias.apply(movies);
-    // The original's layers.Dot(axes=1)([user_vector, movie_vector]): kerno has no Dot layer.
-    const dotUserMovie = tf.sum(tf.mul(userVector, movieVector), 1, true);
+    const dotUserMovie = this.dot.apply([userVector, movieVector]);
     // Add all the components (including bias)
     const x = tf.add(tf.add(dotUserMovie, userBias), movieBias);
     // The sigmoid activation forces the rating to between 0 and 1

@@ -199,3 +199,94 @@ function sample(n: number): number[] {
   if (n <= 16) return [...Array(n).keys()];
   return Array.from(new Random(5).permutation(n).slice(0, 16));
 }
+
+/** What {@link checkMultiInputLayer} checks one layer of several inputs (a merge layer) against. */
+export interface MultiInputLayerCheck {
+  /** Makes a fresh, unbuilt layer. */
+  make: () => Layer;
+  /** The layer's class, for `fromConfig`. */
+  cls: { fromConfig(config: Record<string, unknown>): Layer };
+  /** The concrete input shapes, batch axis first, one per input. */
+  inputShapes: number[][];
+  /** The expected output shape, batch axis first (hand-computed). */
+  outputShape: number[];
+  /** Makes the inputs; default: distinct values 0.05 apart, input k shifted by k·0.025. */
+  inputs?: () => tf.Tensor[];
+  /** Relative tolerance of the gradient check. @default 2e-2 */
+  rtol?: number;
+}
+
+/**
+ * The shared check for a layer called on an array of tensors: output shape
+ * against `computeOutputShape` and the expectation, no weights, config
+ * round trip (through JSON) with the same output, gradients with respect
+ * to every input against central finite differences, and no leaks.
+ *
+ * @param spec The layer and the expected numbers.
+ */
+export function checkMultiInputLayer(spec: MultiInputLayerCheck): void {
+  setSeed(1234);
+  const before = tf.memory().numTensors;
+  const layer = spec.make();
+  const name = layer.constructor.name;
+  // Input k is offset by k·0.025, half the grid step: no ties between inputs (for Maximum).
+  const xs = spec.inputs
+    ? spec.inputs()
+    : spec.inputShapes.map((s, k) => tf.tidy(() => tf.add(distinctInput(s, 7 + k), 0.025 * k)));
+  const y = applyMany(layer, xs);
+  assert.deepEqual(y.shape, spec.outputShape, `${name}: output shape`);
+  assert.deepEqual(
+    layer.computeOutputShape(spec.inputShapes.map((s) => [null, ...s.slice(1)])),
+    [null, ...spec.outputShape.slice(1)],
+    `${name}: computeOutputShape`,
+  );
+  assert.equal(layer.weights.length, 0, `${name}: weight count`);
+
+  const config = layer.getConfig();
+  const json = JSON.parse(JSON.stringify(config));
+  assert.deepEqual(json, config, `${name}: config is plain JSON`);
+  const copy = spec.cls.fromConfig(json);
+  assert.equal(copy.constructor, layer.constructor);
+  assert.deepEqual(copy.getConfig(), config, `${name}: config round trip`);
+  const y2 = applyMany(copy, xs);
+  assert.deepEqual(Array.from(y2.dataSync()), Array.from(y.dataSync()), `${name}: same output`);
+  y2.dispose();
+
+  const probe = tf.tidy(() => tf.randomUniform(spec.outputShape, -1, 1, "float32", 99));
+  const probeData = probe.dataSync();
+  const grads = tf.tidy(() =>
+    tf.grads((...inputs: tf.Tensor[]) => tf.sum(tf.mul(applyMany(layer, inputs), probe)))(xs)
+  );
+  xs.forEach((x, k) => {
+    const analytic = grads[k].dataSync();
+    const base = Float32Array.from(x.dataSync());
+    for (const i of sample(base.length)) {
+      const numeric = central(base, i, (arr) =>
+        tf.tidy(() => {
+          const inputs = xs.map((other, j) => (j === k ? tf.tensor(arr, x.shape) : other));
+          const out = applyMany(layer, inputs).dataSync();
+          let s = 0;
+          for (let n = 0; n < out.length; n++) s += out[n] * probeData[n];
+          return s;
+        }));
+      near(
+        numeric,
+        analytic[i],
+        spec.rtol ?? 2e-2,
+        maxAbs(analytic),
+        `${name}: d/dinput${k}[${i}]`,
+      );
+    }
+  });
+  tf.dispose([...grads, probe, ...xs, y]);
+  layer.dispose();
+  copy.dispose();
+  assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
+}
+
+/** `layer.apply` on several inputs, disposing any mask the layer attached to the output. */
+export function applyMany(layer: Layer, xs: tf.Tensor[], training = false): tf.Tensor {
+  const y = layer.apply(xs, { training });
+  maskOf(y)?.dispose();
+  return y;
+}

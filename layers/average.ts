@@ -1,0 +1,50 @@
+/**
+ * Average: element-wise mean of its inputs.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
+import { BaseMerge } from "./base_merge.ts";
+
+/**
+ * Averages its inputs element-wise (Keras's `Average`): an array of at least two tensors of broadcastable shapes. Masks are ANDed.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const a = tf.tensor2d([[1, 2], [3, 4]]);
+ * const b = tf.tensor2d([[10, 20], [30, 40]]);
+ * const y = new layers.Average().apply([a, b]); // [[5.5, 11], [16.5, 22]]
+ * tf.dispose([a, b, y]);
+ * ```
+ */
+export class Average extends BaseMerge {
+  /** The keys of `LayerOptions`: a merge layer has no options of its own. */
+  static override optionKeys: readonly string[] = LAYER_OPTION_KEYS;
+
+  /** The merge itself, on inputs of one rank. */
+  protected override merge(inputs: tf.Tensor[]): tf.Tensor {
+    const sum = inputs.slice(1).reduce((s, x) => tf.add(s, x), inputs[0]);
+    return tf.div(sum, inputs.length);
+  }
+}
+
+/**
+ * Keras's `layers.average([a, b])`: creates a {@link Average} layer and applies it.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const a = tf.ones([2, 3]);
+ * const b = tf.ones([2, 3]);
+ * const y = layers.average([a, b]);
+ * tf.dispose([a, b, y]);
+ * ```
+ * @param inputs The tensors to merge (at least two, of broadcastable shapes).
+ * @param options The layer's options (name).
+ * @returns The merged tensor.
+ */
+export function average(inputs: tf.Tensor[], options: LayerOptions = {}): tf.Tensor {
+  return new Average(options).apply(inputs);
+}

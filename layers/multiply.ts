@@ -1,0 +1,49 @@
+/**
+ * Multiply: element-wise product of its inputs.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
+import { BaseMerge } from "./base_merge.ts";
+
+/**
+ * Multiplies its inputs element-wise (Keras's `Multiply`): an array of at least two tensors of broadcastable shapes. Masks are ANDed.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const a = tf.tensor2d([[1, 2], [3, 4]]);
+ * const b = tf.tensor2d([[10, 20], [30, 40]]);
+ * const y = new layers.Multiply().apply([a, b]); // [[10, 40], [90, 160]]
+ * tf.dispose([a, b, y]);
+ * ```
+ */
+export class Multiply extends BaseMerge {
+  /** The keys of `LayerOptions`: a merge layer has no options of its own. */
+  static override optionKeys: readonly string[] = LAYER_OPTION_KEYS;
+
+  /** The merge itself, on inputs of one rank. */
+  protected override merge(inputs: tf.Tensor[]): tf.Tensor {
+    return inputs.slice(1).reduce((product, x) => tf.mul(product, x), inputs[0]);
+  }
+}
+
+/**
+ * Keras's `layers.multiply([a, b])`: creates a {@link Multiply} layer and applies it.
+ *
+ * @example
+ * ```ts
+ * import { layers, tf } from "../mod.ts";
+ * const a = tf.ones([2, 3]);
+ * const b = tf.ones([2, 3]);
+ * const y = layers.multiply([a, b]);
+ * tf.dispose([a, b, y]);
+ * ```
+ * @param inputs The tensors to merge (at least two, of broadcastable shapes).
+ * @param options The layer's options (name).
+ * @returns The merged tensor.
+ */
+export function multiply(inputs: tf.Tensor[], options: LayerOptions = {}): tf.Tensor {
+  return new Multiply(options).apply(inputs);
+}
