@@ -70,19 +70,18 @@ export class Dropout extends Layer {
    * @param options `noiseShape` and `seed`.
    */
   constructor(rate: number, options: DropoutOptions = {}) {
-    super(
-      layerOptions("Dropout", options, noPositional, "new Dropout(rate, { noiseShape, seed })"),
-    );
-    this.rate = number("build Dropout", "rate", rate, { min: 0, max: 1, maxOpen: true });
+    const cls = new.target.name;
+    super(layerOptions(cls, options, noPositional, `new ${cls}(rate, { noiseShape, seed })`));
+    this.rate = number(`build ${cls}`, "rate", rate, { min: 0, max: 1, maxOpen: true });
     const ns = options.noiseShape ?? null;
     if (
       ns !== null &&
       (!Array.isArray(ns) || ns.some((d) => d !== null && (!Number.isInteger(d) || d <= 0)))
     ) {
-      reject("build Dropout", "noiseShape", ns, "an array of positive integers or nulls");
+      reject(`build ${cls}`, "noiseShape", ns, "an array of positive integers or nulls");
     }
     const given = options.seed ?? null;
-    const seed = given === null ? null : number("build Dropout", "seed", given);
+    const seed = given === null ? null : number(`build ${cls}`, "seed", given);
     this.noiseShape = ns === null ? null : [...ns];
     this.seed = seed;
     if (seed !== null) this.seedGenerator = new SeedGenerator(seed);
@@ -92,16 +91,23 @@ export class Dropout extends Layer {
   /** The layer's computation on one batch. */
   override call(inputs: tf.Tensor, options: CallOptions): tf.Tensor {
     if (!options.training || this.rate === 0) return tf.clone(inputs);
-    const noise = this.#noiseShape(inputs.shape);
+    const noise = this.maskShape(inputs.shape);
     // A fresh seed per call from the layer's own stream: a seed fixes the sequence, not one mask.
     return tf.dropout(inputs, this.rate, noise, this.seedGenerator.next());
   }
 
-  #noiseShape(shape: number[]): number[] {
+  /**
+   * The keep/drop mask's shape for an input shape: `noiseShape` with its
+   * `null` entries taken from the input.
+   *
+   * @param shape The input's shape.
+   * @returns The mask's shape.
+   */
+  protected maskShape(shape: number[]): number[] {
     if (this.noiseShape === null) return shape;
     if (this.noiseShape.length !== shape.length) {
       throw new RangeError(
-        `Cannot apply ${this.name} (Dropout) as "noiseShape" ${
+        `Cannot apply ${this.name} (${this.constructor.name}) as "noiseShape" ${
           show(this.noiseShape)
         } has a different rank from the input's shape [${shape}]`,
       );
