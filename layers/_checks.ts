@@ -44,6 +44,23 @@ export function axisInt(what: string, arg: string, value: unknown): number {
   return value;
 }
 
+/**
+ * Checks an `axis` option of the normalisation layers: one non-zero integer
+ * or a non-empty list of them (negative counts from the end).
+ *
+ * @param what What was being done, e.g. `"build LayerNormalization"`.
+ * @param axis The option's value.
+ * @returns The axis, or a copy of the list.
+ */
+export function axisOption(what: string, axis: number | number[]): number | number[] {
+  if (!Array.isArray(axis)) return axisInt(what, "axis", axis);
+  if (axis.length === 0) {
+    reject(what, "axis", axis, "an integer or a non-empty list of integers", RangeError);
+  }
+  axis.forEach((a) => axisInt(what, "axis", a));
+  return [...axis];
+}
+
 /** Output length of a convolution or pooling window along one axis (Keras's formula). */
 export function convOutputLength(
   length: number | null,

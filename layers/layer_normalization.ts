@@ -13,8 +13,8 @@ import {
 } from "../engine/layer.ts";
 import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
-import { axisInt, layerOptions, noPositional } from "./_checks.ts";
-import { boolean, number, POSITIVE, reject, show } from "../engine/validate.ts";
+import { axisOption, layerOptions, noPositional } from "./_checks.ts";
+import { boolean, number, POSITIVE, show } from "../engine/validate.ts";
 
 /** Options of {@link LayerNormalization}. */
 export interface LayerNormalizationOptions extends LayerOptions {
@@ -98,16 +98,7 @@ export class LayerNormalization extends Layer {
       ),
     );
     const what = "build LayerNormalization";
-    const axis = options.axis ?? -1;
-    if (Array.isArray(axis)) {
-      if (axis.length === 0) {
-        reject(what, "axis", axis, "an integer or a non-empty list of integers", RangeError);
-      }
-      axis.forEach((a) => axisInt(what, "axis", a));
-      this.axis = [...axis];
-    } else {
-      this.axis = axisInt(what, "axis", axis);
-    }
+    this.axis = axisOption(what, options.axis ?? -1);
     this.epsilon = number(what, "epsilon", options.epsilon, POSITIVE, 1e-3);
     this.center = boolean(what, "center", options.center, true);
     this.scale = boolean(what, "scale", options.scale, true);

@@ -11,8 +11,8 @@ import {
   type LayerOptions,
   type Shape,
 } from "../engine/layer.ts";
-import { axisInt, layerOptions, noPositional } from "./_checks.ts";
-import { reject, show } from "../engine/validate.ts";
+import { axisOption, layerOptions, noPositional } from "./_checks.ts";
+import { show } from "../engine/validate.ts";
 
 /** Options of {@link UnitNormalization}. */
 export interface UnitNormalizationOptions extends LayerOptions {
@@ -58,16 +58,7 @@ export class UnitNormalization extends Layer {
       ),
     );
     const what = "build UnitNormalization";
-    const axis = options.axis ?? -1;
-    if (Array.isArray(axis)) {
-      if (axis.length === 0) {
-        reject(what, "axis", axis, "an integer or a non-empty list of integers", RangeError);
-      }
-      axis.forEach((a) => axisInt(what, "axis", a));
-      this.axis = [...axis];
-    } else {
-      this.axis = axisInt(what, "axis", axis);
-    }
+    this.axis = axisOption(what, options.axis ?? -1);
     this.supportsMasking = true;
   }
 
