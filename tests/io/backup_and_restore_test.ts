@@ -59,7 +59,9 @@ Deno.test({
     assert.ok(first.killed);
     const second = await runChild(backup, `${dir}/resumed.bin`, "batch 3 12");
     assert.ok(second.killed);
-    assert.equal(second.lines[0], "batch 1 5", "the second run resumes after the last backup");
+    // The kill lands before, during or after the backup of batch 5 is written (the child does not
+    // wait for it): the run resumes at batch 5, or at 6 when that backup was complete.
+    assert.match(second.lines[0], /^batch 1 [56]$/, "the second run resumes after the last backup");
     const third = await runChild(backup, `${dir}/resumed.bin`);
     assert.equal(third.lines.at(-1), "done");
     assert.match(third.lines[0], /^batch 3 1[23]$/);
