@@ -11,10 +11,11 @@ import {
   type LayerOptions,
   type Shape,
 } from "../engine/layer.ts";
-import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
-import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
+import type { InitializerLike } from "../engine/initializers.ts";
+import type { RegularizerLike } from "../engine/regularizers.ts";
 import { axisInt, layerOptions, noPositional } from "./_checks.ts";
-import { boolean, integer, number, POSITIVE } from "../engine/validate.ts";
+import { AFFINE_OPTION_KEYS, checkAffine } from "./_affine.ts";
+import { integer } from "../engine/validate.ts";
 
 /** Options of {@link GroupNormalization}. */
 export interface GroupNormalizationOptions extends LayerOptions {
@@ -80,13 +81,7 @@ export class GroupNormalization extends Layer {
     ...LAYER_OPTION_KEYS,
     "groups",
     "axis",
-    "epsilon",
-    "center",
-    "scale",
-    "betaInitializer",
-    "gammaInitializer",
-    "betaRegularizer",
-    "gammaRegularizer",
+    ...AFFINE_OPTION_KEYS,
   ] satisfies (keyof GroupNormalizationOptions)[];
 
   /**
@@ -107,13 +102,11 @@ export class GroupNormalization extends Layer {
     const groups = options.groups ?? 32;
     this.groups = groups === -1 ? -1 : integer(what, "groups", groups, 1);
     this.axis = axisInt(what, "axis", options.axis ?? -1);
-    this.epsilon = number(what, "epsilon", options.epsilon, POSITIVE, 1e-3);
-    this.center = boolean(what, "center", options.center, true);
-    this.scale = boolean(what, "scale", options.scale, true);
-    getInitializer(options.betaInitializer ?? "zeros");
-    getInitializer(options.gammaInitializer ?? "ones");
-    if (options.betaRegularizer != null) getRegularizer(options.betaRegularizer);
-    if (options.gammaRegularizer != null) getRegularizer(options.gammaRegularizer);
+    ({ epsilon: this.epsilon, center: this.center, scale: this.scale } = checkAffine(
+      what,
+      options,
+      true,
+    ));
     this.#options = options;
     this.supportsMasking = true;
   }

@@ -11,10 +11,11 @@ import {
   type LayerOptions,
   type Shape,
 } from "../engine/layer.ts";
-import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
-import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
+import type { InitializerLike } from "../engine/initializers.ts";
+import type { RegularizerLike } from "../engine/regularizers.ts";
 import { axisOption, layerOptions, noPositional } from "./_checks.ts";
-import { boolean, number, POSITIVE, show } from "../engine/validate.ts";
+import { AFFINE_OPTION_KEYS, checkAffine } from "./_affine.ts";
+import { show } from "../engine/validate.ts";
 
 /** Options of {@link LayerNormalization}. */
 export interface LayerNormalizationOptions extends LayerOptions {
@@ -74,13 +75,7 @@ export class LayerNormalization extends Layer {
   static override optionKeys: readonly string[] = [
     ...LAYER_OPTION_KEYS,
     "axis",
-    "epsilon",
-    "center",
-    "scale",
-    "betaInitializer",
-    "gammaInitializer",
-    "betaRegularizer",
-    "gammaRegularizer",
+    ...AFFINE_OPTION_KEYS,
   ] satisfies (keyof LayerNormalizationOptions)[];
 
   /**
@@ -99,13 +94,11 @@ export class LayerNormalization extends Layer {
     );
     const what = "build LayerNormalization";
     this.axis = axisOption(what, options.axis ?? -1);
-    this.epsilon = number(what, "epsilon", options.epsilon, POSITIVE, 1e-3);
-    this.center = boolean(what, "center", options.center, true);
-    this.scale = boolean(what, "scale", options.scale, true);
-    getInitializer(options.betaInitializer ?? "zeros");
-    getInitializer(options.gammaInitializer ?? "ones");
-    if (options.betaRegularizer !== undefined) getRegularizer(options.betaRegularizer);
-    if (options.gammaRegularizer !== undefined) getRegularizer(options.gammaRegularizer);
+    ({ epsilon: this.epsilon, center: this.center, scale: this.scale } = checkAffine(
+      what,
+      options,
+      false,
+    ));
     this.#options = options;
     this.supportsMasking = true;
   }
