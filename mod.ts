@@ -40,7 +40,21 @@ export {
   type Structure,
   type VariableStore,
 } from "./engine/layer.ts";
-export { type ComputeLossArgs, Model, type ResumePoint } from "./engine/model.ts";
+export {
+  type ComputeLossArgs,
+  Model,
+  type ModelOptions,
+  type ModelOutputs,
+  type ResumePoint,
+} from "./engine/model.ts";
+export { Input, InputLayer, type InputOptions } from "./engine/input_layer.ts";
+export {
+  type Node,
+  type SymbolicDType,
+  type SymbolicInputs,
+  SymbolicTensor,
+} from "./engine/symbolic.ts";
+export type { Graph, StructureKind, SymbolicStructure } from "./engine/functional.ts";
 export type { StepData, StepLogs } from "./engine/step_data.ts";
 export { Sequential } from "./engine/sequential.ts";
 export type { CompileOptions, MetricLike } from "./engine/compile.ts";

@@ -20,6 +20,14 @@ import { tf } from "./tf.ts";
 import { attachMask, type StoredMask, storedMask } from "./masks.ts";
 import { describe, formatShape } from "./format.ts";
 import {
+  applySymbolic,
+  inboundNodes,
+  isSymbolic,
+  type Node,
+  type SymbolicInputs,
+  type SymbolicTensor,
+} from "./symbolic.ts";
+import {
   checkInputStructure,
   type InputMasks,
   type InputShapes,
@@ -264,6 +272,18 @@ export abstract class Layer {
   }
 
   /**
+   * Calls the layer on symbolic tensors (`Input(...)` or another layer's
+   * symbolic output), the functional API: builds the layer on first use,
+   * infers the output's shape and dtype, records the call (a node; a layer
+   * called twice is shared, with one set of weights), and returns the
+   * symbolic output for the next layer or for `new Model({ inputs, outputs })`.
+   *
+   * @param inputs A symbolic tensor, or an array or a record of them.
+   * @param options `training`, fixed for this call.
+   * @returns The symbolic output.
+   */
+  apply(inputs: SymbolicInputs, options?: CallOptions<InputMasks>): SymbolicTensor;
+  /**
    * Runs the layer: builds it on first use, checks the input's shape, and
    * calls `call` inside `tf.tidy`.
    *
@@ -276,7 +296,14 @@ export abstract class Layer {
    * @returns The output tensor; a mask, when the layer makes one, can be read
    *   with `maskOf(output)` and is found automatically by the next layer.
    */
-  apply(inputs: LayerInputs, options: CallOptions<InputMasks> = {}): tf.Tensor {
+  apply(inputs: LayerInputs, options?: CallOptions<InputMasks>): tf.Tensor;
+  apply(
+    inputs: LayerInputs | SymbolicInputs,
+    options: CallOptions<InputMasks> = {},
+  ): tf.Tensor | SymbolicTensor {
+    if (isSymbolic(`${this.name} (${this.constructor.name})`, inputs)) {
+      return applySymbolic(this, inputs, options);
+    }
     if (!(inputs instanceof tf.Tensor)) return this.#applyStructure(inputs, options);
     options = checkOptions(`apply ${this.name}`, options, CALL_OPTION_KEYS);
     const shape: Shape = [null, ...inputs.shape.slice(1)];
@@ -315,7 +342,7 @@ export abstract class Layer {
       return y;
     });
     if (outStored) attachMask(output, outStored);
-    this.outputShape = [null, ...output.shape.slice(1)];
+    if (output instanceof tf.Tensor) this.outputShape = [null, ...output.shape.slice(1)];
     return output;
   }
 
@@ -358,8 +385,82 @@ export abstract class Layer {
       return y;
     });
     if (outStored) attachMask(output, outStored);
-    this.outputShape = [null, ...output.shape.slice(1)];
+    if (output instanceof tf.Tensor) this.outputShape = [null, ...output.shape.slice(1)];
     return output;
+  }
+
+  /**
+   * The layer's calls on symbolic tensors, in order (Keras's inbound
+   * nodes): one per `apply` in a functional graph.
+   */
+  get inboundNodes(): readonly Node[] {
+    return inboundNodes(this);
+  }
+
+  /**
+   * What the layer was called on in the functional graph: its symbolic
+   * input (or inputs, in the structure given). For a layer called once.
+   */
+  get input(): SymbolicInputs {
+    return this.getInputAt(this.#onlyNode("input"));
+  }
+
+  /** The layer's symbolic output in the functional graph. For a layer called once. */
+  get output(): SymbolicTensor {
+    return this.getOutputAt(this.#onlyNode("output"));
+  }
+
+  /**
+   * The symbolic input of one call (node) of a shared layer.
+   *
+   * @param nodeIndex Which call, from 0.
+   * @returns Its input(s).
+   */
+  getInputAt(nodeIndex: number): SymbolicInputs {
+    const node = this.#node(nodeIndex, "input");
+    if (node.inputs === null) return node.outputs[0]; // an Input's own tensor
+    return node.inputs;
+  }
+
+  /**
+   * The symbolic output of one call (node) of a shared layer.
+   *
+   * @param nodeIndex Which call, from 0.
+   * @returns Its output.
+   */
+  getOutputAt(nodeIndex: number): SymbolicTensor {
+    return this.#node(nodeIndex, "output").outputs[0];
+  }
+
+  #node(index: number, what: string): Node {
+    const nodes = inboundNodes(this);
+    if (!Number.isInteger(index) || index < 0 || index >= nodes.length) {
+      throw new RangeError(
+        `Cannot read the ${what} of ${this.name} (${this.constructor.name}) at node ${
+          describe(index)
+        } as it has ${nodes.length} node${
+          nodes.length === 1 ? "" : "s"
+        } (calls on symbolic tensors): pass 0 to ${nodes.length - 1}`,
+      );
+    }
+    return nodes[index];
+  }
+
+  #onlyNode(what: string): number {
+    const n = inboundNodes(this).length;
+    if (n === 0) {
+      throw new TypeError(
+        `Cannot read the ${what} of ${this.name} (${this.constructor.name}) as it was never called on a symbolic tensor: build a functional model (Input, layer.apply) or give a Sequential model an input shape`,
+      );
+    }
+    if (n > 1) {
+      throw new TypeError(
+        `Cannot read the ${what} of ${this.name} (${this.constructor.name}) as it was called ${n} times (a shared layer): use getOutputAt(i) or getInputAt(i), i from 0 to ${
+          n - 1
+        }`,
+      );
+    }
+    return 0;
   }
 
   /** A layer built on several inputs, called on one tensor. */

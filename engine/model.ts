@@ -16,6 +16,9 @@ import {
   type LayerOptions,
 } from "./layer.ts";
 import { zerosFor } from "./layer_inputs.ts";
+import { Graph, type SymbolicStructure } from "./functional.ts";
+import { isSymbolic, type SymbolicInputs, type SymbolicTensor } from "./symbolic.ts";
+import { describe } from "./format.ts";
 import { CompiledState, type CompileOptions } from "./compile.ts";
 import type { DataLike } from "./data_adapter.ts";
 import type { Dataset } from "./dataset.ts";
@@ -47,6 +50,21 @@ export interface ComputeLossArgs {
   /** Per-sample weights. */
   sampleWeight?: tf.Tensor | null;
 }
+
+/**
+ * Options of a model: a layer's, plus, for a functional model, the
+ * symbolic `inputs` and `outputs` it is built between (Keras's
+ * `keras.Model(inputs, outputs)`).
+ */
+export interface ModelOptions extends LayerOptions {
+  /** The model's inputs: `Input(...)` tensors, one, an array, or a record keyed by name. */
+  inputs?: SymbolicStructure;
+  /** The model's outputs: symbolic tensors, one, an array, or a record keyed by name. */
+  outputs?: SymbolicStructure;
+}
+
+/** What a model returns: one tensor, or several (an array or a record) for a functional model of several outputs. */
+export type ModelOutputs = tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>;
 
 /**
  * Where `fit` resumes a run: what a callback's `onTrainBegin` sets on
@@ -102,34 +120,206 @@ export class Model extends Layer {
   resumeFrom: ResumePoint | null = null;
   #compiled: CompiledState | null = null;
 
-  /** The keys of `LayerOptions`: a model's own options. */
-  static override optionKeys: readonly string[] = LAYER_OPTION_KEYS;
+  /** The keys of {@link ModelOptions}. */
+  static override optionKeys: readonly string[] = [...LAYER_OPTION_KEYS, "inputs", "outputs"];
   #building = false;
+  #graph: Graph | null = null;
 
-  /** Creates a model; `options` are its name and trainability. @param options Name and trainability. */
-  constructor(options: LayerOptions = {}) {
-    super(options);
+  /**
+   * Creates a model. A subclass defines `call`; given `inputs` and
+   * `outputs` (symbolic tensors), the model is the functional graph
+   * between them, built at once, as Keras's `keras.Model(inputs, outputs)`.
+   *
+   * @example
+   * ```ts
+   * import { Input, layers, Model } from "../mod.ts";
+   * const inputs = Input({ shape: [4] });
+   * const hidden = new layers.Dense(8, { activation: "relu" }).apply(inputs);
+   * const outputs = new layers.Dense(1).apply(hidden);
+   * const model = new Model({ inputs, outputs, name: "mlp" });
+   * console.log(model.layers.length); // 3 (the input and two Dense)
+   * ```
+   * @param options Name and trainability; `inputs` and `outputs` for a functional model.
+   */
+  constructor(options: ModelOptions = {}) {
+    const given = options !== null && typeof options === "object" ? options : {};
+    const { inputs, outputs, ...rest } = given as ModelOptions;
+    super(options === given ? rest : options as LayerOptions);
     this.autoCast = false; // inputs reach the layers as given (Embedding needs integers)
     this.maskFromOutput = true;
+    if (inputs !== undefined || outputs !== undefined) {
+      if (inputs === undefined || outputs === undefined) {
+        throw new TypeError(
+          `Cannot build model ${this.name} as "${
+            inputs === undefined ? "inputs" : "outputs"
+          }" is missing: a functional model takes both, new Model({ inputs, outputs })`,
+        );
+      }
+      const graph = new Graph(this.name, inputs, outputs);
+      this.#graph = graph;
+      if (graph.inputKind === "single") this.buildInputShape = graph.inputShapes[0];
+      else this.buildInputShapes = graph.inputShapes;
+      if (graph.outputs.length === 1) this.outputShape = graph.outputs[0].shape;
+      this.built = true;
+    }
+  }
+
+  /** The functional graph, or `null` for a subclassed model. @internal */
+  get graph(): Graph | null {
+    return this.#graph;
+  }
+
+  /**
+   * The model's symbolic inputs, in order (a functional or `Sequential` model).
+   *
+   * @returns The inputs.
+   */
+  get inputs(): SymbolicTensor[] {
+    return [...this.#requireGraph("inputs").inputs];
+  }
+
+  /** The model's symbolic outputs, in order. */
+  get outputs(): SymbolicTensor[] {
+    return [...this.#requireGraph("outputs").outputs];
+  }
+
+  /** The inputs' names, by which `fit` and `predict` match a record of data. */
+  get inputNames(): string[] {
+    return [...this.#requireGraph("inputNames").inputNames];
+  }
+
+  /** The outputs' names, by which `compile` matches a record of losses and `fit` one of targets. */
+  get outputNames(): string[] {
+    return [...this.#requireGraph("outputNames").outputNames];
+  }
+
+  #requireGraph(what: string): Graph {
+    const graph = this.symbolicGraph();
+    if (graph === null) {
+      throw new TypeError(
+        `Cannot read the ${what} of ${this.name} (${this.constructor.name}) as it has no symbolic inputs: a subclassed model defines call instead; build a functional model (new Model({ inputs, outputs })) or give a Sequential model an input shape`,
+      );
+    }
+    return graph;
+  }
+
+  /**
+   * The graph behind `inputs`/`outputs`: a functional model's own; a
+   * `Sequential` model's once it knows its input shape. @internal
+   *
+   * @returns The graph, or `null`.
+   */
+  symbolicGraph(): Graph | null {
+    return this.#graph;
+  }
+
+  /**
+   * A layer of the model by name or by index in `layers`.
+   *
+   * @param nameOrIndex The layer's name, or its index.
+   * @returns The layer.
+   */
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers;
+    if (typeof nameOrIndex === "number") {
+      if (!Number.isInteger(nameOrIndex) || nameOrIndex < 0 || nameOrIndex >= layers.length) {
+        throw new RangeError(
+          `Cannot get layer ${nameOrIndex} of ${this.name} as it has ${layers.length} layers: pass an index from 0 to ${
+            layers.length - 1
+          }`,
+        );
+      }
+      return layers[nameOrIndex];
+    }
+    if (typeof nameOrIndex !== "string") {
+      throw new TypeError(
+        `Cannot get a layer of ${this.name} as "nameOrIndex" must be a layer name or an index: received ${
+          describe(nameOrIndex)
+        }`,
+      );
+    }
+    const found = layers.find((l) => l.name === nameOrIndex);
+    if (!found) {
+      throw new RangeError(
+        `Cannot get layer ${
+          JSON.stringify(nameOrIndex)
+        } of ${this.name} as it has no layer of that name: its layers are ${
+          layers.map((l) => JSON.stringify(l.name)).join(", ") || "none"
+        }`,
+      );
+    }
+    return found;
+  }
+
+  /**
+   * Calls the model on symbolic tensors: the model is used as a layer of
+   * another functional model.
+   *
+   * @param inputs Symbolic tensors.
+   * @param options `training`, fixed for this call.
+   * @returns The symbolic output.
+   */
+  override apply(inputs: SymbolicInputs, options?: CallOptions<InputMasks>): SymbolicTensor;
+  /**
+   * Runs the model on data (see `Layer.apply`). A functional model takes
+   * one tensor per input: one tensor, an array in `inputs` order, or a
+   * record keyed by input names; one of several outputs returns them in the
+   * structure `outputs` was given in (cast the result:
+   * `model.apply(x) as unknown as tf.Tensor[]`).
+   *
+   * @param inputs The data.
+   * @param options Training flag and mask.
+   * @returns The output.
+   */
+  override apply(inputs: LayerInputs, options?: CallOptions<InputMasks>): tf.Tensor;
+  override apply(
+    inputs: LayerInputs | SymbolicInputs,
+    options: CallOptions<InputMasks> = {},
+  ): tf.Tensor | SymbolicTensor {
+    const graph = this.#graph;
+    if (graph === null || isSymbolic(`${this.name} (${this.constructor.name})`, inputs)) {
+      return super.apply(inputs as LayerInputs, options);
+    }
+    const values = graph.arrange(this.name, inputs);
+    return super.apply(graph.inputKind === "single" ? values[0] : values, options);
   }
 
   /**
    * The forward pass; subclasses implement it.
    *
-   * @param _inputs The input batch: one tensor, or an array or a record of
+   * A functional model runs its graph.
+   *
+   * @param inputs The input batch: one tensor, or an array or a record of
    *   them (`model.apply([a, b])`) for a subclass whose `call` takes those.
-   * @param _options Training flag and mask.
+   * @param options Training flag and mask.
    * @returns The output batch.
    */
-  call(_inputs: LayerInputs, _options: CallOptions<InputMasks>): tf.Tensor {
+  call(inputs: LayerInputs, options: CallOptions<InputMasks>): tf.Tensor {
+    const graph = this.#graph;
+    if (graph !== null) {
+      const values = inputs instanceof tf.Tensor ? [inputs] : inputs as tf.Tensor[];
+      const out = graph.run(values, options.training ?? false);
+      return graph.structure(out) as tf.Tensor;
+    }
     throw new TypeError(
       `Cannot call ${this.name} as ${this.constructor.name} does not implement call(inputs, options)`,
     );
   }
 
-  /** The layers assigned as fields, in assignment order. */
+  /**
+   * The model's layers: a functional model's in graph order (its inputs
+   * first), a subclassed model's as assigned to fields.
+   */
   get layers(): Layer[] {
-    return this.trackedLayers;
+    return this.#graph ? [...this.#graph.layers] : this.trackedLayers;
+  }
+
+  /** The layers whose weights are the model's: the graph's, then any assigned as fields. */
+  override get trackedLayers(): Layer[] {
+    const fields = super.trackedLayers;
+    if (!this.#graph) return fields;
+    const graphLayers = this.#graph.layers;
+    return [...graphLayers, ...fields.filter((l) => !graphLayers.includes(l))];
   }
 
   /**
@@ -139,7 +329,7 @@ export class Model extends Layer {
    *   the batch axis may be `null`.
    */
   override build(inputShape: InputShapes): void {
-    if (this.#building) return;
+    if (this.#building || this.#graph) return;
     this.#building = true;
     try {
       tf.tidy(() => {

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { tf } from "./tf.ts";
 import {
   type CallOptions,
   describe,
@@ -11,7 +10,12 @@ import {
   LAYER_OPTION_KEYS,
   type LayerOptions,
 } from "./layer.ts";
+import type { tf } from "./tf.ts";
 import { Model } from "./model.ts";
+import type { InputShapes, Shape } from "./layer.ts";
+import { SymbolicTensor } from "./symbolic.ts";
+import { InputLayer, isInputTensor } from "./input_layer.ts";
+import { Graph } from "./functional.ts";
 
 /**
  * A model that applies its layers in order. When the first layer has an
@@ -30,16 +34,23 @@ import { Model } from "./model.ts";
  */
 export class Sequential extends Model {
   #layers: Layer[] = [];
+  /** The input, once the input shape is known (given, or from the first data). */
+  #input: SymbolicTensor | null = null;
+  /** Each layer's symbolic output, parallel to `#layers`, once built. */
+  #outputs: SymbolicTensor[] = [];
+  #graph: Graph | null = null;
 
   /** The keys of `LayerOptions`: a model's own options. */
   static override optionKeys: readonly string[] = LAYER_OPTION_KEYS;
 
   /**
-   * Creates a stack of `layers` (first to last) with the given name and trainability.
+   * Creates a stack of `layers` (first to last) with the given name and
+   * trainability. The first item may be an `Input(...)` or an `InputLayer`,
+   * giving the input's shape.
    * @param layers The layers, first to last.
    * @param options Name and trainability.
    */
-  constructor(layers: Layer[] = [], options: LayerOptions = {}) {
+  constructor(layers: (Layer | SymbolicTensor)[] = [], options: LayerOptions = {}) {
     super(options);
     if (!Array.isArray(layers)) {
       throw new TypeError(
@@ -51,7 +62,7 @@ export class Sequential extends Model {
     for (const layer of layers) this.add(layer);
   }
 
-  /** The layers, first to last. */
+  /** The layers, first to last (an input layer is not listed, as in Keras). */
   override get layers(): Layer[] {
     return [...this.#layers];
   }
@@ -62,11 +73,15 @@ export class Sequential extends Model {
   }
 
   /**
-   * Appends a layer.
+   * Appends a layer. An `Input(...)` or `InputLayer`, first, sets the
+   * input's shape instead.
    *
    * @param layer The layer.
    */
-  add(layer: Layer): void {
+  add(layer: Layer | SymbolicTensor): void {
+    if (layer instanceof SymbolicTensor || layer instanceof InputLayer) {
+      return this.#setInput(layer);
+    }
     if (!(layer instanceof Layer)) {
       throw new TypeError(
         `Cannot add to ${this.name} as "layer" must be a Layer: received ${describe(layer)}`,
@@ -75,14 +90,78 @@ export class Sequential extends Model {
     if (this.#layers.includes(layer)) {
       throw new TypeError(`Cannot add ${layer.name} to ${this.name} twice`);
     }
-    if (this.#layers.length > 0 && layer.batchInputShape) {
+    if ((this.#layers.length > 0 || this.#input) && layer.batchInputShape) {
       throw new TypeError(
-        `Cannot add ${layer.name} with an "inputShape" to ${this.name}: only the first layer takes one`,
+        `Cannot add ${layer.name} with an "inputShape" to ${this.name}: only the first layer takes one${
+          this.#input ? " (this model already starts with an Input)" : ""
+        }`,
       );
     }
     this.#layers.push(layer);
-    const first = this.#layers[0].batchInputShape;
-    if (first) this.#buildFrom(first);
+    if (this.#input) {
+      this.#extend();
+    } else if (this.#layers[0].batchInputShape) {
+      this.#setInput(new InputLayer({ batchShape: this.#layers[0].batchInputShape! }));
+    }
+  }
+
+  /** Starts the stack at an input (given, or made from the first layer's `inputShape`). */
+  #setInput(input: SymbolicTensor | InputLayer, fromData = false): void {
+    if (this.#input || (!fromData && this.#layers.length > 0 && !this.#layers[0].batchInputShape)) {
+      throw new TypeError(
+        `Cannot add an input to ${this.name} after its layers${
+          this.#input ? " or a second time" : ""
+        }: an Input or InputLayer goes first`,
+      );
+    }
+    const tensor = input instanceof InputLayer ? input.output : input;
+    if (!isInputTensor(tensor)) {
+      throw new TypeError(
+        `Cannot start ${this.name} at ${tensor} as it is not an Input: pass Input({ shape }) or a layers.InputLayer, or use a functional Model for inner tensors`,
+      );
+    }
+    this.#input = tensor;
+    this.#extend();
+  }
+
+  /** Calls the layers not yet called on the symbolic input, in order. */
+  #extend(): void {
+    this.#graph = null;
+    if (this.#layers.length === 0) {
+      this.buildInputShape = this.#input!.shape;
+      this.built = true;
+      return;
+    }
+    const outputs = this.#outputs;
+    try {
+      for (let i = outputs.length; i < this.#layers.length; i++) {
+        outputs.push(this.#layers[i].apply(i === 0 ? this.#input! : outputs[i - 1]));
+      }
+    } catch (e) {
+      this.#layers.length = outputs.length; // the layer that failed is not added
+      throw e;
+    }
+    this.buildInputShape = this.#input!.shape;
+    this.built = true;
+    this.outputShape = outputs[outputs.length - 1].shape;
+  }
+
+  /**
+   * Builds the stack from an input shape (the first data's when no input
+   * was given).
+   *
+   * @param inputShape The input shape, batch axis `null`.
+   */
+  override build(inputShape: InputShapes): void {
+    if (this.#input) return;
+    if (!Array.isArray(inputShape) || Array.isArray(inputShape[0])) {
+      throw new TypeError(
+        `Cannot build ${this.name} as a Sequential model takes one input: received the shapes ${
+          JSON.stringify(inputShape)
+        }`,
+      );
+    }
+    this.#setInput(new InputLayer({ batchShape: [null, ...(inputShape as Shape).slice(1)] }), true);
   }
 
   /**
@@ -93,47 +172,20 @@ export class Sequential extends Model {
   pop(): Layer {
     const layer = this.#layers.pop();
     if (!layer) throw new RangeError(`Cannot pop from ${this.name} as it has no layers`);
+    if (this.#outputs.length > this.#layers.length) {
+      this.#outputs.pop();
+      this.#graph = null;
+      const last = this.#outputs[this.#outputs.length - 1];
+      this.outputShape = last ? last.shape : this.#input?.shape ?? null;
+    }
     return layer;
   }
 
-  #buildFrom(inputShape: (number | null)[]): void {
-    tf.tidy(() => {
-      let x = tf.zeros(inputShape.map((d) => d ?? 1));
-      for (const layer of this.#layers) x = layer.apply(x);
-    });
-    if (inputShape.slice(1).includes(null)) this.#markUnknownAxes(inputShape);
-    this.buildInputShape = inputShape;
-    this.built = true;
-    const last = this.#layers[this.#layers.length - 1];
-    this.outputShape = last.outputShape;
-  }
-
-  /**
-   * With unknown (`null`) axes in the input shape, runs the layers once more
-   * with another size there: an axis whose size follows the input's is
-   * unknown (`null`) in each layer's input and output shape, so later
-   * inputs of any size there fit. A stack that cannot take another size
-   * (a Dense after a Flatten of unknown length) keeps the first sizes.
-   */
-  #markUnknownAxes(inputShape: (number | null)[]): void {
-    const first = this.#layers.map((l) => ({ input: l.buildInputShape, output: l.outputShape }));
-    const merge = (a: (number | null)[] | null, b: number[]) =>
-      a && a.map((d, i) => (i === 0 || d === b[i] ? d : null));
-    try {
-      tf.tidy(() => {
-        let x = tf.zeros(inputShape.map((d) => d ?? 2));
-        for (const [i, layer] of this.#layers.entries()) {
-          layer.buildInputShape = merge(first[i].input, x.shape);
-          x = layer.apply(x);
-          layer.outputShape = merge(first[i].output, x.shape);
-        }
-      });
-    } catch {
-      this.#layers.forEach((layer, i) => {
-        layer.buildInputShape = first[i].input;
-        layer.outputShape = first[i].output;
-      });
-    }
+  /** The graph from the input to the last layer, once the input shape is known. @internal */
+  override symbolicGraph(): Graph | null {
+    if (!this.#input) return null;
+    const output = this.#outputs[this.#outputs.length - 1] ?? this.#input;
+    return this.#graph ??= new Graph(this.name, [this.#input], [output]);
   }
 
   /** Applies the layers in order, passing any mask along. */

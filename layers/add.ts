@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import type { SymbolicTensor } from "../engine/symbolic.ts";
 import { LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
 import { BaseMerge } from "./base_merge.ts";
 
@@ -44,6 +45,9 @@ export class Add extends BaseMerge {
  * @param options The layer's options (name).
  * @returns The merged tensor.
  */
-export function add(inputs: tf.Tensor[], options: LayerOptions = {}): tf.Tensor {
-  return new Add(options).apply(inputs);
+export function add<T extends tf.Tensor | SymbolicTensor>(
+  inputs: T[],
+  options: LayerOptions = {},
+): T {
+  return new Add(options).apply(inputs as tf.Tensor[]) as T;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import type { SymbolicTensor } from "../engine/symbolic.ts";
 import {
   type CallOptions,
   formatShape,
@@ -164,6 +165,9 @@ export class Concatenate extends BaseMerge {
  * @param options The axis (default -1) and the layer's options (name).
  * @returns The joined tensor.
  */
-export function concatenate(inputs: tf.Tensor[], options: ConcatenateOptions = {}): tf.Tensor {
-  return new Concatenate(options).apply(inputs);
+export function concatenate<T extends tf.Tensor | SymbolicTensor>(
+  inputs: T[],
+  options: ConcatenateOptions = {},
+): T {
+  return new Concatenate(options).apply(inputs as tf.Tensor[]) as T;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import type { SymbolicTensor } from "../engine/symbolic.ts";
 import {
   type CallOptions,
   type InputMasks,
@@ -225,6 +226,9 @@ function moveAxis(x: tf.Tensor, from: number, to: number): tf.Tensor {
  * @param options `axes` (default -1, the last, as Keras's `dot`), `normalize` and the layer's options.
  * @returns The per-sample dot product.
  */
-export function dot(inputs: tf.Tensor[], options: DotOptions = {}): tf.Tensor {
-  return new Dot({ axes: -1, ...options }).apply(inputs);
+export function dot<T extends tf.Tensor | SymbolicTensor>(
+  inputs: T[],
+  options: DotOptions = {},
+): T {
+  return new Dot({ axes: -1, ...options }).apply(inputs as tf.Tensor[]) as T;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import type { SymbolicTensor } from "../engine/symbolic.ts";
 import { LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
 import { BaseMerge, broadcastAll } from "./base_merge.ts";
 
@@ -46,6 +47,9 @@ export class Maximum extends BaseMerge {
  * @param options The layer's options (name).
  * @returns The merged tensor.
  */
-export function maximum(inputs: tf.Tensor[], options: LayerOptions = {}): tf.Tensor {
-  return new Maximum(options).apply(inputs);
+export function maximum<T extends tf.Tensor | SymbolicTensor>(
+  inputs: T[],
+  options: LayerOptions = {},
+): T {
+  return new Maximum(options).apply(inputs as tf.Tensor[]) as T;
 }

@@ -36,6 +36,7 @@ export { GlobalMaxPooling1D } from "./global_max_pooling1d.ts";
 export { GlobalMaxPooling2D } from "./global_max_pooling2d.ts";
 export { GroupNormalization, type GroupNormalizationOptions } from "./group_normalization.ts";
 export { Identity } from "./identity.ts";
+export { InputLayer, type InputOptions } from "../engine/input_layer.ts";
 export { Lambda, type LambdaOptions } from "./lambda.ts";
 export { LayerNormalization, type LayerNormalizationOptions } from "./layer_normalization.ts";
 export { LeakyReLU, type LeakyReLUOptions } from "./leaky_relu.ts";

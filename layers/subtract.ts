@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import type { SymbolicTensor } from "../engine/symbolic.ts";
 import { LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
 import { BaseMerge } from "./base_merge.ts";
 
@@ -49,6 +50,9 @@ export class Subtract extends BaseMerge {
  * @param options The layer's options (name).
  * @returns The merged tensor.
  */
-export function subtract(inputs: tf.Tensor[], options: LayerOptions = {}): tf.Tensor {
-  return new Subtract(options).apply(inputs);
+export function subtract<T extends tf.Tensor | SymbolicTensor>(
+  inputs: T[],
+  options: LayerOptions = {},
+): T {
+  return new Subtract(options).apply(inputs as tf.Tensor[]) as T;
 }

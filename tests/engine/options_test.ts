@@ -405,6 +405,7 @@ const ARGS: Record<string, Record<string, unknown[]>> = {
     GaussianNoise: [0.5],
     GroupNormalization: [],
     Identity: [],
+    InputLayer: [],
     Lambda: [(t: tf.Tensor) => t],
     LeakyReLU: [],
     Masking: [],
@@ -527,7 +528,12 @@ Deno.test("every exported layer, optimizer, schedule, callback, loss and metric 
       if (typeof value !== "function" || !/^[A-Z]/.test(name) || !value.prototype) continue;
       if (NO_OPTIONS.has(`${ns}.${name}`)) continue;
       const Cls = value as unknown as new (...args: unknown[]) => { dispose?: () => void };
-      const schedule = ns === "schedules" ? SCHEDULE_OPTIONS[name] : undefined;
+      // Options a class requires (a schedule's, an InputLayer's shape), given with the unknown one.
+      const schedule = ns === "schedules"
+        ? SCHEDULE_OPTIONS[name]
+        : ns === "layers" && name === "InputLayer"
+        ? { shape: [2] }
+        : undefined;
       const args = ns === "schedules" ? [] : ARGS[ns][name];
       assert.ok(
         args !== undefined || schedule !== undefined,

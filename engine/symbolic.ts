@@ -1,0 +1,309 @@
+/**
+ * Symbolic tensors: the placeholders of the functional API (Keras's
+ * `KerasTensor`). `Input(...)` makes one; calling a layer on symbolic
+ * tensors (`layer.apply(x)`) records a {@link Node} — the layer, what it was
+ * called on, and what it returned — and returns new symbolic tensors whose
+ * shape and dtype are inferred. `new Model({ inputs, outputs })` walks those
+ * nodes back from the outputs (see `functional.ts`).
+ *
+ * Shapes are inferred by running the layer on zeros (one sample; unknown
+ * axes at two sizes, an axis whose output size follows the input's is
+ * unknown in the output), so every layer, including a user's, answers
+ * without shape arithmetic of its own. No tensor outlives the inference.
+ *
+ * @module
+ */
+import { tf } from "./tf.ts";
+import type { Layer, Shape } from "./layer.ts";
+import { attachMask, storedMask } from "./masks.ts";
+import { describe, formatShape } from "./format.ts";
+import { mapStructure, type Structure, structureValues } from "./layer_inputs.ts";
+import { checkOptions } from "./options.ts";
+
+/** The dtypes a symbolic tensor may have. */
+export type SymbolicDType = "float32" | "int32" | "bool";
+
+/**
+ * A placeholder for the tensor a layer will produce: its shape (batch axis
+ * first, `null` where unknown), dtype, and the node that makes it.
+ */
+export class SymbolicTensor {
+  /** The shape, batch axis first; `null` marks an axis of unknown size. */
+  readonly shape: Shape;
+  /** The dtype of the values. */
+  readonly dtype: SymbolicDType;
+  /** A name for messages: the producing layer's name (an `Input`'s own name). */
+  readonly name: string;
+  /** The node that produces this tensor. */
+  readonly node: Node;
+  /** Which of the node's outputs this is. */
+  readonly index: number;
+  /** The rank of the mask that travels with it (Embedding with `maskZero`), or 0 for none. */
+  readonly maskRank: number;
+
+  /** @internal Made by `Input` and by layers called on symbolic tensors. */
+  constructor(
+    shape: Shape,
+    dtype: SymbolicDType,
+    node: Node,
+    index: number,
+    maskRank = 0,
+  ) {
+    this.shape = shape;
+    this.dtype = dtype;
+    this.node = node;
+    this.index = index;
+    this.maskRank = maskRank;
+    this.name = node.layer.name;
+  }
+
+  /** The number of axes. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** `<SymbolicTensor shape=(None, 12), dtype=float32, name=tags>`. */
+  toString(): string {
+    return `<SymbolicTensor shape=${
+      formatShape(this.shape)
+    }, dtype=${this.dtype}, name=${this.name}>`;
+  }
+}
+
+/** One, an array, or a record of symbolic tensors: what a layer was called on. */
+export type SymbolicInputs = SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor>;
+
+/**
+ * One call of a layer on symbolic tensors: Keras's `Node`. A layer shared
+ * by two branches has two nodes; its weights are the same for both.
+ */
+export interface Node {
+  /** The layer called. */
+  readonly layer: Layer;
+  /** What it was called on, in the structure given (empty for an `Input`). */
+  readonly inputs: SymbolicInputs | null;
+  /** What it returned. */
+  readonly outputs: SymbolicTensor[];
+  /** `training` as fixed at the call (`dropout.apply(x, { training: true })`), or undefined. */
+  readonly training?: boolean;
+  /** The node's position in `layer.inboundNodes`. */
+  readonly index: number;
+}
+
+/** The nodes of each layer, in call order (Keras's `_inbound_nodes`). */
+const NODES = new WeakMap<Layer, Node[]>();
+
+/**
+ * The nodes recorded for a layer: one per call on symbolic tensors.
+ *
+ * @param layer The layer.
+ * @returns Its nodes (the live list).
+ */
+export function inboundNodes(layer: Layer): Node[] {
+  let nodes = NODES.get(layer);
+  if (!nodes) NODES.set(layer, nodes = []);
+  return nodes;
+}
+
+/**
+ * Records a node for a layer and makes its outputs.
+ *
+ * @param layer The layer.
+ * @param inputs What it was called on (`null` for an `Input`).
+ * @param outputs The outputs' shapes, dtypes and mask ranks.
+ * @param training `training` as fixed at the call.
+ * @returns The node.
+ */
+export function addNode(
+  layer: Layer,
+  inputs: SymbolicInputs | null,
+  outputs: { shape: Shape; dtype: SymbolicDType; maskRank: number }[],
+  training?: boolean,
+): Node {
+  const nodes = inboundNodes(layer);
+  const made: SymbolicTensor[] = [];
+  const node: Node = { layer, inputs, outputs: made, training, index: nodes.length };
+  outputs.forEach((o, i) => made.push(new SymbolicTensor(o.shape, o.dtype, node, i, o.maskRank)));
+  nodes.push(node);
+  return node;
+}
+
+/**
+ * Whether `inputs` is (or holds) a symbolic tensor; a structure that mixes
+ * symbolic and concrete tensors is refused.
+ *
+ * @param what The layer, for the message.
+ * @param inputs What `apply` received.
+ * @returns `true` for symbolic inputs.
+ */
+export function isSymbolic(what: string, inputs: unknown): inputs is SymbolicInputs {
+  if (inputs instanceof SymbolicTensor) return true;
+  if (inputs === null || typeof inputs !== "object" || inputs instanceof tf.Tensor) return false;
+  const isRecord = Object.getPrototypeOf(inputs) === Object.prototype;
+  if (!Array.isArray(inputs) && !isRecord) return false;
+  const items = Object.entries(inputs as object);
+  const symbolic = items.filter(([, v]) => v instanceof SymbolicTensor);
+  if (symbolic.length === 0) return false;
+  const other = items.find(([, v]) => !(v instanceof SymbolicTensor));
+  if (other) {
+    throw new TypeError(
+      `Cannot apply ${what} as input ${
+        JSON.stringify(other[0])
+      } must be a symbolic tensor like the others (from Input or a layer's output): received ${
+        describe(other[1])
+      }`,
+    );
+  }
+  return true;
+}
+
+/** Sizes the unknown axes take in the two inference runs. */
+const PROBE_SIZES = [32, 37];
+
+const SYMBOLIC_CALL_KEYS = ["training", "mask"];
+
+/**
+ * `layer.apply` on symbolic tensors: infers the output's shape and dtype
+ * (building the layer on first use), records the node, and returns the
+ * symbolic output. A layer already built is checked against the new
+ * shapes: axes where they differ become unknown (`null`) in its build shape,
+ * so one `Embedding` serves a 10-token title and a 30-token body; when the
+ * layer cannot take that (a `Dense` whose kernel is sized for the axis), the
+ * error names the layer and both shapes and nothing changes.
+ *
+ * @param layer The layer.
+ * @param inputs Symbolic tensors (one, an array or a record).
+ * @param options `training`, fixed for this call (a `mask` is found from the inputs).
+ * @returns The symbolic output.
+ */
+export function applySymbolic(
+  layer: Layer,
+  inputs: SymbolicInputs,
+  options: { training?: boolean; mask?: unknown } = {},
+): SymbolicTensor {
+  const what = `${layer.name} (${layer.constructor.name})`;
+  options = checkOptions(`apply ${layer.name}`, options, SYMBOLIC_CALL_KEYS);
+  if (options.mask !== undefined && options.mask !== null) {
+    throw new TypeError(
+      `Cannot apply ${what} to symbolic inputs with an explicit "mask": masks travel with the tensors (Embedding's maskZero, Masking); pass none`,
+    );
+  }
+  const items: Structure<SymbolicTensor> | SymbolicTensor = inputs;
+  const shapes = inputs instanceof SymbolicTensor
+    ? inputs.shape
+    : mapStructure(inputs as Structure<SymbolicTensor>, (t) => t.shape);
+  const restore = widenBuildShapes(layer, shapes);
+  const unknown = allTensors(items).some((t) => t.shape.slice(1).includes(null));
+  let first: Probe;
+  let second: Probe | null = null;
+  try {
+    first = probe(layer, items, PROBE_SIZES[0]);
+    // A layer built by this call: axes unknown in the input stay unknown in its build shape.
+    if (!restore) widenBuildShapes(layer, shapes);
+    if (unknown) second = probe(layer, items, PROBE_SIZES[1]);
+  } catch (e) {
+    restore?.();
+    const given = inputs instanceof SymbolicTensor
+      ? formatShape(inputs.shape)
+      : mapStructure(inputs as Structure<SymbolicTensor>, (t) => formatShape(t.shape));
+    const builtShapes = layer.buildInputShapes;
+    const built = builtShapes !== null
+      ? JSON.stringify(mapStructure(builtShapes, formatShape))
+      : layer.buildInputShape && formatShape(layer.buildInputShape);
+    const was = restore && built
+      ? `; it was built for ${built} and a layer called again takes only inputs that fit its weights`
+      : "";
+    throw new RangeError(
+      `Cannot apply ${what} to symbolic input ${
+        typeof given === "string" ? given : JSON.stringify(given)
+      }${was}${unknown && !was ? " (axes of unknown size were tried at sizes 32 and 37)" : ""}: ${
+        (e as Error).message
+      }`,
+      { cause: e },
+    );
+  }
+  const batch = allTensors(items)[0].shape[0];
+  const shape: Shape = first.shape.map((d, i) =>
+    i === 0 ? (batch === null ? null : d) : second && second.shape[i] !== d ? null : d
+  );
+  layer.outputShape = shape;
+  const node = addNode(
+    layer,
+    inputs,
+    [{ shape, dtype: first.dtype, maskRank: first.maskRank }],
+    options.training,
+  );
+  return node.outputs[0];
+}
+
+interface Probe {
+  shape: number[];
+  dtype: SymbolicDType;
+  maskRank: number;
+}
+
+function allTensors(items: Structure<SymbolicTensor> | SymbolicTensor): SymbolicTensor[] {
+  return items instanceof SymbolicTensor ? [items] : structureValues(items);
+}
+
+/** Runs the layer once on zeros shaped like the inputs (unknown axes at `size`), in inference mode. */
+function probe(
+  layer: Layer,
+  items: Structure<SymbolicTensor> | SymbolicTensor,
+  size: number,
+): Probe {
+  return tf.tidy(() => {
+    const zeros = (t: SymbolicTensor) => {
+      const shape = t.shape.map((d, i) => d ?? (i === 0 ? 1 : size));
+      const z = tf.zeros(shape, t.dtype);
+      if (t.maskRank > 0) {
+        const maskShape = shape.slice(0, t.maskRank);
+        const n = maskShape.reduce((a, b) => a * b, 1);
+        attachMask(z, { values: new Uint8Array(n).fill(1), shape: maskShape });
+      }
+      return z;
+    };
+    const args = items instanceof SymbolicTensor
+      ? zeros(items)
+      : mapStructure(items as Structure<SymbolicTensor>, zeros);
+    const y = layer.apply(args as tf.Tensor, { training: false });
+    if (!(y instanceof tf.Tensor)) {
+      throw new TypeError(`the layer returned ${describe(y)}, expected one tensor`);
+    }
+    const mask = storedMask(y);
+    const dtype = y.dtype === "int32" || y.dtype === "bool" ? y.dtype : "float32";
+    return { shape: [...y.shape], dtype, maskRank: mask ? mask.shape.length : 0 };
+  });
+}
+
+/**
+ * For a built layer called on new shapes: makes the axes where its build
+ * shape and the new shape differ (or the new one is unknown) unknown, so
+ * the layer accepts both. Returns how to undo it, or `null` for an unbuilt layer.
+ */
+function widenBuildShapes(layer: Layer, shapes: Shape | Structure<Shape>): (() => void) | null {
+  if (!layer.built) return null;
+  const widen = (built: Shape | null, given: Shape): Shape | null =>
+    built && built.length === given.length
+      ? built.map((d, i) => (i === 0 || d === given[i] ? d : null))
+      : built;
+  if (layer.buildInputShapes !== null && !isShape(shapes)) {
+    const saved = layer.buildInputShapes;
+    const builtShapes = saved as Record<string, Shape>;
+    const givenShapes = shapes as Record<string, Shape>;
+    if (Array.isArray(saved) === Array.isArray(shapes)) {
+      layer.buildInputShapes = mapStructure(
+        saved,
+        (s, k) => givenShapes[k] ? widen(s, givenShapes[k])! : builtShapes[k],
+      ) as Structure<Shape>;
+    }
+    return () => layer.buildInputShapes = saved;
+  }
+  const saved = layer.buildInputShape;
+  if (isShape(shapes)) layer.buildInputShape = widen(saved, shapes);
+  return () => layer.buildInputShape = saved;
+}
+
+function isShape(s: Shape | Structure<Shape>): s is Shape {
+  return Array.isArray(s) && (s.length === 0 || !Array.isArray(s[0]));
+}
