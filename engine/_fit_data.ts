@@ -11,11 +11,14 @@ import type { CompiledState } from "./compile.ts";
 import {
   type ArrayData,
   checkFinite,
-  type DataLike,
+  type DataStructure,
+  DataTree,
   numSamples,
   sliceData,
+  tensorsOf,
   toArrayData,
 } from "./data_adapter.ts";
+import type { LayerInputs } from "./layer_inputs.ts";
 import { Dataset } from "./dataset.ts";
 import { positiveInt } from "./validate.ts";
 import { arrayIterator, datasetIterator, type EpochIterator } from "./epoch_iterator.ts";
@@ -29,7 +32,19 @@ import { overrides } from "./step_data.ts";
 export interface FitData {
   train: EpochIterator;
   validation: EpochIterator | null;
-  sample: { x: tf.Tensor; y: ArrayData | null } | null;
+  sample: Sample | null;
+}
+
+/** One sample of the inputs as a batch of one (the caller disposes it), and the targets. */
+export interface Sample {
+  x: LayerInputs;
+  y: DataTree | null;
+}
+
+/** How many inputs and outputs the model has, when known (a functional model). */
+export interface ModelArity {
+  inputs: number | null;
+  outputs: number | null;
 }
 
 /**
@@ -37,15 +52,19 @@ export interface FitData {
  * shuffled orders are drawn from `seedGenerator` (the model's).
  */
 export function prepareFitData(
-  x: DataLike | Dataset<tf.Tensor[]>,
-  y: DataLike | undefined,
+  x: DataStructure | Dataset<tf.Tensor[]>,
+  y: DataStructure | undefined,
   o: CheckedFitOptions,
   seedGenerator: SeedGenerator,
   targetsOptional = false,
+  arity: ModelArity = { inputs: null, outputs: null },
 ): FitData {
-  const validation = o.validationData === undefined
-    ? null
-    : validationIterator(o.validationData, o.validationBatchSize ?? o.batchSize, o.validationSteps);
+  const validation = o.validationData === undefined ? null : validationIterator(
+    o.validationData,
+    o.validationBatchSize ?? o.batchSize,
+    o.validationSteps,
+    arity,
+  );
   if (x instanceof Dataset) {
     if (y !== undefined) {
       throw new TypeError(`Cannot fit on a Dataset and "y": the Dataset must yield [x, y] pairs`);
@@ -60,16 +79,21 @@ export function prepareFitData(
   if (y === undefined && !targetsOptional) {
     throw new TypeError(`Cannot fit as "y" is missing: pass the targets as the second argument`);
   }
-  let { xd, yd, sw } = arraysOf(x, y, o.sampleWeight, "fit");
-  checkFinite(xd, "x");
-  if (yd) checkFinite(yd, "y");
+  let { xd, yd, sw } = arraysOf(x, y, o.sampleWeight, "fit", arity);
+  checkAllFinite(xd, "x");
+  if (yd) checkAllFinite(yd, "y");
   if (o.classWeight) {
     if (!yd) throw new TypeError(`Cannot use "classWeight" as "y" is missing`);
-    sw = classWeightsToSampleWeights(yd, o.classWeight, sw);
+    if (yd.items.length !== 1) {
+      throw new TypeError(
+        `Cannot use "classWeight" with ${yd.items.length} outputs: it applies to a model of one output; pass "sampleWeight" instead`,
+      );
+    }
+    sw = classWeightsToSampleWeights(yd.items[0], o.classWeight, sw);
   }
   let val = validation;
   if (o.validationSplit > 0) {
-    const n = numSamples(xd);
+    const n = xd.numSamples;
     const splitAt = Math.floor(n * (1 - o.validationSplit));
     if (splitAt === 0 || splitAt === n) {
       throw new RangeError(
@@ -78,14 +102,15 @@ export function prepareFitData(
         } samples`,
       );
     }
-    const [vx, vy] = [sliceData(xd, splitAt, n), yd ? sliceData(yd, splitAt, n) : null];
-    if (vy) warnSingleClass(vy);
+    const slice = (t: DataTree, a: number, b: number) => t.map((d) => sliceData(d, a, b));
+    const [vx, vy] = [slice(xd, splitAt, n), yd ? slice(yd, splitAt, n) : null];
+    if (vy) vy.items.forEach(warnSingleClass);
     val = arrayIterator(vx, vy, sw ? sliceData(sw, splitAt, n) : null, {
       batchSize: o.validationBatchSize ?? o.batchSize,
       shuffle: false,
       stepsPerEpoch: o.validationSteps,
     });
-    [xd, yd] = [sliceData(xd, 0, splitAt), yd ? sliceData(yd, 0, splitAt) : null];
+    [xd, yd] = [slice(xd, 0, splitAt), yd ? slice(yd, 0, splitAt) : null];
     if (sw) sw = sliceData(sw, 0, splitAt);
   }
   const train = arrayIterator(xd, yd, sw, {
@@ -99,41 +124,49 @@ export function prepareFitData(
 
 /** Converts `x`, `y` and per-sample weights, and checks they hold as many samples. */
 function arraysOf(
-  x: DataLike,
-  y: DataLike | undefined,
-  sampleWeight: DataLike | undefined,
+  x: DataStructure,
+  y: DataStructure | undefined,
+  sampleWeight: DataStructure | undefined,
   method: string,
-): { xd: ArrayData; yd: ArrayData | null; sw: ArrayData | null } {
-  const xd = toArrayData(x, "x");
-  const yd = y === undefined ? null : toArrayData(y, "y");
-  if (yd && numSamples(xd) !== numSamples(yd)) {
+  arity: ModelArity,
+): { xd: DataTree; yd: DataTree | null; sw: ArrayData | null } {
+  const xd = DataTree.from(x, "x", arity.inputs);
+  const yd = y === undefined ? null : DataTree.from(y, "y", arity.outputs);
+  if (yd && xd.numSamples !== yd.numSamples) {
     throw new RangeError(
-      `Cannot ${method} as "x" and "y" hold different numbers of samples: ${numSamples(xd)} and ${
-        numSamples(yd!)
-      }`,
+      `Cannot ${method} as "x" and "y" hold different numbers of samples: ${xd.numSamples} and ${yd.numSamples}`,
     );
   }
   const sw = sampleWeight === undefined ? null : toArrayData(sampleWeight, "sampleWeight");
-  if (sw && numSamples(sw) !== numSamples(xd)) {
+  if (sw && numSamples(sw) !== xd.numSamples) {
     throw new RangeError(
-      `Cannot ${method} as "sampleWeight" holds ${numSamples(sw)} values for ${
-        numSamples(xd)
-      } samples`,
+      `Cannot ${method} as "sampleWeight" holds ${
+        numSamples(sw)
+      } values for ${xd.numSamples} samples`,
     );
   }
   return { xd, yd, sw };
 }
 
+function checkAllFinite(tree: DataTree, argName: string): void {
+  const names = tree.names(argName);
+  tree.items.forEach((a, i) => checkFinite(a, names[i]));
+}
+
 /** The first input sample as a batch of one, and the targets, for building the model. */
-function firstSample(xd: ArrayData, yd: ArrayData | null): FitData["sample"] {
-  const row = xd.values.length / Math.max(1, numSamples(xd));
-  return { x: tf.tensor(xd.values.subarray(0, row), [1, ...xd.shape.slice(1)], xd.dtype), y: yd };
+function firstSample(xd: DataTree, yd: DataTree | null): Sample {
+  const first = (a: ArrayData) => {
+    const row = a.values.length / Math.max(1, numSamples(a));
+    return tf.tensor(a.values.subarray(0, row), [1, ...a.shape.slice(1)], a.dtype);
+  };
+  return { x: xd.build(xd.items.map(first)), y: yd };
 }
 
 function validationIterator(
   data: NonNullable<FitOptions["validationData"]>,
   batchSize: number,
-  steps?: number,
+  steps: number | undefined,
+  arity: ModelArity,
 ): EpochIterator {
   if (data instanceof Dataset) return datasetIterator(data, steps);
   if (!Array.isArray(data) || data.length < 2 || data.length > 3) {
@@ -148,27 +181,30 @@ function validationIterator(
     batchSize,
     steps,
     "validate",
+    false,
+    arity,
   );
-  sample?.x.dispose(); // the model is built from the training data
+  if (sample) tf.dispose(tensorsOf(sample.x)); // the model is built from the training data
   return iterator;
 }
 
 /** Converts and checks `evaluate`'s data. */
 export function evaluationData(
-  x: DataLike | Dataset<tf.Tensor[]>,
-  y: DataLike | undefined,
-  sampleWeight: DataLike | undefined,
+  x: DataStructure | Dataset<tf.Tensor[]>,
+  y: DataStructure | undefined,
+  sampleWeight: DataStructure | undefined,
   batchSize: number,
   steps: number | undefined,
   method: string,
   targetsOptional = false,
+  arity: ModelArity = { inputs: null, outputs: null },
 ): { iterator: EpochIterator; sample: FitData["sample"] } {
   positiveInt(method, "batchSize", batchSize);
   if (x instanceof Dataset) return { iterator: datasetIterator(x, steps), sample: null };
   if (y === undefined && !targetsOptional) {
     throw new TypeError(`Cannot ${method} as "y" is missing: pass the targets`);
   }
-  const { xd, yd, sw } = arraysOf(x, y, sampleWeight, method);
+  const { xd, yd, sw } = arraysOf(x, y, sampleWeight, method, arity);
   const iterator = arrayIterator(xd, yd, sw, { batchSize, shuffle: false, stepsPerEpoch: steps });
   return { iterator, sample: firstSample(xd, yd) };
 }
@@ -189,16 +225,19 @@ export function prepareModel(
       prepareOwnStep(model, sample);
       return;
     }
-    const outShape = tf.tidy(() => model.apply(sample.x).shape);
+    const outShapes = tf.tidy(() => tensorsOf(model.apply(sample.x)).map((t) => t.shape));
     if (sample.y) {
-      const yShape = [1, ...sample.y.shape.slice(1)];
-      compiled.build(yShape, outShape);
-      if (compiled.loss?.name === "sparse_categorical_crossentropy") {
-        checkSparseLabels(sample.y.values, outShape[outShape.length - 1]);
-      }
+      const yShapes = sample.y.items.map((a) => [1, ...a.shape.slice(1)]);
+      compiled.build(yShapes, outShapes);
+      compiled.outputs.forEach((out, i) => {
+        if (out.loss?.name === "sparse_categorical_crossentropy" && sample.y!.items[i]) {
+          const shape = outShapes[i];
+          checkSparseLabels(sample.y!.items[i].values, shape[shape.length - 1]);
+        }
+      });
     }
   } finally {
-    sample.x.dispose();
+    tf.dispose(tensorsOf(sample.x));
   }
 }
 
@@ -214,15 +253,21 @@ export function prepareModel(
  */
 export function prepareOwnStep(
   model: Model,
-  batch: { x: tf.Tensor; y: { shape: number[] } | null },
+  batch: { x: LayerInputs; y: LayerInputs | DataTree | null },
 ): void {
   const compiled = model.compiled;
   const metricsToBuild = compiled !== null && !compiled.built && batch.y !== null &&
     compiled.metricIdentifiers.length > 0;
   const unbuilt = model.weights.length === 0 && overrides(model, "call");
   if (!metricsToBuild && !unbuilt) return;
-  const outShape = tf.tidy(() => model.apply(batch.x, { training: false }).shape);
-  if (metricsToBuild) compiled.build([outShape[0], ...batch.y!.shape.slice(1)], outShape);
+  const outShapes = tf.tidy(() =>
+    tensorsOf(model.apply(batch.x, { training: false })).map((t) => t.shape)
+  );
+  if (metricsToBuild) {
+    const y = batch.y!;
+    const yShapes = (y instanceof DataTree ? y.items : tensorsOf(y)).map((a) => a.shape);
+    compiled.build(yShapes.map((s, i) => [outShapes[i]?.[0] ?? 1, ...s.slice(1)]), outShapes);
+  }
 }
 
 function warnSingleClass(y: ArrayData): void {

@@ -7,6 +7,8 @@
  */
 import { tf } from "./tf.ts";
 import { fused } from "./fused.ts";
+import { SymbolicTensor } from "./symbolic.ts";
+import type { LayerInputs } from "./layer_inputs.ts";
 
 /** Samples along the first axis of a flat typed array. */
 export interface ArrayData {
@@ -34,6 +36,7 @@ export type DataLike =
  * @returns Flat values and shape.
  */
 export function toArrayData(data: unknown, argName: string): ArrayData {
+  if (data instanceof SymbolicTensor) return DataTree.from(data, argName).items[0];
   if (data instanceof tf.Tensor) {
     const dtype = data.dtype === "int32" || data.dtype === "bool" ? "int32" : "float32";
     const raw = data.dataSync();
@@ -147,4 +150,146 @@ export function checkFinite(data: ArrayData, argName: string): void {
       );
     }
   }
+}
+
+/** What `fit`, `evaluate` and `predict` accept for a model of several inputs or outputs. */
+export type DataStructure = DataLike | DataLike[] | Record<string, DataLike>;
+
+/** How a structure of data was given: one array, an array of them, or a record. */
+export type DataKind = "single" | "array" | "record";
+
+/**
+ * Data for one or several inputs (or outputs) of a model: the arrays in
+ * order, and how they were given (one, an array in order, or a record
+ * keyed by name), so batches are rebuilt in the same structure.
+ */
+export class DataTree {
+  /** How the data were given. */
+  readonly kind: DataKind;
+  /** The record's keys, in order; `null` unless `kind` is `"record"`. */
+  readonly keys: string[] | null;
+  /** The arrays, in order. */
+  readonly items: ArrayData[];
+
+  /**
+   * @param kind How the data were given.
+   * @param keys The record's keys, or `null`.
+   * @param items The arrays.
+   */
+  constructor(kind: DataKind, keys: string[] | null, items: ArrayData[]) {
+    this.kind = kind;
+    this.keys = keys;
+    this.items = items;
+  }
+
+  /**
+   * Converts what the user passed, checking that every array holds as many
+   * samples.
+   *
+   * @param data One array (tensor, nested array, typed array), an array of
+   *   them, or a record of them.
+   * @param argName The argument's name, for errors (`"x"`).
+   * @param count How many the model takes (its inputs or outputs), when
+   *   known: an array of nested arrays is read as one per input only then.
+   * @returns The tree.
+   */
+  static from(data: unknown, argName: string, count: number | null = null): DataTree {
+    if (data instanceof SymbolicTensor) {
+      throw new TypeError(
+        `Cannot use "${argName}" as it is a symbolic tensor (${data}): fit, evaluate and predict take data (tensors or arrays); symbolic tensors only build models`,
+      );
+    }
+    if (!isDataStructure(data, count)) {
+      return new DataTree("single", null, [toArrayData(data, argName)]);
+    }
+    const entries = Object.entries(data as object);
+    if (entries.length === 0) {
+      throw new RangeError(
+        `Cannot use "${argName}" as it is empty: pass one array per input (or output)`,
+      );
+    }
+    const items = entries.map(([k, v]) => {
+      const name = Array.isArray(data) ? `${argName}[${k}]` : `${argName}.${k}`;
+      if (v instanceof SymbolicTensor) return DataTree.from(v, name).items[0];
+      return toArrayData(v, name);
+    });
+    const n = items[0].shape[0];
+    items.forEach((a, i) => {
+      if (a.shape[0] !== n) {
+        const name = (j: number) => Array.isArray(data) ? `[${j}]` : `.${entries[j][0]}`;
+        throw new RangeError(
+          `Cannot use "${argName}" as its arrays hold different numbers of samples: ${argName}${
+            name(0)
+          } holds ${n}, ${argName}${name(i)} holds ${a.shape[0]}`,
+        );
+      }
+    });
+    return Array.isArray(data)
+      ? new DataTree("array", null, items)
+      : new DataTree("record", entries.map(([k]) => k), items);
+  }
+
+  /** The number of samples. */
+  get numSamples(): number {
+    return this.items[0].shape[0];
+  }
+
+  /**
+   * The same structure with each array replaced.
+   *
+   * @param f The replacement of each array.
+   * @returns The new tree.
+   */
+  map(f: (a: ArrayData) => ArrayData): DataTree {
+    return new DataTree(this.kind, this.keys, this.items.map(f));
+  }
+
+  /**
+   * Puts one value per array back in the structure the data were given in.
+   *
+   * @param values One value per array.
+   * @returns One value, an array, or a record.
+   */
+  build<T>(values: T[]): T | T[] | Record<string, T> {
+    if (this.kind === "single") return values[0];
+    if (this.kind === "array") return values;
+    return Object.fromEntries(this.keys!.map((k, i) => [k, values[i]]));
+  }
+
+  /** Each array's name for messages (`x`, `x[1]`, `x.title`). */
+  names(argName: string): string[] {
+    if (this.kind === "single") return [argName];
+    if (this.kind === "array") return this.items.map((_, i) => `${argName}[${i}]`);
+    return this.keys!.map((k) => `${argName}.${k}`);
+  }
+}
+
+/**
+ * Whether data are one array per input (an array or a record of arrays)
+ * rather than one array: a plain record; an array of tensors or typed
+ * arrays; or, for a model of `count` > 1 inputs, an array of `count`
+ * nested arrays.
+ */
+function isDataStructure(data: unknown, count: number | null): boolean {
+  if (data === null || typeof data !== "object") return false;
+  if (data instanceof tf.Tensor || ArrayBuffer.isView(data)) return false;
+  if (!Array.isArray(data)) return Object.getPrototypeOf(data) === Object.prototype;
+  if (data.length === 0) return false;
+  const isArrayLike = (v: unknown) =>
+    v instanceof tf.Tensor || v instanceof SymbolicTensor || ArrayBuffer.isView(v);
+  if (data.every(isArrayLike)) return true;
+  return count !== null && count > 1 && data.length === count &&
+    data.every((v) => Array.isArray(v) || isArrayLike(v));
+}
+
+/**
+ * The tensors of a batch (one, an array or a record), in order.
+ *
+ * @param x A batch's inputs or targets.
+ * @returns Its tensors.
+ */
+export function tensorsOf(x: LayerInputs | null): tf.Tensor[] {
+  if (x === null) return [];
+  if (x instanceof tf.Tensor) return [x];
+  return Array.isArray(x) ? x : Object.values(x);
 }

@@ -7,14 +7,18 @@
  * @module
  */
 import { tf } from "./tf.ts";
-import { type ArrayData, gatherRows, numSamples } from "./data_adapter.ts";
+import { type ArrayData, type DataTree, gatherRows, tensorsOf } from "./data_adapter.ts";
+import type { LayerInputs } from "./layer_inputs.ts";
 import type { Dataset } from "./dataset.ts";
 import { SeedGenerator } from "./seed_generator.ts";
 
 /** One step's data. */
 export interface Batch {
-  x: tf.Tensor;
-  y: tf.Tensor | null;
+  /** The inputs: one tensor, or one per input (an array or a record). */
+  x: LayerInputs;
+  /** The targets: one tensor, or one per output; `null` without targets. */
+  y: LayerInputs | null;
+  /** Per-sample weights, or `null`. */
   sampleWeight: tf.Tensor | null;
 }
 
@@ -38,19 +42,19 @@ export interface ArrayIteratorOptions {
 /**
  * Batches over in-memory arrays.
  *
- * @param x Inputs.
- * @param y Targets, or `null`.
+ * @param x Inputs (one array, or one per input).
+ * @param y Targets (one array, or one per output), or `null`.
  * @param sampleWeight Per-sample weights, or `null`.
  * @param options Batch size, shuffling and steps per epoch.
  * @returns The iterator.
  */
 export function arrayIterator(
-  x: ArrayData,
-  y: ArrayData | null,
+  x: DataTree,
+  y: DataTree | null,
   sampleWeight: ArrayData | null,
   options: ArrayIteratorOptions,
 ): EpochIterator {
-  const n = numSamples(x);
+  const n = x.numSamples;
   const { batchSize, shuffle } = options;
   const perPass = Math.ceil(n / batchSize);
   const steps = options.stepsPerEpoch ?? perPass;
@@ -76,15 +80,16 @@ export function arrayIterator(
       if (options.stepsPerEpoch === undefined) cursor = perPass; // every epoch is one full pass
       for (let step = 0; step < steps; step++) {
         const rows = nextRows();
+        const gather = (tree: DataTree) => tree.build(tree.items.map((a) => gatherRows(a, rows)));
         const batch: Batch = {
-          x: gatherRows(x, rows),
-          y: y ? gatherRows(y, rows) : null,
+          x: gather(x),
+          y: y ? gather(y) : null,
           sampleWeight: sampleWeight ? gatherRows(sampleWeight, rows) : null,
         };
         try {
           yield batch;
         } finally {
-          tf.dispose([batch.x, batch.y ?? [], batch.sampleWeight ?? []]);
+          tf.dispose([...tensorsOf(batch.x), ...tensorsOf(batch.y), batch.sampleWeight ?? []]);
         }
       }
     },
@@ -112,7 +117,11 @@ export function datasetIterator(
       let step = 0;
       for (const element of dataset) {
         if (stepsPerEpoch !== undefined && step >= stepsPerEpoch) break;
-        const [x, y, sampleWeight] = Array.isArray(element) ? element : [element];
+        const [x, y, sampleWeight] = (Array.isArray(element) ? element : [element]) as [
+          LayerInputs,
+          LayerInputs?,
+          tf.Tensor?,
+        ];
         yield { x, y: y ?? null, sampleWeight: sampleWeight ?? null };
         step++;
       }

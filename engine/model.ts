@@ -20,7 +20,7 @@ import { Graph, type SymbolicStructure } from "./functional.ts";
 import { isSymbolic, type SymbolicInputs, type SymbolicTensor } from "./symbolic.ts";
 import { describe } from "./format.ts";
 import { CompiledState, type CompileOptions } from "./compile.ts";
-import type { DataLike } from "./data_adapter.ts";
+import { type DataStructure, DataTree, tensorsOf } from "./data_adapter.ts";
 import type { Dataset } from "./dataset.ts";
 import * as trainer from "./trainer.ts";
 import { prepareOwnStep } from "./_fit_data.ts";
@@ -45,8 +45,8 @@ export interface ComputeLossArgs {
   x?: LayerInputs;
   /** The targets. */
   y?: LayerInputs | null;
-  /** The predictions. */
-  yPred: tf.Tensor;
+  /** The predictions (for several outputs, in the structure the model returns them). */
+  yPred: LayerInputs;
   /** Per-sample weights. */
   sampleWeight?: tf.Tensor | null;
 }
@@ -357,7 +357,8 @@ export class Model extends Layer {
    *   when it runs.)
    */
   compile(options: CompileOptions | object = {}): void {
-    this.#compiled = new CompiledState(options as CompileOptions);
+    const outputs = this.symbolicGraph()?.outputNames ?? null;
+    this.#compiled = new CompiledState(options as CompileOptions, outputs);
   }
 
   /**
@@ -373,6 +374,14 @@ export class Model extends Layer {
   getCompileConfig(): CompileOptions | null {
     const compiled = this.#compiled;
     if (!compiled) return null;
+    if (compiled.multiOutput) {
+      return {
+        optimizer: compiled.optimizer,
+        loss: compiled.lossIdentifier ?? undefined,
+        metrics: compiled.metricsIdentifier,
+        lossWeights: compiled.lossWeightsIdentifier,
+      };
+    }
     return {
       optimizer: compiled.optimizer,
       loss: compiled.lossIdentifier ?? undefined,
@@ -421,7 +430,7 @@ export class Model extends Layer {
    */
   get metrics(): Metric[] {
     const compiled = this.#compiled;
-    return compiled ? [compiled.lossTracker, ...compiled.metrics] : [];
+    return compiled ? [compiled.lossTracker, ...compiled.outputTrackers, ...compiled.metrics] : [];
   }
 
   /**
@@ -437,9 +446,9 @@ export class Model extends Layer {
   computeLoss(args: ComputeLossArgs): tf.Scalar {
     const compiled = this.#compiled;
     const { y, yPred, sampleWeight } = args;
-    const lossFn = compiled?.loss ?? null;
+    const hasLoss = compiled?.hasLoss ?? false;
     const penalties = this.losses;
-    if (lossFn === null && penalties.length === 0) {
+    if (!hasLoss && penalties.length === 0) {
       throw new TypeError(
         `Cannot compute the loss of ${this.name} as it ${
           compiled ? "was compiled without a loss" : "is not compiled"
@@ -448,12 +457,25 @@ export class Model extends Layer {
     }
     return tf.tidy(() => {
       let loss: tf.Scalar | null = null;
-      if (lossFn !== null) {
+      if (hasLoss) {
         if (y === null || y === undefined) {
           throw new TypeError(`Cannot compute the loss of ${this.name} as "y" is missing`);
         }
-        loss = lossFn.apply(y as tf.Tensor, yPred, sampleWeight ?? undefined);
-        if (compiled!.lossWeight !== 1) loss = tf.mul(loss, compiled!.lossWeight);
+        const outputs = compiled!.outputs;
+        const names = outputs.map((o) => o.name);
+        const ys = perOutput(this.name, "y", y, names);
+        const preds = perOutput(this.name, "yPred", yPred, names);
+        const batch = preds[0].shape[0] ?? 1;
+        const terms: tf.Scalar[] = [];
+        outputs.forEach((out, i) => {
+          if (out.loss === null) return;
+          let value = out.loss.apply(ys[i], preds[i], sampleWeight ?? undefined);
+          if (out.weight !== 1) value = tf.mul(value, out.weight);
+          // Keras tracks each output's weighted loss as `<output>_loss`.
+          out.tracker?.updateState(value.dataSync()[0], batch);
+          terms.push(value);
+        });
+        loss = terms.length === 1 ? terms[0] : tf.addN(terms);
       }
       if (penalties.length === 0) return loss!;
       const penalty = penalties.length === 1 ? penalties[0] : tf.addN(penalties);
@@ -480,10 +502,12 @@ export class Model extends Layer {
     if (y === null) throw new TypeError(`Cannot train as the data holds no targets "y"`);
     return tf.tidy(() => {
       const variables = this.trainableWeights;
-      let yPred: tf.Tensor | null = null;
+      let yPred: LayerInputs | null = null;
       const forward = () => {
-        yPred = tf.keep(this.apply(x, { training: true }));
-        return this.computeLoss({ x, y, yPred, sampleWeight });
+        const out: LayerInputs = this.apply(x, { training: true });
+        tensorsOf(out).forEach((t) => tf.keep(t));
+        yPred = out;
+        return this.computeLoss({ x, y, yPred: out, sampleWeight });
       };
       let value: tf.Tensor;
       try {
@@ -495,9 +519,9 @@ export class Model extends Layer {
           value = tf.tidy(forward);
         }
       } finally {
-        if (yPred) handOver([yPred]); // freed when this tidy ends
+        if (yPred) handOver(tensorsOf(yPred)); // freed when this tidy ends
       }
-      return this.#recordBatch(compiled, x, y as tf.Tensor, value, yPred!);
+      return this.#recordBatch(compiled, x, y, value, yPred!);
     });
   }
 
@@ -515,9 +539,9 @@ export class Model extends Layer {
     const [x, y, sampleWeight] = unpackXYSampleWeight(data);
     if (y === null) throw new TypeError(`Cannot evaluate as the data holds no targets "y"`);
     return tf.tidy(() => {
-      const yPred = this.apply(x, { training: false });
+      const yPred: LayerInputs = this.apply(x, { training: false });
       const value = this.computeLoss({ x, y, yPred, sampleWeight });
-      return this.#recordBatch(compiled, x, y as tf.Tensor, value, yPred);
+      return this.#recordBatch(compiled, x, y, value, yPred);
     });
   }
 
@@ -529,7 +553,7 @@ export class Model extends Layer {
    * @param data The batch: `x` (or `[x, y]` when the data hold targets).
    * @returns The batch's outputs.
    */
-  predictStep(data: StepData): tf.Tensor {
+  predictStep(data: StepData): ModelOutputs {
     const [x] = unpackXYSampleWeight(data);
     return this.apply(x, { training: false });
   }
@@ -537,7 +561,7 @@ export class Model extends Layer {
   /** The compiled state the default steps need, with a clear error without it. */
   #stepState(step: "train" | "test"): CompiledState {
     const compiled = this.#compiled;
-    if (!compiled || compiled.loss === null) {
+    if (!compiled || !compiled.hasLoss) {
       throw new TypeError(
         `Cannot ${
           step === "train" ? "train" : "evaluate"
@@ -553,14 +577,21 @@ export class Model extends Layer {
   #recordBatch(
     compiled: CompiledState,
     x: LayerInputs,
-    y: tf.Tensor,
+    y: LayerInputs,
     value: tf.Tensor,
-    yPred: tf.Tensor,
+    yPred: LayerInputs,
   ): Logs {
     const loss = value.dataSync()[0];
-    if (!compiled.built) compiled.build(y.shape, yPred.shape); // Datasets: known at the first batch
+    const names = compiled.outputs.map((o) => o.name);
+    const ys = perOutput(this.name, "y", y, names);
+    const preds = perOutput(this.name, "yPred", yPred, names);
+    if (!compiled.built) { // Datasets: known at the first batch
+      compiled.build(ys.map((t) => t.shape), preds.map((t) => t.shape));
+    }
     compiled.lossTracker.updateState(loss, batchSizeOf(x));
-    for (const m of compiled.metrics) m.updateState(y, yPred, undefined);
+    names.forEach((_, i) => {
+      for (const m of compiled.metricsOf(i)) m.updateState(ys[i], preds[i], undefined);
+    });
     this.batchLogs = { loss };
     return compiled.results();
   }
@@ -574,8 +605,8 @@ export class Model extends Layer {
    * @returns The History of per-epoch logs.
    */
   fit(
-    x: DataLike | Dataset<tf.Tensor[]>,
-    y?: DataLike,
+    x: DataStructure | Dataset<tf.Tensor[]>,
+    y?: DataStructure,
     options: trainer.FitOptions = {},
   ): Promise<History> {
     return trainer.fit(this, x, y, options);
@@ -590,8 +621,8 @@ export class Model extends Layer {
    * @returns `{ loss, <metric>: value }`.
    */
   evaluate(
-    x: DataLike | Dataset<tf.Tensor[]>,
-    y?: DataLike,
+    x: DataStructure | Dataset<tf.Tensor[]>,
+    y?: DataStructure,
     options: trainer.EvaluateOptions = {},
   ): Promise<Logs> {
     return trainer.evaluate(this, x, y, options);
@@ -602,15 +633,18 @@ export class Model extends Layer {
    * Keras's: callbacks' predict hooks run in place, and a hook that returns a
    * promise is a `TypeError` — use `predictAsync` to await asynchronous hooks.
    *
-   * @param x Inputs or a Dataset.
+   * @param x Inputs or a Dataset; for several inputs, an array (in input
+   *   order) or a record keyed by input names.
    * @param options Batch size, steps, callbacks.
-   * @returns One tensor with a row per sample; the caller owns it.
+   * @returns One tensor with a row per sample (for several outputs, one per
+   *   output in the structure of `outputs`: `model.predict<Record<string,
+   *   tf.Tensor>>(x)`); the caller owns it.
    */
-  predict(
-    x: DataLike | Dataset<tf.Tensor | tf.Tensor[]>,
+  predict<T extends ModelOutputs = tf.Tensor>(
+    x: DataStructure | Dataset<tf.Tensor | tf.Tensor[]>,
     options: trainer.PredictOptions = {},
-  ): tf.Tensor {
-    return trainer.predict(this, x, options);
+  ): NoInfer<T> {
+    return trainer.predict(this, x, options) as T;
   }
 
   /**
@@ -621,11 +655,11 @@ export class Model extends Layer {
    * @param options Batch size, steps, callbacks.
    * @returns One tensor with a row per sample, once every hook is done; the caller owns it.
    */
-  predictAsync(
-    x: DataLike | Dataset<tf.Tensor | tf.Tensor[]>,
+  predictAsync<T extends ModelOutputs = tf.Tensor>(
+    x: DataStructure | Dataset<tf.Tensor | tf.Tensor[]>,
     options: trainer.PredictOptions = {},
-  ): Promise<tf.Tensor> {
-    return trainer.predictAsync(this, x, options);
+  ): Promise<NoInfer<T>> {
+    return trainer.predictAsync(this, x, options) as Promise<T>;
   }
 
   /**
@@ -633,7 +667,7 @@ export class Model extends Layer {
    *
    * @returns `{ loss, <metric>: value }` for this batch alone.
    */
-  trainOnBatch(x: DataLike, y: DataLike, sampleWeight?: DataLike): Logs {
+  trainOnBatch(x: DataStructure, y: DataStructure, sampleWeight?: DataStructure): Logs {
     return this.#onBatch("trainOnBatch", x, y, sampleWeight, "trainStep");
   }
 
@@ -642,7 +676,7 @@ export class Model extends Layer {
    *
    * @returns `{ loss, <metric>: value }`.
    */
-  testOnBatch(x: DataLike, y: DataLike, sampleWeight?: DataLike): Logs {
+  testOnBatch(x: DataStructure, y: DataStructure, sampleWeight?: DataStructure): Logs {
     return this.#onBatch("testOnBatch", x, y, sampleWeight, "testStep");
   }
 
@@ -651,17 +685,29 @@ export class Model extends Layer {
    *
    * @returns The output; the caller owns it.
    */
-  predictOnBatch(x: DataLike): tf.Tensor {
-    return tf.tidy(() =>
-      this.apply(x instanceof tf.Tensor ? x : tf.tensor(x as number[]), { training: false })
-    );
+  predictOnBatch<T extends ModelOutputs = tf.Tensor>(x: DataStructure): NoInfer<T> {
+    const inputs = this.#toTensors(x, "x");
+    try {
+      return tf.tidy(() => this.apply(inputs, { training: false })) as unknown as T;
+    } finally {
+      tf.dispose(tensorsOf(inputs));
+    }
+  }
+
+  /** Data of one batch as tensors, in the structure given (copies; the caller disposes them). */
+  #toTensors(data: DataStructure, argName: string): LayerInputs {
+    const count = argName === "x"
+      ? this.symbolicGraph()?.inputs.length ?? null
+      : this.symbolicGraph()?.outputs.length ?? null;
+    const tree = DataTree.from(data, argName, count);
+    return tree.build(tree.items.map((a) => tf.tensor(a.values, a.shape, a.dtype)));
   }
 
   #onBatch(
     method: string,
-    x: DataLike,
-    y: DataLike,
-    sampleWeight: DataLike | undefined,
+    x: DataStructure,
+    y: DataStructure,
+    sampleWeight: DataStructure | undefined,
     step: "trainStep" | "testStep",
   ): Logs {
     const compiled = this.#compiled;
@@ -671,24 +717,23 @@ export class Model extends Layer {
         `Cannot ${method} ${this.name} as it is not compiled: call model.compile(...) first`,
       );
     }
-    const toTensor = (
-      d: DataLike,
-    ) => (d instanceof tf.Tensor ? tf.clone(d) : tf.tensor(d as number[]));
     const batch = {
-      x: toTensor(x),
-      y: toTensor(y),
-      sampleWeight: sampleWeight === undefined ? null : toTensor(sampleWeight),
+      x: this.#toTensors(x, "x"),
+      y: this.#toTensors(y, "y"),
+      sampleWeight: sampleWeight === undefined
+        ? null
+        : this.#toTensors(sampleWeight, "sampleWeight") as tf.Tensor,
     };
     try {
       if (own) prepareOwnStep(this, batch);
       else if (compiled && !compiled.built) {
-        const outShape = tf.tidy(() => this.apply(batch.x).shape);
-        compiled.build(batch.y.shape, outShape);
+        const outShapes = tf.tidy(() => tensorsOf(this.apply(batch.x)).map((t) => t.shape));
+        compiled.build(tensorsOf(batch.y).map((t) => t.shape), outShapes);
       }
       for (const m of this.metrics) m.resetState();
       return trainer.runStep(this, step, batch, own);
     } finally {
-      tf.dispose([batch.x, batch.y, batch.sampleWeight ?? []]);
+      tf.dispose([...tensorsOf(batch.x), ...tensorsOf(batch.y), batch.sampleWeight ?? []]);
     }
   }
 
@@ -745,4 +790,49 @@ export class Model extends Layer {
   summary(print: (line: string) => void = console.log): void {
     summary(this, print);
   }
+}
+
+/**
+ * One tensor per output, in `names` order, from what a step holds: one
+ * tensor (one output), an array in output order, or a record keyed by
+ * output names.
+ */
+function perOutput(model: string, what: string, value: unknown, names: string[]): tf.Tensor[] {
+  const list = (() => {
+    if (value instanceof tf.Tensor) return [value];
+    if (Array.isArray(value)) return value;
+    if (value !== null && typeof value === "object") {
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
+      const missing = names.filter((n) => !(n in record));
+      if (missing.length > 0 || keys.length !== names.length) {
+        throw new TypeError(
+          `Cannot compute the loss of ${model} as the keys of "${what}" do not match its outputs: expected ${
+            names.map((n) => JSON.stringify(n)).join(", ")
+          }, received ${keys.map((k) => JSON.stringify(k)).join(", ") || "none"}`,
+        );
+      }
+      return names.map((n) => record[n]);
+    }
+    return [value];
+  })();
+  if (list.length !== names.length) {
+    throw new TypeError(
+      `Cannot compute the loss of ${model} as "${what}" holds ${list.length} tensor${
+        list.length === 1 ? "" : "s"
+      } for ${names.length} output${names.length === 1 ? "" : "s"} (${
+        names.map((n) => JSON.stringify(n)).join(", ")
+      })`,
+    );
+  }
+  list.forEach((t, i) => {
+    if (!(t instanceof tf.Tensor)) {
+      throw new TypeError(
+        `Cannot compute the loss of ${model} as "${what}" for output ${
+          JSON.stringify(names[i])
+        } must be a tf.Tensor: received ${describe(t)}`,
+      );
+    }
+  });
+  return list as tf.Tensor[];
 }

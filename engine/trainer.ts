@@ -11,7 +11,8 @@ import { tf } from "./tf.ts";
 import type { Model, ResumePoint } from "./model.ts";
 import type { CompiledState } from "./compile.ts";
 import { overrides, packXYSampleWeight, readStepLogs } from "./step_data.ts";
-import { type DataLike, toArrayData } from "./data_adapter.ts";
+import { type DataLike, type DataStructure, DataTree, tensorsOf } from "./data_adapter.ts";
+import type { ModelOutputs } from "./model.ts";
 import { Dataset } from "./dataset.ts";
 import {
   arrayIterator,
@@ -41,7 +42,10 @@ export interface FitOptions {
   /** Fraction of the samples, taken from the end before shuffling, held out for validation. @default 0 */
   validationSplit?: number;
   /** `[x, y]` (or `[x, y, sampleWeight]`) or a Dataset evaluated after epochs. */
-  validationData?: [DataLike, DataLike] | [DataLike, DataLike, DataLike] | Dataset<tf.Tensor[]>;
+  validationData?:
+    | [DataStructure, DataStructure]
+    | [DataStructure, DataStructure, DataLike]
+    | Dataset<tf.Tensor[]>;
   /** Shuffle the training samples before every epoch. @default true */
   shuffle?: boolean;
   /** Loss weight per class index. */
@@ -124,14 +128,21 @@ export const PREDICT_OPTION_KEYS: readonly (keyof PredictOptions)[] = [
 /** Runs `fit`. See `Model.fit`. */
 export async function fit(
   model: Model,
-  x: DataLike | Dataset<tf.Tensor[]>,
-  y: DataLike | undefined,
+  x: DataStructure | Dataset<tf.Tensor[]>,
+  y: DataStructure | undefined,
   options: FitOptions,
 ): Promise<History> {
   const own = overrides(model, "trainStep");
   const compiled = own ? model.compiled : requireCompiled(model, "fit");
   const o = validateFitOptions(options);
-  const { train, validation, sample } = prepareFitData(x, y, o, model.seedGenerator, own);
+  const { train, validation, sample } = prepareFitData(
+    x,
+    y,
+    o,
+    model.seedGenerator,
+    own,
+    arityOf(model),
+  );
   prepareModel(model, compiled, sample, own);
   const history = new History();
   const verbose = resolveVerbose(o.verbose ?? "auto");
@@ -196,8 +207,8 @@ function takeResumePoint(model: Model, initialEpoch: number): ResumePoint {
 /** Runs `evaluate`. See `Model.evaluate`. */
 export async function evaluate(
   model: Model,
-  x: DataLike | Dataset<tf.Tensor[]>,
-  y: DataLike | undefined,
+  x: DataStructure | Dataset<tf.Tensor[]>,
+  y: DataStructure | undefined,
   options: EvaluateOptions,
 ): Promise<Logs> {
   options = checkOptions("evaluate", options, EVALUATE_OPTION_KEYS);
@@ -212,6 +223,7 @@ export async function evaluate(
     options.steps,
     "evaluate",
     own,
+    arityOf(model),
   );
   prepareModel(model, compiled, sample, own);
   const list = new CallbackList(options.callbacks ?? [], model, {
@@ -225,9 +237,9 @@ export async function evaluate(
 /** Runs `predict`. See `Model.predict`. */
 export function predict(
   model: Model,
-  x: DataLike | Dataset<tf.Tensor | tf.Tensor[]>,
+  x: DataStructure | Dataset<tf.Tensor | tf.Tensor[]>,
   options: PredictOptions,
-): tf.Tensor {
+): ModelOutputs {
   // predict is synchronous (it returns a tensor, as Keras's does): hooks run
   // in place, and one that returns a promise is an error (predictAsync awaits).
   const { list, steps } = predictRun(model, x, options);
@@ -245,9 +257,9 @@ export function predict(
 /** Runs `predictAsync`. See `Model.predictAsync`. */
 export async function predictAsync(
   model: Model,
-  x: DataLike | Dataset<tf.Tensor | tf.Tensor[]>,
+  x: DataStructure | Dataset<tf.Tensor | tf.Tensor[]>,
   options: PredictOptions,
-): Promise<tf.Tensor> {
+): Promise<ModelOutputs> {
   const { list, steps } = predictRun(model, x, options);
   try {
     for (let r = steps.next();; r = steps.next()) {
@@ -273,15 +285,15 @@ interface HookCall {
  */
 function predictRun(
   model: Model,
-  x: DataLike | Dataset<tf.Tensor | tf.Tensor[]>,
+  x: DataStructure | Dataset<tf.Tensor | tf.Tensor[]>,
   options: PredictOptions,
-): { list: CallbackList; steps: Generator<HookCall, tf.Tensor, undefined> } {
+): { list: CallbackList; steps: Generator<HookCall, ModelOutputs, undefined> } {
   options = checkOptions("predict", options, PREDICT_OPTION_KEYS);
   const batchSize = options.batchSize ?? 32;
   positiveInt("predict", "batchSize", batchSize);
   const iterator = x instanceof Dataset
     ? datasetIterator(x, options.steps)
-    : arrayIterator(toArrayData(x, "x"), null, null, {
+    : arrayIterator(DataTree.from(x, "x", arityOf(model).inputs), null, null, {
       batchSize,
       shuffle: false,
       stepsPerEpoch: options.steps,
@@ -297,9 +309,9 @@ function predictRun(
 function* predictSteps(
   model: Model,
   iterator: EpochIterator,
-): Generator<HookCall, tf.Tensor, undefined> {
-  const parts: tf.Tensor[] = [];
-  let done = false;
+): Generator<HookCall, ModelOutputs, undefined> {
+  const parts: ModelOutputs[] = [];
+  let result: ModelOutputs | null = null;
   try {
     const beginLogs: Logs = {};
     yield { hook: "onPredictBegin", invoke: (c) => c.onPredictBegin(beginLogs) };
@@ -312,18 +324,40 @@ function* predictSteps(
         model.predictStep(packXYSampleWeight(batch.x, batch.y, batch.sampleWeight))
       );
       parts.push(outputs);
-      const endLogs: PredictBatchLogs = { outputs };
+      const endLogs: PredictBatchLogs = { outputs: outputs as tf.Tensor };
       yield { hook: "onPredictBatchEnd", invoke: (c) => c.onPredictBatchEnd(index, endLogs) };
     }
     const endLogs: Logs = {};
     yield { hook: "onPredictEnd", invoke: (c) => c.onPredictEnd(endLogs) };
     if (parts.length === 0) throw new RangeError(`Cannot predict as "x" holds no samples`);
-    const result = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-    done = true;
+    result = parts.length === 1 ? parts[0] : concatOutputs(parts);
     return result;
   } finally {
-    if (!done || parts.length > 1) tf.dispose(parts);
+    if (result === null || parts.length > 1) tf.dispose(parts.flatMap(tensorsOf));
   }
+}
+
+/** Joins the batches' outputs along the batch axis, per output for several. */
+function concatOutputs(parts: ModelOutputs[]): ModelOutputs {
+  const first = parts[0];
+  if (first instanceof tf.Tensor) return tf.concat(parts as tf.Tensor[], 0);
+  if (Array.isArray(first)) {
+    return first.map((_, i) => tf.concat(parts.map((p) => (p as tf.Tensor[])[i]), 0));
+  }
+  return Object.fromEntries(
+    Object.keys(first).map((k) => [
+      k,
+      tf.concat(parts.map((p) => (p as Record<string, tf.Tensor>)[k]), 0),
+    ]),
+  );
+}
+
+/** How many inputs and outputs the model takes, when it has a symbolic graph. */
+function arityOf(model: Model): { inputs: number | null; outputs: number | null } {
+  const graph = model.symbolicGraph();
+  return graph
+    ? { inputs: graph.inputs.length, outputs: graph.outputs.length }
+    : { inputs: null, outputs: null };
 }
 
 /**
@@ -403,7 +437,7 @@ function requireCompiled(model: Model, method: string): CompiledState {
       `Cannot ${method} ${model.name} as it is not compiled: call model.compile({ optimizer, loss, metrics }) first`,
     );
   }
-  if (compiled.loss === null) {
+  if (!compiled.hasLoss) {
     throw new TypeError(
       `Cannot ${method} ${model.name} as it was compiled without a loss: pass one to compile({ optimizer, loss }), or override ${
         method === "fit" ? "trainStep" : "testStep"

@@ -34,12 +34,48 @@ export type SerializedEntry = string | Json;
 
 /** The compile settings kerno stores beside the optimizer. */
 export interface CompileRecord {
-  /** The loss: a Keras name or a serialized loss or function. */
-  loss: SerializedEntry;
-  /** The metrics, in `compile`'s order. */
-  metrics: SerializedEntry[];
-  /** The loss weight. */
-  lossWeight: number;
+  /**
+   * The loss: a Keras name or a serialized loss or function; for a model of
+   * several outputs, an array or a record of them (`null`: no loss).
+   */
+  loss: SerializedEntry | (SerializedEntry | null)[] | Record<string, SerializedEntry | null>;
+  /** The metrics, in `compile`'s order (per output: arrays of them, or a record). */
+  metrics: SerializedEntry[] | SerializedEntry[][] | Record<string, SerializedEntry[]>;
+  /** The loss weight (per output: an array or a record). */
+  lossWeight: number | number[] | Record<string, number>;
+}
+
+/** Whether a value is a plain record (an object literal), not a loss, metric or function. */
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) &&
+    Object.getPrototypeOf(v) === Object.prototype && !("class_name" in (v as object));
+}
+
+/**
+ * Applies `f` to each entry of a loss as `compile` takes it: one, an
+ * array, or a record (keeping `null`s).
+ */
+export function mapLosses<T, U>(value: unknown, f: (entry: T) => U): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v === null ? null : f(v as T)));
+  if (isPlainRecord(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, v === null ? null : f(v as T)]),
+    );
+  }
+  return f(value as T);
+}
+
+/**
+ * Applies `f` to each metric of metrics as `compile` takes them: an array,
+ * an array of arrays, or a record of metrics or arrays.
+ */
+export function mapMetrics<T, U>(value: unknown, f: (entry: T) => U): unknown {
+  const one = (v: unknown): unknown => (Array.isArray(v) ? v.map((m) => f(m as T)) : f(v as T));
+  if (Array.isArray(value)) return value.map(one);
+  if (isPlainRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, one(v)]));
+  }
+  return one(value);
 }
 
 type Kind = "loss" | "metric";
@@ -136,12 +172,13 @@ export function compileRecordFrom(
   dialect: Dialect,
 ): CompileRecord | null {
   if (!compiled || compiled.lossIdentifier === null) return null; // no loss: nothing to restore
+  const serialize = (kind: Kind) => (m: MetricLike) => serializeEntry(m, kind, dialect);
   return {
-    loss: serializeEntry(compiled.lossIdentifier, "loss", dialect),
-    metrics: compiled.metricIdentifiers.map((m: MetricLike) =>
-      serializeEntry(m, "metric", dialect)
-    ),
-    lossWeight: compiled.lossWeight,
+    loss: mapLosses(compiled.lossIdentifier, serialize("loss")) as CompileRecord["loss"],
+    metrics: mapMetrics(compiled.metricsIdentifier ?? [], serialize("metric")) as CompileRecord[
+      "metrics"
+    ],
+    lossWeight: compiled.multiOutput ? compiled.lossWeightsIdentifier ?? 1 : compiled.lossWeight,
   };
 }
 
@@ -313,9 +350,9 @@ export function compileFromStored(
   where: string,
 ): boolean {
   const metricEntries = stored.metrics ?? [];
-  if (!Array.isArray(metricEntries)) {
+  if (!Array.isArray(metricEntries) && !isPlainRecord(metricEntries)) {
     throw new TypeError(
-      `Cannot load ${where} as "metrics" in its compile config must be an array: received ${
+      `Cannot load ${where} as "metrics" in its compile config must be an array or a record: received ${
         JSON.stringify(metricEntries)?.slice(0, 80)
       }`,
     );
@@ -333,10 +370,18 @@ export function compileFromStored(
       return undefined;
     }
   };
-  const loss = attempt(() => deserializeEntry(stored.loss, "loss", where));
-  const metrics = metricEntries.map((m) => attempt(() => deserializeEntry(m, "metric", where)));
+  const loss = stored.loss === null || stored.loss === undefined
+    ? undefined
+    : mapLosses(stored.loss, (e: unknown) => attempt(() => deserializeEntry(e, "loss", where)));
+  const metrics = mapMetrics(
+    metricEntries,
+    (m: unknown) => attempt(() => deserializeEntry(m, "metric", where)),
+  );
+  const missing = (v: unknown): boolean =>
+    v === undefined || (Array.isArray(v) && v.some(missing)) ||
+    (isPlainRecord(v) && Object.values(v).some(missing));
   const optimizer = attempt(makeOptimizer, (e) => `the optimizer (${e.message})`);
-  if (dropped.length > 0 || loss === undefined) {
+  if (dropped.length > 0 || missing(loss)) {
     console.warn(
       `kerno: loaded ${where} without compiling it, as its compile settings cannot all be restored: dropped ${
         dropped.join("; ")
@@ -347,8 +392,8 @@ export function compileFromStored(
   try {
     model.compileFromConfig({ // Keras's compile_from_config: a subclass's override runs
       optimizer,
-      loss: loss as Loss | LossFunction | string,
-      metrics: metrics as (Metric | LossFunction | string)[],
+      loss: loss as CompileOptions["loss"],
+      metrics: metrics as CompileOptions["metrics"],
       lossWeights: weight as CompileOptions["lossWeights"],
     });
   } catch (error) {

@@ -12,10 +12,13 @@ import { specsOf } from "./_binary.ts";
 import {
   compileFromStored,
   type CompileRecord,
+  mapLosses,
+  mapMetrics,
   serializeEntry,
   type StoredCompile,
 } from "./_compile_config.ts";
 import type { LossFunction } from "../losses/mod.ts";
+import type { MetricLike } from "../engine/compile.ts";
 import type { Dialect } from "./_keras_json.ts";
 
 export type { CompileRecord } from "./_compile_config.ts";
@@ -43,12 +46,15 @@ export function compileRecordOf(model: Model, dialect: Dialect = "tfjs"): Compil
   const config = model.getCompileConfig();
   if (!config || config.loss === undefined) return null; // no loss: nothing to restore
   const weights = config.lossWeights;
+  const serialize = (kind: "loss" | "metric") => (m: MetricLike) =>
+    serializeEntry(m as LossFunction, kind, dialect);
   return {
-    loss: serializeEntry(config.loss, "loss", dialect),
-    metrics: (config.metrics ?? []).map((m) =>
-      serializeEntry(m as LossFunction, "metric", dialect)
-    ),
-    lossWeight: typeof weights === "number" ? weights : model.compiled?.lossWeight ?? 1,
+    loss: mapLosses(config.loss, serialize("loss")) as CompileRecord["loss"],
+    metrics: mapMetrics(config.metrics ?? [], serialize("metric")) as CompileRecord["metrics"],
+    lossWeight:
+      weights !== undefined && (typeof weights === "number" || model.compiled?.multiOutput)
+        ? weights
+        : model.compiled?.lossWeight ?? 1,
   };
 }
 

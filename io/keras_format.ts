@@ -81,7 +81,7 @@ function compileConfig(model: Model): Json | null {
     optimizer: optimizerToKeras(model.optimizer, "keras3"),
     loss: record.loss,
     loss_weights: record.lossWeight === 1 ? null : record.lossWeight,
-    metrics: record.metrics.length > 0 ? record.metrics : null,
+    metrics: Object.keys(record.metrics).length > 0 ? record.metrics : null,
     weighted_metrics: null,
     run_eagerly: false,
     steps_per_execution: 1,
