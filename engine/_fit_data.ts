@@ -19,7 +19,7 @@ import {
   toArrayData,
 } from "./data_adapter.ts";
 import type { LayerInputs } from "./layer_inputs.ts";
-import { Dataset } from "./dataset.ts";
+import { Dataset, type Element } from "./dataset.ts";
 import { positiveInt } from "./validate.ts";
 import { arrayIterator, datasetIterator, type EpochIterator } from "./epoch_iterator.ts";
 import type { SeedGenerator } from "./seed_generator.ts";
@@ -52,7 +52,7 @@ export interface ModelArity {
  * shuffled orders are drawn from `seedGenerator` (the model's).
  */
 export function prepareFitData(
-  x: DataStructure | Dataset<tf.Tensor[]>,
+  x: DataStructure | Dataset<Element>,
   y: DataStructure | undefined,
   o: CheckedFitOptions,
   seedGenerator: SeedGenerator,
@@ -190,7 +190,7 @@ function validationIterator(
 
 /** Converts and checks `evaluate`'s data. */
 export function evaluationData(
-  x: DataStructure | Dataset<tf.Tensor[]>,
+  x: DataStructure | Dataset<Element>,
   y: DataStructure | undefined,
   sampleWeight: DataStructure | undefined,
   batchSize: number,

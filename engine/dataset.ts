@@ -11,25 +11,23 @@
  * @module
  */
 import { tf } from "./tf.ts";
-import {
-  type ArrayData,
-  type DataLike,
-  gatherRows,
-  numSamples,
-  toArrayData,
-} from "./data_adapter.ts";
+import { type ArrayData, type DataStructure, DataTree, gatherRows } from "./data_adapter.ts";
 import { Random } from "./random.ts";
 import { boolean, positiveInt } from "./validate.ts";
 import { checkOptions } from "./options.ts";
 
-type Source = { x: ArrayData; y: ArrayData | null };
+type Source = { x: DataTree; y: DataTree | null };
 type Stage =
   | { kind: "shuffle"; bufferSize: number; random: Random }
   | { kind: "batch"; size: number; dropRemainder: boolean }
   | { kind: "take"; count: number };
 
-/** An element: `[x, y]` for labelled data, or a single tensor. */
-export type Element = tf.Tensor | tf.Tensor[];
+/**
+ * An element: `[x, y]` for labelled data, or a single tensor; for a model
+ * of several inputs or outputs, `x` and `y` may be arrays or records of
+ * tensors (`[{ title, body }, { priority, department }]`).
+ */
+export type Element = tf.Tensor | (tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>)[];
 
 /**
  * An iterable pipeline over in-memory samples.
@@ -61,18 +59,19 @@ export class Dataset<T extends Element = [tf.Tensor, tf.Tensor]> implements Iter
   /**
    * A dataset of samples along the first axis of `x` (and `y`).
    *
-   * @param x Inputs: tensor, nested array or typed array.
-   * @param y Targets with as many samples as `x`.
-   * @returns A dataset of `[x, y]` samples (or `x` alone when `y` is omitted).
+   * @param x Inputs: tensor, nested array or typed array; for a model of
+   *   several inputs, an array of them or a record keyed by input names.
+   * @param y Targets with as many samples as `x` (for several outputs, an
+   *   array or a record of them).
+   * @returns A dataset of `[x, y]` samples (or `x` alone when `y` is
+   *   omitted), `x` and `y` in the structure given.
    */
-  static fromArrays(x: DataLike, y?: DataLike): Dataset<[tf.Tensor, tf.Tensor]> {
-    const xd = toArrayData(x, "x");
-    const yd = y === undefined ? null : toArrayData(y, "y");
-    if (yd && numSamples(yd) !== numSamples(xd)) {
+  static fromArrays(x: DataStructure, y?: DataStructure): Dataset<[tf.Tensor, tf.Tensor]> {
+    const xd = DataTree.from(x, "x");
+    const yd = y === undefined ? null : DataTree.from(y, "y");
+    if (yd && yd.numSamples !== xd.numSamples) {
       throw new RangeError(
-        `Cannot make a Dataset as "x" and "y" must hold as many samples: received ${
-          numSamples(xd)
-        } and ${numSamples(yd)}`,
+        `Cannot make a Dataset as "x" and "y" must hold as many samples: received ${xd.numSamples} and ${yd.numSamples}`,
       );
     }
     return new Dataset({ x: xd, y: yd }, [], null);
@@ -80,7 +79,7 @@ export class Dataset<T extends Element = [tf.Tensor, tf.Tensor]> implements Iter
 
   /** The number of samples in the source arrays. */
   get size(): number {
-    return numSamples(this.#source.x);
+    return this.#source.x.numSamples;
   }
 
   /**
@@ -145,7 +144,7 @@ export class Dataset<T extends Element = [tf.Tensor, tf.Tensor]> implements Iter
 
   /** Index groups in iteration order: one group per element. */
   *#indexGroups(): Generator<Int32Array> {
-    let stream: Iterable<number> = range(numSamples(this.#source.x));
+    let stream: Iterable<number> = range(this.#source.x.numSamples);
     let groups: Iterable<Int32Array> | null = null;
     let limit = Infinity;
     for (const stage of this.#stages) {
@@ -174,9 +173,9 @@ export class Dataset<T extends Element = [tf.Tensor, tf.Tensor]> implements Iter
             const t = gatherRows(d, rows);
             return batchedStage ? t : tf.reshape(t, t.shape.slice(1));
           };
-          const base: Element = this.#source.y
-            ? [cut(this.#source.x), cut(this.#source.y)]
-            : cut(this.#source.x);
+          const cutAll = (tree: DataTree) => tree.build(tree.items.map(cut));
+          const x = cutAll(this.#source.x);
+          const base = (this.#source.y ? [x, cutAll(this.#source.y)] : x) as Element;
           return this.#mapFn ? this.#mapFn(base) : base;
         });
         yield current as T;

@@ -9,7 +9,7 @@
 import { tf } from "./tf.ts";
 import { type ArrayData, type DataTree, gatherRows, tensorsOf } from "./data_adapter.ts";
 import type { LayerInputs } from "./layer_inputs.ts";
-import type { Dataset } from "./dataset.ts";
+import type { Dataset, Element } from "./dataset.ts";
 import { SeedGenerator } from "./seed_generator.ts";
 
 /** One step's data. */
@@ -105,7 +105,7 @@ export function arrayIterator(
  * @returns The iterator.
  */
 export function datasetIterator(
-  dataset: Dataset<tf.Tensor | tf.Tensor[]>,
+  dataset: Dataset<Element>,
   stepsPerEpoch?: number,
 ): EpochIterator {
   let known: number | null = stepsPerEpoch ?? null;

@@ -21,7 +21,7 @@ import { isSymbolic, type SymbolicInputs, type SymbolicTensor } from "./symbolic
 import { describe } from "./format.ts";
 import { CompiledState, type CompileOptions } from "./compile.ts";
 import { type DataStructure, DataTree, tensorsOf } from "./data_adapter.ts";
-import type { Dataset } from "./dataset.ts";
+import type { Dataset, Element } from "./dataset.ts";
 import * as trainer from "./trainer.ts";
 import { prepareOwnStep } from "./_fit_data.ts";
 import { handOver } from "./gradients.ts";
@@ -605,7 +605,7 @@ export class Model extends Layer {
    * @returns The History of per-epoch logs.
    */
   fit(
-    x: DataStructure | Dataset<tf.Tensor[]>,
+    x: DataStructure | Dataset<Element>,
     y?: DataStructure,
     options: trainer.FitOptions = {},
   ): Promise<History> {
@@ -621,7 +621,7 @@ export class Model extends Layer {
    * @returns `{ loss, <metric>: value }`.
    */
   evaluate(
-    x: DataStructure | Dataset<tf.Tensor[]>,
+    x: DataStructure | Dataset<Element>,
     y?: DataStructure,
     options: trainer.EvaluateOptions = {},
   ): Promise<Logs> {
@@ -641,7 +641,7 @@ export class Model extends Layer {
    *   tf.Tensor>>(x)`); the caller owns it.
    */
   predict<T extends ModelOutputs = tf.Tensor>(
-    x: DataStructure | Dataset<tf.Tensor | tf.Tensor[]>,
+    x: DataStructure | Dataset<Element>,
     options: trainer.PredictOptions = {},
   ): NoInfer<T> {
     return trainer.predict(this, x, options) as T;
@@ -656,7 +656,7 @@ export class Model extends Layer {
    * @returns One tensor with a row per sample, once every hook is done; the caller owns it.
    */
   predictAsync<T extends ModelOutputs = tf.Tensor>(
-    x: DataStructure | Dataset<tf.Tensor | tf.Tensor[]>,
+    x: DataStructure | Dataset<Element>,
     options: trainer.PredictOptions = {},
   ): Promise<NoInfer<T>> {
     return trainer.predictAsync(this, x, options) as Promise<T>;

@@ -13,7 +13,7 @@ import type { CompiledState } from "./compile.ts";
 import { overrides, packXYSampleWeight, readStepLogs } from "./step_data.ts";
 import { type DataLike, type DataStructure, DataTree, tensorsOf } from "./data_adapter.ts";
 import type { ModelOutputs } from "./model.ts";
-import { Dataset } from "./dataset.ts";
+import { Dataset, type Element } from "./dataset.ts";
 import {
   arrayIterator,
   type Batch,
@@ -45,7 +45,7 @@ export interface FitOptions {
   validationData?:
     | [DataStructure, DataStructure]
     | [DataStructure, DataStructure, DataLike]
-    | Dataset<tf.Tensor[]>;
+    | Dataset<Element>;
   /** Shuffle the training samples before every epoch. @default true */
   shuffle?: boolean;
   /** Loss weight per class index. */
@@ -128,7 +128,7 @@ export const PREDICT_OPTION_KEYS: readonly (keyof PredictOptions)[] = [
 /** Runs `fit`. See `Model.fit`. */
 export async function fit(
   model: Model,
-  x: DataStructure | Dataset<tf.Tensor[]>,
+  x: DataStructure | Dataset<Element>,
   y: DataStructure | undefined,
   options: FitOptions,
 ): Promise<History> {
@@ -207,7 +207,7 @@ function takeResumePoint(model: Model, initialEpoch: number): ResumePoint {
 /** Runs `evaluate`. See `Model.evaluate`. */
 export async function evaluate(
   model: Model,
-  x: DataStructure | Dataset<tf.Tensor[]>,
+  x: DataStructure | Dataset<Element>,
   y: DataStructure | undefined,
   options: EvaluateOptions,
 ): Promise<Logs> {
@@ -237,7 +237,7 @@ export async function evaluate(
 /** Runs `predict`. See `Model.predict`. */
 export function predict(
   model: Model,
-  x: DataStructure | Dataset<tf.Tensor | tf.Tensor[]>,
+  x: DataStructure | Dataset<Element>,
   options: PredictOptions,
 ): ModelOutputs {
   // predict is synchronous (it returns a tensor, as Keras's does): hooks run
@@ -257,7 +257,7 @@ export function predict(
 /** Runs `predictAsync`. See `Model.predictAsync`. */
 export async function predictAsync(
   model: Model,
-  x: DataStructure | Dataset<tf.Tensor | tf.Tensor[]>,
+  x: DataStructure | Dataset<Element>,
   options: PredictOptions,
 ): Promise<ModelOutputs> {
   const { list, steps } = predictRun(model, x, options);
@@ -285,7 +285,7 @@ interface HookCall {
  */
 function predictRun(
   model: Model,
-  x: DataStructure | Dataset<tf.Tensor | tf.Tensor[]>,
+  x: DataStructure | Dataset<Element>,
   options: PredictOptions,
 ): { list: CallbackList; steps: Generator<HookCall, ModelOutputs, undefined> } {
   options = checkOptions("predict", options, PREDICT_OPTION_KEYS);
