@@ -7,9 +7,11 @@
  */
 import { tf } from "./tf.ts";
 import type { Layer, Shape } from "./layer.ts";
-import { type Node, SymbolicTensor } from "./symbolic.ts";
+import { addNode, type Node, type SymbolicInputs, SymbolicTensor } from "./symbolic.ts";
+import { uniqueLayerName } from "./naming.ts";
 import { describe, formatShape } from "./format.ts";
-import { InputLayer } from "./input_layer.ts";
+import { attachMask, storedMask } from "./masks.ts";
+import { InputLayer, isInputTensor } from "./input_layer.ts";
 import { mapStructure, type Structure, structureValues } from "./layer_inputs.ts";
 
 /** One, an array, or a record of symbolic tensors, as `inputs` and `outputs` are given. */
@@ -52,40 +54,20 @@ export class Graph {
   constructor(model: string, inputs: unknown, outputs: unknown) {
     const ins = flatten(model, "inputs", inputs);
     const outs = flatten(model, "outputs", outputs);
-    this.inputs = ins.tensors;
+    // Two outputs of one (shared) layer get `name`, `name_1`, … as in tf.keras.
+    this.outputNames = outs.keys ?? distinctNames(outs.tensors.map((t) => t.name));
+    unique(model, "inputs", ins.tensors, ins.keys ?? ins.tensors.map((t) => t.name));
+    unique(model, "outputs", outs.tensors, this.outputNames);
+    let given = { inputs: ins.tensors, outputs: outs.tensors };
+    if (given.inputs.some((t) => !isInputTensor(t))) {
+      given = cloneFromInner(model, given.inputs, given.outputs, ins.keys, this.outputNames);
+    }
+    this.inputs = given.inputs;
     this.inputKind = ins.kind;
-    this.inputNames = ins.keys ?? ins.tensors.map((t) => t.name);
-    this.outputs = outs.tensors;
+    this.inputNames = ins.keys ?? this.inputs.map((t) => t.name);
+    this.outputs = given.outputs;
     this.outputKind = outs.kind;
-    this.outputNames = outs.keys ?? outs.tensors.map((t) => t.name);
-    unique(model, "inputs", this.inputs, this.inputNames);
-    unique(model, "outputs", this.outputs, this.outputNames);
-    this.nodes = [];
-    const given = new Set(this.inputs);
-    const done = new Set<Node>();
-    const visiting = new Set<Node>();
-    const visit = (t: SymbolicTensor, output: string) => {
-      if (given.has(t)) return;
-      const node = t.node;
-      if (done.has(node) || visiting.has(node)) return;
-      if (node.inputs === null) {
-        const names = this.inputNames.map((n) => JSON.stringify(n)).join(", ");
-        throw new TypeError(
-          `Cannot build model ${model} as output ${JSON.stringify(output)} depends on Input ${
-            JSON.stringify(t.name)
-          } ${formatShape(t.shape)}, which is not among "inputs" (${names}): add it to inputs`,
-        );
-      }
-      visiting.add(node);
-      const reads = node.inputs instanceof SymbolicTensor
-        ? [node.inputs]
-        : structureValues(node.inputs as Structure<SymbolicTensor>);
-      for (const x of reads) visit(x, output);
-      visiting.delete(node);
-      done.add(node);
-      this.nodes.push(node);
-    };
-    this.outputs.forEach((t, i) => visit(t, this.outputNames[i]));
+    this.nodes = collectNodes(model, this.inputs, this.outputs, this.inputNames, this.outputNames);
     const layers: Layer[] = [];
     for (const t of this.inputs) if (!layers.includes(t.node.layer)) layers.push(t.node.layer);
     for (const node of this.nodes) if (!layers.includes(node.layer)) layers.push(node.layer);
@@ -122,7 +104,26 @@ export class Graph {
       const y = node.layer.apply(args as tf.Tensor, { training: node.training ?? training });
       known.set(node.outputs[0], y);
     }
-    return this.outputs.map(get);
+    // An output that is an input (a model passing one through) is a copy, with its mask.
+    return this.outputs.map((t) => {
+      const y = get(t);
+      if (!values.includes(y)) return y;
+      const copy = tf.clone(y);
+      const mask = storedMask(y);
+      if (mask) attachMask(copy, mask);
+      return copy;
+    });
+  }
+
+  /**
+   * The inputs in the structure they were given in (Keras's `model.input`).
+   *
+   * @returns One tensor, an array, or a record keyed by input names.
+   */
+  inputStructure(): SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor> {
+    if (this.inputKind === "single") return this.inputs[0];
+    if (this.inputKind === "array") return [...this.inputs];
+    return Object.fromEntries(this.inputNames.map((n, i) => [n, this.inputs[i]]));
   }
 
   /** The inputs' shapes, in order. */
@@ -201,7 +202,7 @@ export class Graph {
         throw new RangeError(
           `Cannot run model ${model} as input ${JSON.stringify(names[i])} does not fit: expected ${
             formatShape(s)
-          }, received ${formatShape([null, ...t.shape.slice(1)])}`,
+          }, received ${formatShape(s[0] === null ? [null, ...t.shape.slice(1)] : t.shape)}`,
         );
       }
       return t;
@@ -220,6 +221,93 @@ export class Graph {
     if (this.outputKind === "array") return values;
     return Object.fromEntries(this.outputNames.map((n, i) => [n, values[i]]));
   }
+}
+
+/**
+ * The nodes between `inputs` and `outputs`, each after the nodes it reads
+ * from; an output that depends on an `Input` not among `inputs` is refused.
+ */
+function collectNodes(
+  model: string,
+  inputs: SymbolicTensor[],
+  outputs: SymbolicTensor[],
+  inputNames: string[],
+  outputNames: string[],
+): Node[] {
+  const nodes: Node[] = [];
+  const given = new Set(inputs);
+  const done = new Set<Node>();
+  const visiting = new Set<Node>();
+  const visit = (t: SymbolicTensor, output: string) => {
+    if (given.has(t)) return;
+    const node = t.node;
+    if (done.has(node) || visiting.has(node)) return;
+    if (node.inputs === null) {
+      const names = inputNames.map((n) => JSON.stringify(n)).join(", ");
+      throw new TypeError(
+        `Cannot build model ${model} as output ${JSON.stringify(output)} depends on Input ${
+          JSON.stringify(t.name)
+        } ${formatShape(t.shape)}, which is not among "inputs" (${names}): add it to inputs`,
+      );
+    }
+    visiting.add(node);
+    for (const x of nodeReads(node)) visit(x, output);
+    visiting.delete(node);
+    done.add(node);
+    nodes.push(node);
+  };
+  outputs.forEach((t, i) => visit(t, outputNames[i]));
+  return nodes;
+}
+
+function nodeReads(node: Node): SymbolicTensor[] {
+  return node.inputs instanceof SymbolicTensor
+    ? [node.inputs]
+    : structureValues(node.inputs as Structure<SymbolicTensor>);
+}
+
+/**
+ * A model whose inputs include inner tensors (another model's
+ * intermediate outputs, Keras's `keras.Model(conv, feature)`): each such
+ * input gets a new `Input` of its shape and dtype, and the nodes that read
+ * from it are called again on the new inputs (Keras's `clone_graph_nodes`),
+ * so the model holds only the layers it runs, not the ones that made its inputs.
+ */
+function cloneFromInner(
+  model: string,
+  inputs: SymbolicTensor[],
+  outputs: SymbolicTensor[],
+  keys: string[] | null,
+  outputNames: string[],
+): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
+  const names = keys ?? inputs.map((t) => t.name);
+  const nodes = collectNodes(model, inputs, outputs, names, outputNames);
+  const map = new Map<SymbolicTensor, SymbolicTensor>();
+  const newInputs = inputs.map((t) => {
+    if (isInputTensor(t)) return t;
+    const input = new InputLayer({
+      batchShape: [...t.shape],
+      dtype: t.dtype,
+      name: uniqueLayerName(`${t.name}_input`),
+    }).output;
+    map.set(t, input);
+    return input;
+  });
+  const sub = (t: SymbolicTensor) => map.get(t) ?? t;
+  for (const node of nodes) {
+    if (!nodeReads(node).some((t) => map.has(t))) continue;
+    const args = node.inputs instanceof SymbolicTensor
+      ? sub(node.inputs)
+      : mapStructure(node.inputs as Structure<SymbolicTensor>, sub) as SymbolicInputs;
+    const copy = addNode(
+      node.layer,
+      args,
+      node.outputs.map((o) => ({ shape: o.shape, dtype: o.dtype, maskRank: o.maskRank })),
+      node.training,
+    );
+    node.outputs.forEach((o, i) => map.set(o, copy.outputs[i]));
+  }
+  return { inputs: newInputs, outputs: outputs.map(sub) };
 }
 
 /** Flattens `inputs`/`outputs` as given, checking every item is a symbolic tensor. */
@@ -277,6 +365,23 @@ function unique(model: string, arg: string, tensors: SymbolicTensor[], names: st
         }: give them distinct names`,
       );
     }
+  });
+}
+
+/** `names` with repeats suffixed `_1`, `_2`, … (skipping names already taken). */
+function distinctNames(names: string[]): string[] {
+  const taken = new Set(names);
+  const seen = new Set<string>();
+  return names.map((name) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return name;
+    }
+    let i = 1;
+    while (taken.has(`${name}_${i}`)) i++;
+    const renamed = `${name}_${i}`;
+    taken.add(renamed);
+    return renamed;
   });
 }
 

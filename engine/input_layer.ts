@@ -181,6 +181,6 @@ function inputBatchShape(o: InputOptions): Shape {
 }
 
 /** Whether a value is the symbolic output of an `Input`. */
-export function isInputTensor(t: unknown): t is SymbolicTensor {
+export function isInputTensor(t: unknown): boolean {
   return t instanceof SymbolicTensor && t.node.layer instanceof InputLayer;
 }

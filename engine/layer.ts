@@ -27,6 +27,7 @@ import {
   type SymbolicInputs,
   type SymbolicTensor,
 } from "./symbolic.ts";
+import type { Graph } from "./functional.ts";
 import {
   checkInputStructure,
   type InputMasks,
@@ -302,10 +303,15 @@ export abstract class Layer {
     options: CallOptions<InputMasks> = {},
   ): tf.Tensor | SymbolicTensor {
     if (isSymbolic(`${this.name} (${this.constructor.name})`, inputs)) {
-      return applySymbolic(this, inputs, options);
+      try {
+        return applySymbolic(this, inputs, options);
+      } finally {
+        // Losses a layer added while its shapes were inferred are not the model's.
+        if (callDepth === 0) this.#clearAddedLosses();
+      }
     }
     if (!(inputs instanceof tf.Tensor)) return this.#applyStructure(inputs, options);
-    options = checkOptions(`apply ${this.name}`, options, CALL_OPTION_KEYS);
+    options = checkOptions(`apply ${this.name}`, options, callOptionKeysOf(this));
     const shape: Shape = [null, ...inputs.shape.slice(1)];
     if (!this.built) {
       this.checkInputShape(inputs.shape, this.batchInputShape);
@@ -327,7 +333,9 @@ export abstract class Layer {
       const given = options.mask as tf.Tensor | null | undefined;
       const mask = given ?? (stored ? tf.tensor(stored.values, stored.shape, "bool") : null);
       const x = this.autoCast && inputs.dtype !== "float32" ? tf.cast(inputs, "float32") : inputs;
-      let y = nested(() => this.call(x, { training, mask: this.supportsMasking ? mask : null }));
+      let y = nested(() =>
+        this.call(x, { ...options, training, mask: this.supportsMasking ? mask : null })
+      );
       if (y === inputs) y = tf.clone(y); // never hand back (and re-mask) the caller's tensor
       if (this.maskFromOutput) {
         outStored = storedMask(y);
@@ -341,8 +349,10 @@ export abstract class Layer {
       }
       return y;
     });
-    if (outStored) attachMask(output, outStored);
-    if (output instanceof tf.Tensor) this.outputShape = [null, ...output.shape.slice(1)];
+    // A layer of several outputs (an RNN's sequence and states): the mask goes with the first.
+    const first: unknown = Array.isArray(output) ? output[0] : output;
+    if (outStored && first instanceof tf.Tensor) attachMask(first, outStored);
+    if (first instanceof tf.Tensor) this.outputShape = [null, ...first.shape.slice(1)];
     return output;
   }
 
@@ -353,7 +363,7 @@ export abstract class Layer {
    */
   #applyStructure(inputs: LayerInputs, options: CallOptions<InputMasks>): tf.Tensor {
     const items = checkInputStructure(`${this.name} (${this.constructor.name})`, inputs);
-    options = checkOptions(`apply ${this.name}`, options, CALL_OPTION_KEYS);
+    options = checkOptions(`apply ${this.name}`, options, callOptionKeysOf(this));
     const shapes = mapStructure(items, (t): Shape => [null, ...t.shape.slice(1)]);
     if (!this.built) {
       this.build(shapes);
@@ -374,7 +384,7 @@ export abstract class Layer {
         (t) => this.autoCast && t.dtype !== "float32" ? tf.cast(t, "float32") : t,
       ) as LayerInputs;
       const mask = this.supportsMasking ? masks as InputMasks : null;
-      let y = nested(() => this.call(xs, { training, mask }));
+      let y = nested(() => this.call(xs, { ...options, training, mask }));
       if (structureValues(items).includes(y)) y = tf.clone(y);
       const m = this.maskFromOutput ? null : this.computeMask(xs, masks as InputMasks);
       outStored = this.maskFromOutput
@@ -384,8 +394,10 @@ export abstract class Layer {
         : { values: Uint8Array.from(m.dataSync()), shape: m.shape };
       return y;
     });
-    if (outStored) attachMask(output, outStored);
-    if (output instanceof tf.Tensor) this.outputShape = [null, ...output.shape.slice(1)];
+    // A layer of several outputs (an RNN's sequence and states): the mask goes with the first.
+    const first: unknown = Array.isArray(output) ? output[0] : output;
+    if (outStored && first instanceof tf.Tensor) attachMask(first, outStored);
+    if (first instanceof tf.Tensor) this.outputShape = [null, ...first.shape.slice(1)];
     return output;
   }
 
@@ -400,13 +412,31 @@ export abstract class Layer {
   /**
    * What the layer was called on in the functional graph: its symbolic
    * input (or inputs, in the structure given). For a layer called once.
+   * A functional model's (or a `Sequential` model's, once it knows its
+   * input shape) is its own `inputs`, in the structure given, as in Keras.
    */
   get input(): SymbolicInputs {
+    const graph = ownGraph(this);
+    if (graph) return graph.inputStructure();
     return this.getInputAt(this.#onlyNode("input"));
   }
 
-  /** The layer's symbolic output in the functional graph. For a layer called once. */
+  /**
+   * The layer's symbolic output in the functional graph. For a layer
+   * called once. A functional model's (or a `Sequential` model's, once it
+   * knows its input shape) is its own output, as in Keras (`base.output`);
+   * one of several outputs has `outputs` instead.
+   */
   get output(): SymbolicTensor {
+    const graph = ownGraph(this);
+    if (graph) {
+      if (graph.outputs.length === 1) return graph.outputs[0];
+      throw new TypeError(
+        `Cannot read the output of ${this.name} (${this.constructor.name}) as it has ${graph.outputs.length} outputs (${
+          graph.outputNames.map((n) => JSON.stringify(n)).join(", ")
+        }): read model.outputs`,
+      );
+    }
     return this.getOutputAt(this.#onlyNode("output"));
   }
 
@@ -967,6 +997,14 @@ export abstract class Layer {
   }
 
   /**
+   * Options `apply` passes on to `call` besides `training` and `mask`, for
+   * a layer whose call takes more (an RNN's `initialState`, attention's
+   * `useCausalMask`); any other key is refused. Tensors among them may be
+   * symbolic in a functional graph.
+   */
+  static callOptionKeys: readonly string[] = [];
+
+  /**
    * Names of the constructor's positional arguments, in order; `fromConfig`
    * passes those keys positionally and the rest as the options object.
    */
@@ -1026,6 +1064,18 @@ function fieldItems(owner: Layer): [string, unknown][] {
     }
   }
   return out;
+}
+
+/** A model's own functional graph (a functional or an input-shaped `Sequential` model), else `null`. */
+function ownGraph(layer: Layer): Graph | null {
+  const own = (layer as unknown as { symbolicGraph?: () => Graph | null }).symbolicGraph;
+  return typeof own === "function" ? own.call(layer) : null;
+}
+
+/** The keys `apply` accepts for a layer: `training`, `mask`, and its class's `callOptionKeys`. */
+function callOptionKeysOf(layer: Layer): readonly string[] {
+  const extra = (layer.constructor as { callOptionKeys?: readonly string[] }).callOptionKeys ?? [];
+  return extra.length === 0 ? CALL_OPTION_KEYS : [...CALL_OPTION_KEYS, ...extra];
 }
 
 /** How many `Layer.call`s are running: 0 outside any layer (the outermost `apply`). */

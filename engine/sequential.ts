@@ -13,7 +13,7 @@ import {
 import type { tf } from "./tf.ts";
 import { Model } from "./model.ts";
 import type { InputShapes, Shape } from "./layer.ts";
-import { SymbolicTensor } from "./symbolic.ts";
+import { removeNode, SymbolicTensor } from "./symbolic.ts";
 import { InputLayer, isInputTensor } from "./input_layer.ts";
 import { Graph } from "./functional.ts";
 
@@ -90,6 +90,12 @@ export class Sequential extends Model {
     if (this.#layers.includes(layer)) {
       throw new TypeError(`Cannot add ${layer.name} to ${this.name} twice`);
     }
+    const namesake = this.#layers.find((l) => l.name === layer.name);
+    if (namesake) {
+      throw new TypeError(
+        `Cannot add ${layer.name} (${layer.constructor.name}) to ${this.name} as it already has a layer of that name (${namesake.constructor.name}): layer names in a model must be unique`,
+      );
+    }
     if ((this.#layers.length > 0 || this.#input) && layer.batchInputShape) {
       throw new TypeError(
         `Cannot add ${layer.name} with an "inputShape" to ${this.name}: only the first layer takes one${
@@ -121,11 +127,15 @@ export class Sequential extends Model {
       );
     }
     this.#input = tensor;
-    this.#extend();
+    this.#extend(fromData);
   }
 
-  /** Calls the layers not yet called on the symbolic input, in order. */
-  #extend(): void {
+  /**
+   * Calls the layers not yet called on the symbolic input, in order. When
+   * one fails: a layer being added is not added; a build from the first
+   * data leaves the model as it was (unbuilt, every layer kept).
+   */
+  #extend(fromData = false): void {
     this.#graph = null;
     if (this.#layers.length === 0) {
       this.buildInputShape = this.#input!.shape;
@@ -133,12 +143,18 @@ export class Sequential extends Model {
       return;
     }
     const outputs = this.#outputs;
+    const start = outputs.length;
     try {
       for (let i = outputs.length; i < this.#layers.length; i++) {
         outputs.push(this.#layers[i].apply(i === 0 ? this.#input! : outputs[i - 1]));
       }
     } catch (e) {
-      this.#layers.length = outputs.length; // the layer that failed is not added
+      if (fromData) {
+        for (const out of outputs.splice(start)) removeNode(out.node);
+        this.#input = null;
+      } else {
+        this.#layers.length = outputs.length; // the layer that failed is not added
+      }
       throw e;
     }
     this.buildInputShape = this.#input!.shape;
@@ -185,7 +201,8 @@ export class Sequential extends Model {
   override symbolicGraph(): Graph | null {
     if (!this.#input) return null;
     const output = this.#outputs[this.#outputs.length - 1] ?? this.#input;
-    return this.#graph ??= new Graph(this.name, [this.#input], [output]);
+    // One input and one output, as Keras's Sequential (`model.input` is the Input itself).
+    return this.#graph ??= new Graph(this.name, this.#input, output);
   }
 
   /** Applies the layers in order, passing any mask along. */

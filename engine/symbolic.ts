@@ -129,6 +129,17 @@ export function addNode(
 }
 
 /**
+ * Forgets a layer's latest node (a call undone: a `Sequential` model whose
+ * build from data failed). Only the last node can go, so node indices stay valid.
+ *
+ * @param node The node.
+ */
+export function removeNode(node: Node): void {
+  const nodes = inboundNodes(node.layer);
+  if (nodes[nodes.length - 1] === node) nodes.pop();
+}
+
+/**
  * Whether `inputs` is (or holds) a symbolic tensor; a structure that mixes
  * symbolic and concrete tensors is refused.
  *
@@ -157,19 +168,25 @@ export function isSymbolic(what: string, inputs: unknown): inputs is SymbolicInp
   return true;
 }
 
-/** Sizes the unknown axes take in the two inference runs. */
-const PROBE_SIZES = [32, 37];
+/**
+ * Sizes the unknown axes take in the two inference runs; a layer that
+ * cannot take the first pair (a `Reshape([-1, 2])` of an odd length) is
+ * tried at the second.
+ */
+const PROBE_SIZES: readonly [number, number][] = [[32, 37], [60, 120]];
 
 const SYMBOLIC_CALL_KEYS = ["training", "mask"];
 
 /**
  * `layer.apply` on symbolic tensors: infers the output's shape and dtype
- * (building the layer on first use), records the node, and returns the
- * symbolic output. A layer already built is checked against the new
- * shapes: axes where they differ become unknown (`null`) in its build shape,
- * so one `Embedding` serves a 10-token title and a 30-token body; when the
- * layer cannot take that (a `Dense` whose kernel is sized for the axis), the
- * error names the layer and both shapes and nothing changes.
+ * (building the layer on first use, with the symbolic shapes: axes of
+ * unknown size stay unknown in its build shape, as Keras's
+ * `build(input_shape)`), records the node, and returns the symbolic output.
+ * A layer already built is checked against the new shapes: axes where they
+ * differ become unknown (`null`) in its build shape, so one `Embedding`
+ * serves a 10-token title and a 30-token body; when the layer cannot take
+ * that (a `Dense` whose kernel is sized for the axis), the error names the
+ * layer and both shapes and nothing changes.
  *
  * @param layer The layer.
  * @param inputs Symbolic tensors (one, an array or a record).
@@ -192,17 +209,39 @@ export function applySymbolic(
   const shapes = inputs instanceof SymbolicTensor
     ? inputs.shape
     : mapStructure(inputs as Structure<SymbolicTensor>, (t) => t.shape);
+  const wasBuilt = layer.built;
   const restore = widenBuildShapes(layer, shapes);
   const unknown = allTensors(items).some((t) => t.shape.slice(1).includes(null));
   let first: Probe;
   let second: Probe | null = null;
+  let probing = false;
   try {
-    first = probe(layer, items, PROBE_SIZES[0]);
-    // A layer built by this call: axes unknown in the input stay unknown in its build shape.
-    if (!restore) widenBuildShapes(layer, shapes);
-    if (unknown) second = probe(layer, items, PROBE_SIZES[1]);
+    if (!wasBuilt) buildSymbolic(layer, items);
+    probing = true;
+    const runs = unknown ? PROBE_SIZES : PROBE_SIZES.slice(0, 1);
+    let failure: unknown = null;
+    let done = false;
+    for (const sizes of runs) {
+      try {
+        first = probe(layer, items, sizes[0]);
+        second = unknown ? probe(layer, items, sizes[1]) : null;
+        done = true;
+        break;
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (!done) throw failure;
   } catch (e) {
     restore?.();
+    if (
+      !wasBuilt && layer.built && layer.weights.length === 0 && layer.trackedLayers.length === 0
+    ) {
+      // A plain layer without weights built by this call goes back to unbuilt.
+      layer.built = false;
+      layer.buildInputShape = null;
+      layer.buildInputShapes = null;
+    }
     const given = inputs instanceof SymbolicTensor
       ? formatShape(inputs.shape)
       : mapStructure(inputs as Structure<SymbolicTensor>, (t) => formatShape(t.shape));
@@ -213,27 +252,62 @@ export function applySymbolic(
     const was = restore && built
       ? `; it was built for ${built} and a layer called again takes only inputs that fit its weights`
       : "";
+    const sizes = PROBE_SIZES.map(([a, b]) => `${a} and ${b}`).join(", then ");
     throw new RangeError(
       `Cannot apply ${what} to symbolic input ${
         typeof given === "string" ? given : JSON.stringify(given)
-      }${was}${unknown && !was ? " (axes of unknown size were tried at sizes 32 and 37)" : ""}: ${
-        (e as Error).message
-      }`,
+      }${was}${
+        unknown && probing && !was ? ` (axes of unknown size were tried at sizes ${sizes})` : ""
+      }: ${(e as Error).message}`,
       { cause: e },
     );
   }
   const batch = allTensors(items)[0].shape[0];
-  const shape: Shape = first.shape.map((d, i) =>
+  const shape: Shape = first!.shape.map((d, i) =>
     i === 0 ? (batch === null ? null : d) : second && second.shape[i] !== d ? null : d
   );
   layer.outputShape = shape;
   const node = addNode(
     layer,
     inputs,
-    [{ shape, dtype: first.dtype, maskRank: first.maskRank }],
+    [{ shape, dtype: first!.dtype, maskRank: first!.maskRank }],
     options.training,
   );
   return node.outputs[0];
+}
+
+/**
+ * Builds a layer on its first symbolic call, as `apply` builds it on its
+ * first data: `build` gets the symbolic shapes (batch axis `null`, unknown
+ * axes `null`), so weights never depend on a size tried during inference.
+ * A first layer's `inputShape` must fit the symbolic input.
+ */
+function buildSymbolic(layer: Layer, items: Structure<SymbolicTensor> | SymbolicTensor): void {
+  if (!(items instanceof SymbolicTensor)) {
+    const shapes = mapStructure(items, (t): Shape => [null, ...t.shape.slice(1)]);
+    layer.build(shapes);
+    layer.buildInputShapes = shapes;
+    layer.built = true;
+    return;
+  }
+  let shape: Shape = [null, ...items.shape.slice(1)];
+  const declared = layer.batchInputShape;
+  if (declared) {
+    const fits = declared.length === shape.length &&
+      declared.every((d, i) => i === 0 || d === null || shape[i] === null || d === shape[i]);
+    if (!fits) {
+      throw new RangeError(
+        `the input does not fit the layer's "inputShape": expected ${
+          formatShape(declared)
+        }, received ${formatShape(shape)}`,
+      );
+    }
+    // Axes the inputShape leaves unknown stay unknown, as in `apply`.
+    shape = shape.map((d, i) => (i === 0 || declared[i] === null ? null : d ?? declared[i]));
+  }
+  layer.build(shape);
+  layer.buildInputShape = shape;
+  layer.built = true;
 }
 
 interface Probe {
