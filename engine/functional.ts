@@ -7,7 +7,14 @@
  */
 import { tf } from "./tf.ts";
 import type { Layer, Shape } from "./layer.ts";
-import { addNode, type Node, type SymbolicInputs, SymbolicTensor } from "./symbolic.ts";
+import {
+  addNode,
+  type Node,
+  resolveCallArgs,
+  symbolicCallArgs,
+  type SymbolicInputs,
+  SymbolicTensor,
+} from "./symbolic.ts";
 import { uniqueLayerName } from "./naming.ts";
 import { describe, formatShape } from "./format.ts";
 import { attachMask, storedMask } from "./masks.ts";
@@ -101,8 +108,18 @@ export class Graph {
       const args = node.inputs instanceof SymbolicTensor
         ? get(node.inputs)
         : mapStructure(node.inputs as Structure<SymbolicTensor>, get);
-      const y = node.layer.apply(args as tf.Tensor, { training: node.training ?? training });
-      known.set(node.outputs[0], y);
+      const y: unknown = node.layer.apply(args as tf.Tensor, {
+        ...resolveCallArgs(node.callArgs, get),
+        training: node.training ?? training,
+      });
+      if (!node.outputKeys) {
+        known.set(node.outputs[0], y as tf.Tensor);
+      } else {
+        const list = node.outputKeys === "array"
+          ? y as tf.Tensor[]
+          : node.outputKeys.map((k) => (y as Record<string, tf.Tensor>)[k]);
+        node.outputs.forEach((o, i) => known.set(o, list[i]));
+      }
     }
     // An output that is an input (a model passing one through) is a copy, with its mask.
     return this.outputs.map((t) => {
@@ -261,9 +278,10 @@ function collectNodes(
 }
 
 function nodeReads(node: Node): SymbolicTensor[] {
-  return node.inputs instanceof SymbolicTensor
+  const reads = node.inputs instanceof SymbolicTensor
     ? [node.inputs]
     : structureValues(node.inputs as Structure<SymbolicTensor>);
+  return [...reads, ...symbolicCallArgs(node.callArgs)];
 }
 
 /**
@@ -299,11 +317,13 @@ function cloneFromInner(
     const args = node.inputs instanceof SymbolicTensor
       ? sub(node.inputs)
       : mapStructure(node.inputs as Structure<SymbolicTensor>, sub) as SymbolicInputs;
+    const callArgs = node.callArgs ? resolveCallArgs(node.callArgs, sub) : undefined;
     const copy = addNode(
       node.layer,
       args,
       node.outputs.map((o) => ({ shape: o.shape, dtype: o.dtype, maskRank: o.maskRank })),
       node.training,
+      { callArgs, outputKeys: node.outputKeys },
     );
     node.outputs.forEach((o, i) => map.set(o, copy.outputs[i]));
   }

@@ -88,6 +88,17 @@ export interface Node {
   readonly training?: boolean;
   /** The node's position in `layer.inboundNodes`. */
   readonly index: number;
+  /**
+   * The other call options given (a layer's `callOptionKeys`: an RNN's
+   * `initialState`, attention's `attentionMask`), symbolic tensors among
+   * them read like inputs; absent when none were given.
+   */
+  readonly callArgs?: Record<string, unknown>;
+  /**
+   * How the layer returned its outputs: one tensor (`null`), an array
+   * (`"array"`), or a record with these keys (a nested model's `{ a, b }`).
+   */
+  readonly outputKeys?: "array" | string[] | null;
 }
 
 /** The nodes of each layer, in call order (Keras's `_inbound_nodes`). */
@@ -119,10 +130,19 @@ export function addNode(
   inputs: SymbolicInputs | null,
   outputs: { shape: Shape; dtype: SymbolicDType; maskRank: number }[],
   training?: boolean,
+  extra: { callArgs?: Record<string, unknown>; outputKeys?: "array" | string[] | null } = {},
 ): Node {
   const nodes = inboundNodes(layer);
   const made: SymbolicTensor[] = [];
-  const node: Node = { layer, inputs, outputs: made, training, index: nodes.length };
+  const node: Node = {
+    layer,
+    inputs,
+    outputs: made,
+    training,
+    index: nodes.length,
+    ...(extra.callArgs ? { callArgs: extra.callArgs } : {}),
+    ...(extra.outputKeys ? { outputKeys: extra.outputKeys } : {}),
+  };
   outputs.forEach((o, i) => made.push(new SymbolicTensor(o.shape, o.dtype, node, i, o.maskRank)));
   nodes.push(node);
   return node;
@@ -178,6 +198,51 @@ const PROBE_SIZES: readonly [number, number][] = [[32, 37], [60, 120]];
 const SYMBOLIC_CALL_KEYS = ["training", "mask"];
 
 /**
+ * The symbolic tensors among a node's call options (one, or in an array
+ * or a record: an RNN's `initialState: [h, c]`).
+ *
+ * @param callArgs The node's other call options.
+ * @returns The symbolic tensors they hold, in order.
+ */
+export function symbolicCallArgs(callArgs: Record<string, unknown> | undefined): SymbolicTensor[] {
+  if (!callArgs) return [];
+  const out: SymbolicTensor[] = [];
+  for (const v of Object.values(callArgs)) {
+    if (v instanceof SymbolicTensor) out.push(v);
+    else if (Array.isArray(v)) out.push(...v.filter((t) => t instanceof SymbolicTensor));
+    else if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      out.push(...Object.values(v).filter((t) => t instanceof SymbolicTensor));
+    }
+  }
+  return out;
+}
+
+/**
+ * The call options with each symbolic tensor replaced (by data at run
+ * time, by zeros during inference).
+ *
+ * @param callArgs The node's other call options.
+ * @param f The replacement of a symbolic tensor.
+ * @returns The options to pass to `apply`.
+ */
+export function resolveCallArgs(
+  callArgs: Record<string, unknown> | undefined,
+  f: (t: SymbolicTensor) => unknown,
+): Record<string, unknown> {
+  if (!callArgs) return {};
+  const one = (v: unknown) => (v instanceof SymbolicTensor ? f(v) : v);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(callArgs)) {
+    out[k] = Array.isArray(v)
+      ? v.map(one)
+      : v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype
+      ? Object.fromEntries(Object.entries(v).map(([kk, vv]) => [kk, one(vv)]))
+      : one(v);
+  }
+  return out;
+}
+
+/**
  * `layer.apply` on symbolic tensors: infers the output's shape and dtype
  * (building the layer on first use, with the symbolic shapes: axes of
  * unknown size stay unknown in its build shape, as Keras's
@@ -199,7 +264,11 @@ export function applySymbolic(
   options: { training?: boolean; mask?: unknown } = {},
 ): SymbolicTensor {
   const what = `${layer.name} (${layer.constructor.name})`;
-  options = checkOptions(`apply ${layer.name}`, options, SYMBOLIC_CALL_KEYS);
+  const extraKeys = (layer.constructor as { callOptionKeys?: readonly string[] }).callOptionKeys ??
+    [];
+  options = checkOptions(`apply ${layer.name}`, options, [...SYMBOLIC_CALL_KEYS, ...extraKeys]);
+  const { training: _t, mask: _m, ...rest } = options as Record<string, unknown>;
+  const callArgs = Object.keys(rest).length > 0 ? rest : undefined;
   if (options.mask !== undefined && options.mask !== null) {
     throw new TypeError(
       `Cannot apply ${what} to symbolic inputs with an explicit "mask": masks travel with the tensors (Embedding's maskZero, Masking); pass none`,
@@ -223,8 +292,8 @@ export function applySymbolic(
     let done = false;
     for (const sizes of runs) {
       try {
-        first = probe(layer, items, sizes[0]);
-        second = unknown ? probe(layer, items, sizes[1]) : null;
+        first = probe(layer, items, sizes[0], callArgs);
+        second = unknown ? probe(layer, items, sizes[1], callArgs) : null;
         done = true;
         break;
       } catch (e) {
@@ -263,17 +332,24 @@ export function applySymbolic(
     );
   }
   const batch = allTensors(items)[0].shape[0];
-  const shape: Shape = first!.shape.map((d, i) =>
-    i === 0 ? (batch === null ? null : d) : second && second.shape[i] !== d ? null : d
-  );
-  layer.outputShape = shape;
-  const node = addNode(
-    layer,
-    inputs,
-    [{ shape, dtype: first!.dtype, maskRank: first!.maskRank }],
-    options.training,
-  );
-  return node.outputs[0];
+  const outputs = first!.outputs.map((o, k) => {
+    const other = second?.outputs[k];
+    const shape: Shape = o.shape.map((d, i) =>
+      i === 0 ? (batch === null ? null : d) : other && other.shape[i] !== d ? null : d
+    );
+    return { shape, dtype: o.dtype, maskRank: o.maskRank };
+  });
+  layer.outputShape = outputs[0].shape;
+  const node = addNode(layer, inputs, outputs, options.training, {
+    callArgs,
+    outputKeys: first!.keys,
+  });
+  if (first!.keys === null) return node.outputs[0];
+  // Several outputs (an RNN's states, a nested model's): in the structure the layer returned.
+  const structured = first!.keys === "array"
+    ? node.outputs
+    : Object.fromEntries(first!.keys.map((k, i) => [k, node.outputs[i]]));
+  return structured as unknown as SymbolicTensor;
 }
 
 /**
@@ -311,9 +387,9 @@ function buildSymbolic(layer: Layer, items: Structure<SymbolicTensor> | Symbolic
 }
 
 interface Probe {
-  shape: number[];
-  dtype: SymbolicDType;
-  maskRank: number;
+  outputs: { shape: number[]; dtype: SymbolicDType; maskRank: number }[];
+  /** `null` for one tensor, `"array"`, or a record's keys. */
+  keys: "array" | string[] | null;
 }
 
 function allTensors(items: Structure<SymbolicTensor> | SymbolicTensor): SymbolicTensor[] {
@@ -325,11 +401,14 @@ function probe(
   layer: Layer,
   items: Structure<SymbolicTensor> | SymbolicTensor,
   size: number,
+  callArgs?: Record<string, unknown>,
 ): Probe {
-  return tf.tidy(() => {
+  let result!: Probe;
+  tf.tidy(() => {
     const zeros = (t: SymbolicTensor) => {
       const shape = t.shape.map((d, i) => d ?? (i === 0 ? 1 : size));
-      const z = tf.zeros(shape, t.dtype);
+      // A boolean input (an attention mask) attends everywhere: all true.
+      const z = t.dtype === "bool" ? tf.ones(shape, "bool") : tf.zeros(shape, t.dtype);
       if (t.maskRank > 0) {
         const maskShape = shape.slice(0, t.maskRank);
         const n = maskShape.reduce((a, b) => a * b, 1);
@@ -340,14 +419,31 @@ function probe(
     const args = items instanceof SymbolicTensor
       ? zeros(items)
       : mapStructure(items as Structure<SymbolicTensor>, zeros);
-    const y = layer.apply(args as tf.Tensor, { training: false });
-    if (!(y instanceof tf.Tensor)) {
-      throw new TypeError(`the layer returned ${describe(y)}, expected one tensor`);
+    const y: unknown = layer.apply(args as tf.Tensor, {
+      ...resolveCallArgs(callArgs, zeros),
+      training: false,
+    });
+    const describeOut = (t: tf.Tensor) => {
+      const mask = storedMask(t);
+      const dtype: SymbolicDType = t.dtype === "int32" || t.dtype === "bool" ? t.dtype : "float32";
+      return { shape: [...t.shape], dtype, maskRank: mask ? mask.shape.length : 0 };
+    };
+    if (y instanceof tf.Tensor) {
+      result = { outputs: [describeOut(y)], keys: null };
+      return;
     }
-    const mask = storedMask(y);
-    const dtype = y.dtype === "int32" || y.dtype === "bool" ? y.dtype : "float32";
-    return { shape: [...y.shape], dtype, maskRank: mask ? mask.shape.length : 0 };
+    const entries = y !== null && typeof y === "object" ? Object.entries(y) : [];
+    if (entries.length === 0 || entries.some(([, t]) => !(t instanceof tf.Tensor))) {
+      throw new TypeError(
+        `the layer returned ${describe(y)}, expected a tensor, an array or a record of tensors`,
+      );
+    }
+    result = {
+      outputs: entries.map(([, t]) => describeOut(t as tf.Tensor)),
+      keys: Array.isArray(y) ? "array" : entries.map(([k]) => k),
+    };
   });
+  return result;
 }
 
 /**
