@@ -8,6 +8,9 @@
 import type { Layer, Shape } from "../engine/layer.ts";
 import { Model } from "../engine/model.ts";
 import { Sequential } from "../engine/sequential.ts";
+import { InputLayer } from "../engine/input_layer.ts";
+import type { SymbolicDType, SymbolicTensor } from "../engine/symbolic.ts";
+import { functionalConfig, functionalFromKeras, isFunctional } from "./_functional.ts";
 import {
   configFromKeras,
   configToKeras,
@@ -70,6 +73,49 @@ function buildFromKeras(layer: Layer, buildConfig: unknown, file: string): void 
   layer.buildFromConfig(Object.fromEntries(Object.entries(raw).map(([k, v]) => [toCamel(k), v])));
 }
 
+/** An InputLayer's entry: Keras 3's `batch_shape`, TensorFlow.js's `batch_input_shape`. */
+function inputLayerToKeras(layer: InputLayer, dialect: Dialect): Json {
+  const shape = dialect === "keras3" ? "batch_shape" : "batch_input_shape";
+  return kerasObject("keras.layers", "InputLayer", {
+    [shape]: [...layer.batchShape],
+    dtype: layer.dtype,
+    sparse: false,
+    name: layer.name,
+  }, dialect);
+}
+
+/** A layer's entry in a functional model's `layers` (without its name and nodes). */
+function layerEntry(layer: Layer, dialect: Dialect): Json {
+  if (layer instanceof InputLayer) return inputLayerToKeras(layer, dialect);
+  if (layer instanceof Model) {
+    const { keras_version: _v, backend: _b, ...entry } = modelToKeras(layer, dialect);
+    return entry;
+  }
+  return layerToKeras(layer, dialect, null);
+}
+
+/**
+ * A functional model as Keras 3 writes it (`Functional`, module
+ * `keras.src.models.functional`) or as TensorFlow.js Layers does (`Model`).
+ */
+function functionalToKeras(model: Model, dialect: Dialect): Json {
+  const config = functionalConfig(model, dialect, (layer) => layerEntry(layer, dialect));
+  if (dialect === "keras3") {
+    return {
+      module: "keras.src.models.functional",
+      class_name: "Functional",
+      config,
+      registered_name: "Functional",
+    };
+  }
+  return {
+    class_name: "Model",
+    config,
+    keras_version: "tfjs-layers 4.22.0",
+    backend: "tensor_flow.js",
+  };
+}
+
 /**
  * The model's architecture as Keras JSON.
  *
@@ -79,6 +125,7 @@ function buildFromKeras(layer: Layer, buildConfig: unknown, file: string): void 
  */
 export function modelToKeras(model: Model, dialect: Dialect): Json {
   const inputShape = model.buildInputShape ?? null;
+  if (isFunctional(model) && model.constructor === Model) return functionalToKeras(model, dialect);
   if (!(model instanceof Sequential)) {
     const { className, registered, module } = classInfo(model);
     const out: Json = {
@@ -103,11 +150,12 @@ export function modelToKeras(model: Model, dialect: Dialect): Json {
     };
   }
   if (first) {
+    const input = sequentialInput(model); // a Sequential started at an Input: its dtype and name
     configs.unshift(kerasObject("keras.layers", "InputLayer", {
       batch_shape: first,
-      dtype: "float32",
+      dtype: input?.dtype ?? "float32",
       sparse: false,
-      name: "input_layer",
+      name: input?.node.layer.name ?? "input_layer",
     }, "keras3"));
   }
   const config: Json = {
@@ -122,6 +170,15 @@ export function modelToKeras(model: Model, dialect: Dialect): Json {
   return out;
 }
 
+/** A Sequential model's symbolic input, once it knows its input shape. */
+function sequentialInput(model: Sequential): SymbolicTensor | undefined {
+  try {
+    return model.symbolicGraph()?.inputs[0];
+  } catch {
+    return undefined; // no graph (two layers of one name): the defaults
+  }
+}
+
 function asObject(value: unknown, what: string, file: string): Json {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new TypeError(
@@ -133,7 +190,7 @@ function asObject(value: unknown, what: string, file: string): Json {
   return value as Json;
 }
 
-function layerFromKeras(entry: Json, file: string, inputShape: unknown): Layer {
+function layerFromKeras(entry: Json, file: string, inputShape: unknown, build = true): Layer {
   const cls = resolveClass(entry.class_name, entry.registered_name, file);
   const raw = {
     ...asObject(entry.config ?? {}, `the config of ${String(entry.class_name)}`, file),
@@ -143,8 +200,104 @@ function layerFromKeras(entry: Json, file: string, inputShape: unknown): Layer {
   }
   const config = configFromKeras(raw, `${file} (layer ${String(raw.name ?? entry.class_name)})`);
   const layer = cls.fromConfig(config);
-  buildFromKeras(layer, entry.build_config, file);
+  if (build) buildFromKeras(layer, entry.build_config, file);
   return layer;
+}
+
+/** The dtype of an input as Keras or TensorFlow.js names it (a string or a dtype policy). */
+function inputDtype(value: unknown, file: string): SymbolicDType {
+  const name = value !== null && typeof value === "object"
+    ? ((value as Json).config as Json | undefined)?.name
+    : value;
+  if (name === undefined || name === null) return "float32";
+  if (typeof name === "string") {
+    if (/^(b?float|mixed_)/.test(name)) return "float32";
+    if (/^u?int/.test(name)) return "int32";
+    if (name === "bool") return "bool";
+  }
+  throw new TypeError(
+    `Cannot load ${file} as an InputLayer has dtype ${
+      JSON.stringify(value)
+    }: kerno's inputs are float32, int32 or bool`,
+  );
+}
+
+/** An InputLayer from its Keras 3 (`batch_shape`) or TensorFlow.js (`batch_input_shape`) config. */
+function inputLayerFromKeras(entry: Json, file: string): InputLayer {
+  const c = asObject(entry.config ?? {}, "the InputLayer config", file);
+  const batchShape = c.batch_shape ?? c.batch_input_shape;
+  const name = typeof c.name === "string" ? c.name : entry.name;
+  if (!Array.isArray(batchShape)) {
+    throw new TypeError(
+      `Cannot load ${file} as InputLayer ${JSON.stringify(name)} has no "batch_shape"`,
+    );
+  }
+  try {
+    return new InputLayer({
+      batchShape: batchShape as Shape,
+      dtype: inputDtype(c.dtype, file),
+      ...(typeof name === "string" ? { name } : {}),
+    });
+  } catch (error) {
+    throw new TypeError(`Cannot load ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Whether a model entry is a functional model's: `Functional` or `Model` with a layer graph. */
+function isFunctionalEntry(entry: Json): boolean {
+  const config = entry.config as Json | undefined;
+  return (entry.class_name === "Functional" || entry.class_name === "Model") &&
+    config !== null && typeof config === "object" && Array.isArray(config.layers) &&
+    "output_layers" in config;
+}
+
+/** A layer of a functional model from its entry: an input, a nested model, or a layer. */
+function memberFromKeras(entry: Json, file: string): Layer {
+  if (entry.class_name === "InputLayer") return inputLayerFromKeras(entry, file);
+  if (isFunctionalEntry(entry)) {
+    return functionalFromKeras(entry, file, (e) => memberFromKeras(e, file));
+  }
+  if (entry.class_name === "Sequential") return sequentialFromKeras(entry, file);
+  // Built by its calls in the graph, as saved; build_config is for a layer alone.
+  return layerFromKeras(entry, file, undefined, false);
+}
+
+/** A Sequential model from its entry (Keras 3's, with an InputLayer, or TensorFlow.js's). */
+function sequentialFromKeras(inner: Json, file: string): Sequential {
+  const config = Array.isArray(inner.config)
+    ? { layers: inner.config }
+    : asObject(inner.config, "the Sequential config", file);
+  if (!Array.isArray(config.layers)) {
+    throw new TypeError(`Cannot load ${file} as the Sequential config has no "layers" array`);
+  }
+  const layers: Layer[] = [];
+  let pendingShape: unknown = undefined;
+  try {
+    for (const raw of config.layers) {
+      const entry = asObject(raw, "a layer entry", file);
+      if (entry.class_name === "InputLayer") {
+        const c = asObject(entry.config ?? {}, "the InputLayer config", file);
+        pendingShape = c.batch_shape ?? c.batch_input_shape;
+        continue;
+      }
+      const nested = entry.class_name === "Sequential" || isFunctionalEntry(entry);
+      layers.push(
+        nested
+          ? memberFromKeras(entry, file)
+          : layerFromKeras(entry, file, layers.length === 0 ? pendingShape : undefined),
+      );
+    }
+    const model = new Sequential(
+      layers,
+      typeof config.name === "string" ? { name: config.name } : {},
+    );
+    if (!model.built && Array.isArray(pendingShape)) model.build(pendingShape as Shape);
+    if (config.trainable === false) model.trainable = false;
+    return model;
+  } catch (error) {
+    for (const layer of layers) layer.dispose(); // the weights of what was built
+    throw error;
+  }
 }
 
 /**
@@ -160,25 +313,10 @@ export function modelFromKeras(json: unknown, file: string): Model {
     ? top
     : asObject(top.model_config, "model_config", file);
   let model: Model;
-  if (inner.class_name === "Sequential") {
-    const config = Array.isArray(inner.config)
-      ? { layers: inner.config }
-      : asObject(inner.config, "the Sequential config", file);
-    if (!Array.isArray(config.layers)) {
-      throw new TypeError(`Cannot load ${file} as the Sequential config has no "layers" array`);
-    }
-    const layers: Layer[] = [];
-    let pendingShape: unknown = undefined;
-    for (const raw of config.layers) {
-      const entry = asObject(raw, "a layer entry", file);
-      if (entry.class_name === "InputLayer") {
-        const c = asObject(entry.config ?? {}, "the InputLayer config", file);
-        pendingShape = c.batch_shape ?? c.batch_input_shape;
-        continue;
-      }
-      layers.push(layerFromKeras(entry, file, layers.length === 0 ? pendingShape : undefined));
-    }
-    model = new Sequential(layers, typeof config.name === "string" ? { name: config.name } : {});
+  if (isFunctionalEntry(inner)) {
+    model = functionalFromKeras(inner, file, (e) => memberFromKeras(e, file));
+  } else if (inner.class_name === "Sequential") {
+    model = sequentialFromKeras(inner, file);
   } else {
     const cls = resolveClass(inner.class_name, inner.registered_name, file);
     const config = configFromKeras(asObject(inner.config ?? {}, "the model config", file), file);

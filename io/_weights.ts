@@ -8,6 +8,7 @@
 import { tf } from "../engine/tf.ts";
 import { Layer } from "../engine/layer.ts";
 import { Sequential } from "../engine/sequential.ts";
+import { Model } from "../engine/model.ts";
 import { toSnakeCase } from "../engine/naming.ts";
 import type { WeightValue } from "./_binary.ts";
 import { usesVariableHooks } from "./_hooks.ts";
@@ -59,7 +60,9 @@ export interface H5Entry {
 
 /**
  * The H5 layout Keras 3's `saving_lib` uses: a Sequential's layers under
- * `layers/<snake_case class name>[_n]`, a subclassed model's fields under
+ * `layers/<snake_case class name>[_n]`, a functional model's likewise (its
+ * inputs among them, as `input_layer`, and a nested functional model as
+ * `functional`), then its other fields; a subclassed model's fields under
  * their attribute names (sorted, `_`-prefixed ones last), containers'
  * layers by class name.
  *
@@ -74,9 +77,12 @@ export function h5Layout(root: Layer): H5Entry[] {
     if (seen.has(layer)) return;
     seen.add(layer);
     out.push({ path, layer });
+    const fields = () => Object.entries(layer).sort(([a], [b]) => compareAttrs(a, b));
     const children: [string, unknown][] = layer instanceof Sequential
       ? [["layers", layer.layers]]
-      : Object.entries(layer).sort(([a], [b]) => compareAttrs(a, b));
+      : layer instanceof Model && layer.graph !== null
+      ? [["layers", layer.layers], ...fields()] // Keras: a Functional's layers first
+      : fields();
     for (const [attr, value] of children) {
       if (value instanceof Layer) walk(value, join(path, attr));
       else if (isContainer(value)) container(value, join(path, attr));
@@ -90,12 +96,18 @@ export function h5Layout(root: Layer): H5Entry[] {
       return n === undefined ? name : `${name}_${n + 1}`;
     };
     for (const item of Array.isArray(value) ? value : Object.values(value)) {
-      if (item instanceof Layer) walk(item, join(path, unique(toSnakeCase(item.constructor.name))));
+      if (item instanceof Layer) walk(item, join(path, unique(savedClassName(item))));
       else if (isContainer(item)) container(item, join(path, unique("container")));
     }
   };
   walk(root, "");
   return out;
+}
+
+/** The snake_case class name Keras 3 files a layer under: `functional` for a plain functional model. */
+function savedClassName(layer: Layer): string {
+  if (layer.constructor === Model && (layer as Model).graph !== null) return "functional";
+  return toSnakeCase(layer.constructor.name);
 }
 
 function compareAttrs(a: string, b: string): number {
@@ -119,7 +131,10 @@ export interface WeightPair {
 
 /**
  * Pairs stored weights with the model's: by name when every model weight's
- * name is stored, else by position when the counts agree.
+ * name is stored; else by `<layer>/<weight>` at the end of the stored names
+ * (TensorFlow.js prefixes the names of weights a nested model built with
+ * its own name) when that pairs every weight once; else by position when
+ * the counts agree.
  *
  * @param targets The model's weights.
  * @param values The stored weights.
@@ -134,6 +149,18 @@ export function matchWeights(
   const byName = new Map(values.map((v) => [v.spec.name, v]));
   if (byName.size === values.length && targets.every((t) => byName.has(t.name))) {
     return targets.map((target) => ({ target, value: byName.get(target.name)! }));
+  }
+  const byTail = new Map<string, WeightValue | null>();
+  for (const v of values) {
+    const tail = v.spec.name.split("/").slice(-2).join("/");
+    byTail.set(tail, byTail.has(tail) ? null : v); // null: two stored weights end alike
+  }
+  const tails = targets.map((t) => t.name.split("/").slice(-2).join("/"));
+  if (
+    targets.length === values.length && new Set(tails).size === tails.length &&
+    tails.every((tail) => byTail.get(tail))
+  ) {
+    return targets.map((target, i) => ({ target, value: byTail.get(tails[i])! }));
   }
   if (targets.length !== values.length) {
     throw new RangeError(

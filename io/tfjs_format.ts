@@ -63,6 +63,10 @@ export async function saveTfjs(
   dir: string,
   includeOptimizer: boolean,
 ): Promise<void> {
+  // The topology first: a layer that cannot be saved (a Lambda) fails before any file is written.
+  const modelTopology = modelToKeras(model, "tfjs");
+  const training = trainingConfig(model, includeOptimizer);
+  if (training) modelTopology.training_config = training;
   await Deno.mkdir(dir, { recursive: true });
   const weights = collectWeights(model);
   const hooked = hookValues(model); // layers that save through saveOwnVariables
@@ -85,9 +89,6 @@ export async function saveTfjs(
     };
   }
   kerno.checksums = checksums;
-  const modelTopology = modelToKeras(model, "tfjs");
-  const training = trainingConfig(model, includeOptimizer);
-  if (training) modelTopology.training_config = training;
   const json = {
     format: "layers-model",
     generatedBy: "kerno 0.1.0",
