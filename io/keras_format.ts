@@ -286,6 +286,8 @@ function restoreKerasTraining(model: Model, cc: Json, h5: H5Reader, path: string
   if (!compiled) return;
   if (!keys || keys.length === 0) return;
   const optimizer = model.optimizer;
+  // An optimizer that never stepped was saved with its iterations (and learning rate) alone.
+  if (keys.length === 1 + (optimizer.learningRateSchedule === null ? 1 : 0)) return;
   optimizer.build(model.trainableWeights);
   const slots = optimizer.getWeights();
   const expected = slots.length + (optimizer.learningRateSchedule === null ? 1 : 0);

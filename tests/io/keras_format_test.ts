@@ -137,3 +137,24 @@ Deno.test("Model.saveWeights .weights.h5 writes the same layout without optimize
   model.dispose();
   await cleanup();
 });
+
+Deno.test(".keras: a compiled model that never trained loads compiled, without a warning", async () => {
+  const { dir, cleanup } = await tempDir();
+  const model = new Sequential([new layers.Dense(2, { inputShape: [3] })]);
+  model.compile({ optimizer: "adam", loss: "mse" });
+  await model.save(`${dir}/fresh.keras`);
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args);
+  try {
+    const { loadModel } = await import("../../mod.ts");
+    const loaded = await loadModel(`${dir}/fresh.keras`);
+    assert.deepEqual(warnings, []);
+    assert.equal(loaded.optimizer.iterations, 0);
+    loaded.dispose();
+  } finally {
+    console.warn = warn;
+    model.dispose();
+    await cleanup();
+  }
+});
