@@ -19,6 +19,7 @@ import { zerosFor } from "./layer_inputs.ts";
 import { Graph, type SymbolicStructure } from "./functional.ts";
 import { isSymbolic, type SymbolicInputs, type SymbolicTensor } from "./symbolic.ts";
 import { describe } from "./format.ts";
+import { uniqueLayerName } from "./naming.ts";
 import { CompiledState, type CompileOptions } from "./compile.ts";
 import { type DataStructure, DataTree, tensorsOf } from "./data_adapter.ts";
 import type { Dataset, Element } from "./dataset.ts";
@@ -144,6 +145,11 @@ export class Model extends Layer {
   constructor(options: ModelOptions = {}) {
     const given = options !== null && typeof options === "object" ? options : {};
     const { inputs, outputs, ...rest } = given as ModelOptions;
+    // Keras 3 names a functional model "functional", "functional_1", ….
+    const functional = new.target === Model && (inputs !== undefined || outputs !== undefined);
+    if (options === given && functional && rest.name === undefined) {
+      rest.name = uniqueLayerName("functional");
+    }
     super(options === given ? rest : options as LayerOptions);
     this.autoCast = false; // inputs reach the layers as given (Embedding needs integers)
     this.maskFromOutput = true;

@@ -286,9 +286,12 @@ function restoreKerasTraining(model: Model, cc: Json, h5: H5Reader, path: string
   if (!compiled) return;
   if (!keys || keys.length === 0) return;
   const optimizer = model.optimizer;
-  // An optimizer that never stepped was saved with its iterations (and learning rate) alone.
-  if (keys.length === 1 + (optimizer.learningRateSchedule === null ? 1 : 0)) return;
   optimizer.build(model.trainableWeights);
+  // An optimizer that never stepped was saved with its iterations (and learning rate) alone.
+  if (keys.length === 1 + (optimizer.learningRateSchedule === null ? 1 : 0)) {
+    const iterations = h5.read("optimizer/vars/0");
+    if (Number(iterations.values[0]) === 0) return;
+  }
   const slots = optimizer.getWeights();
   const expected = slots.length + (optimizer.learningRateSchedule === null ? 1 : 0);
   tf.dispose(slots);
