@@ -57,10 +57,10 @@ export {
 export type { Graph, StructureKind, SymbolicStructure } from "./engine/functional.ts";
 export type { StepData, StepLogs } from "./engine/step_data.ts";
 export { Sequential } from "./engine/sequential.ts";
-export type { CompileOptions, MetricLike } from "./engine/compile.ts";
+export type { CompiledOutput, CompileOptions, LossLike, MetricLike } from "./engine/compile.ts";
 export type { EvaluateOptions, FitOptions, PredictOptions } from "./engine/trainer.ts";
 export { Dataset, type Element } from "./engine/dataset.ts";
-export type { DataLike } from "./engine/data_adapter.ts";
+export type { DataLike, DataStructure } from "./engine/data_adapter.ts";
 export { gradients } from "./engine/gradients.ts";
 export { type Activation, type ActivationName, getActivation } from "./engine/activations.ts";
 export * as initializers from "./engine/initializers.ts";

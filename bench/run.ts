@@ -1,13 +1,17 @@
 /**
  * `deno task bench`: kerno's training speed next to TensorFlow.js Layers and
  * PyTorch on three workloads (mlp, cnn, embedding), all in one run, plus
- * raw matrix-product GFLOP/s and `predict` throughput. Prints a table and
+ * raw matrix-product GFLOP/s and `predict` throughput. The mlp and cnn
+ * workloads are also built with the functional API (`Input`,
+ * `layer.apply`, `new Model({ inputs, outputs })`) and timed beside their
+ * `Sequential` twins, in the same stretch of the run. Prints the tables and
  * writes the same as JSON to `bench/results/latest.json`. The anchors are
  * this folder's own scripts (`torch_anchor.py`, `tfjs_layers_anchor.ts`);
  * a missing PyTorch or OpenBLAS is reported with the command that installs it.
  *
  * Options: `--only=mlp,cnn,embedding`, `--quick` (fewer passes, for a smoke
- * test), `--no-anchors` (kerno only). Every figure, kerno's and the
+ * test), `--no-anchors` (kerno only), `--no-functional` (skip the
+ * functional variants). Every figure, kerno's and the
  * anchors', is the fastest of the same number of timed epochs, each run
  * after a warm-up epoch; kerno's are split into two runs, before and after
  * the anchors, as the machine's load drifts.
@@ -19,9 +23,11 @@ import {
   buildWorkload,
   disposeWorkload,
   type FitTiming,
+  FUNCTIONAL_WORKLOADS,
   SIZES,
   timeFit,
   timePredict,
+  type WorkloadApi,
   type WorkloadName,
   WORKLOADS,
 } from "./workloads.ts";
@@ -38,6 +44,7 @@ import {
 const args = Deno.args;
 const quick = args.includes("--quick");
 const noAnchors = args.includes("--no-anchors");
+const noFunctional = args.includes("--no-functional");
 const onlyArg = args.find((a) => a.startsWith("--only="));
 const only = (onlyArg ? onlyArg.slice(7).split(",") : [...WORKLOADS]) as WorkloadName[];
 for (const name of only) {
@@ -53,6 +60,8 @@ const passes = quick ? 2 : 6;
 const kernoRun = noAnchors ? passes : passes / 2;
 const predictRepeats = quick ? 1 : 3;
 const stepsPerPass = (name: WorkloadName) => Math.ceil(SIZES[name].samples / SIZES[name].batchSize);
+/** The workloads timed with the functional API too. */
+const functionalOnes = noFunctional ? [] : only.filter((n) => FUNCTIONAL_WORKLOADS.includes(n));
 
 const cpuModel = (() => {
   try {
@@ -68,24 +77,47 @@ console.log(`command: deno task bench ${args.join(" ")}`.trim());
 const blasHint = openblasHint(getBackend());
 if (blasHint !== undefined) console.log(blasHint);
 
-// kerno's training runs.
-const kerno: Record<string, FitTiming & { predictPerSecond?: number }> = {};
-for (const name of only) {
-  const w = buildWorkload(name);
-  const timing = await timeFit(w, kernoRun);
-  const entry: FitTiming & { predictPerSecond?: number } = timing;
-  if (name === "mlp") entry.predictPerSecond = timePredict(w, 256, predictRepeats);
-  kerno[name] = entry;
+type KernoTiming = FitTiming & { predictPerSecond?: number };
+
+/** Builds, times (and, for mlp, times `predict` on) one workload, then frees it. */
+async function timeKerno(name: WorkloadName, api: WorkloadApi, predict: boolean) {
+  const w = buildWorkload(name, undefined, api);
+  const timing: KernoTiming = await timeFit(w, kernoRun);
+  if (predict && name === "mlp") timing.predictPerSecond = timePredict(w, 256, predictRepeats);
   disposeWorkload(w);
-  console.log(
-    `kerno ${name}: ${Math.round(timing.samplesPerSecond)} samples/s (${
-      timing.stepMs.toFixed(3)
-    } ms/step); epochs ${timing.epochSeconds.map((s) => s.toFixed(3)).join(" ")} s; ` +
-      `numTensors ${timing.numTensors.join(" ")}; rss MB ${timing.rssMb.join(" ")}`,
-  );
+  return timing;
+}
+
+const label = (name: WorkloadName, api: WorkloadApi) =>
+  api === "functional" ? `${name} (functional)` : name;
+
+// kerno's training runs: each functional variant right after its Sequential twin.
+const kerno: Record<string, KernoTiming> = {};
+const kernoFunctional: Record<string, KernoTiming> = {};
+for (const name of only) {
+  const apis: WorkloadApi[] = functionalOnes.includes(name)
+    ? ["sequential", "functional"]
+    : ["sequential"];
+  for (const api of apis) {
+    const timing = await timeKerno(name, api, true);
+    (api === "functional" ? kernoFunctional : kerno)[name] = timing;
+    console.log(
+      `kerno ${label(name, api)}: ${Math.round(timing.samplesPerSecond)} samples/s (${
+        timing.stepMs.toFixed(3)
+      } ms/step); epochs ${timing.epochSeconds.map((s) => s.toFixed(3)).join(" ")} s; ` +
+        `numTensors ${timing.numTensors.join(" ")}; rss MB ${timing.rssMb.join(" ")}`,
+    );
+  }
 }
 if (kerno.mlp?.predictPerSecond !== undefined) {
   console.log(`kerno mlp predict: ${Math.round(kerno.mlp.predictPerSecond)} samples/s (batch 256)`);
+}
+if (kernoFunctional.mlp?.predictPerSecond !== undefined) {
+  console.log(
+    `kerno mlp (functional) predict: ${
+      Math.round(kernoFunctional.mlp.predictPerSecond)
+    } samples/s (batch 256)`,
+  );
 }
 
 // Raw matrix products.
@@ -124,21 +156,28 @@ if (!noAnchors) {
 }
 
 // kerno again, after the anchors: the machine is shared and its load drifts,
-// so each side gets its best epochs from the same stretch of time.
+// so each side gets its best epochs from the same stretch of time. The
+// functional variants go first this time, so neither API always runs first.
 if (!noAnchors) {
   for (const name of only) {
-    const w = buildWorkload(name);
-    const again = await timeFit(w, kernoRun);
-    disposeWorkload(w);
-    const first = kerno[name];
-    console.log(
-      `kerno ${name} (second pass): ${Math.round(again.samplesPerSecond)} samples/s; ` +
-        `numTensors ${again.numTensors.join(" ")}; rss MB ${again.rssMb.join(" ")}`,
-    );
-    if (again.samplesPerSecond > first.samplesPerSecond) {
-      kerno[name] = { ...again, predictPerSecond: first.predictPerSecond };
+    const apis: WorkloadApi[] = functionalOnes.includes(name)
+      ? ["functional", "sequential"]
+      : ["sequential"];
+    for (const api of apis) {
+      const timings = api === "functional" ? kernoFunctional : kerno;
+      const again = await timeKerno(name, api, false);
+      const first = timings[name];
+      console.log(
+        `kerno ${label(name, api)} (second pass): ${
+          Math.round(again.samplesPerSecond)
+        } samples/s; ` +
+          `numTensors ${again.numTensors.join(" ")}; rss MB ${again.rssMb.join(" ")}`,
+      );
+      if (again.samplesPerSecond > first.samplesPerSecond) {
+        timings[name] = { ...again, predictPerSecond: first.predictPerSecond };
+      }
+      timings[name].epochSeconds = [...first.epochSeconds, ...again.epochSeconds];
     }
-    kerno[name].epochSeconds = [...first.epochSeconds, ...again.epochSeconds];
   }
 }
 
@@ -219,6 +258,33 @@ for (const a of anchors.filter((a) => a.samplesPerSecond !== undefined)) {
 if (anchors.some((a) => a.error === TORCH_MISSING)) console.log(`  ${installHint("torch")}`);
 if (blasHint !== undefined) console.log(`  ${blasHint}`);
 
+// Sequential next to functional: the same layers, timed alike, in the same run.
+const functionalRows = functionalOnes.map((name) => ({
+  workload: name,
+  sequential: kerno[name].samplesPerSecond,
+  functional: kernoFunctional[name].samplesPerSecond,
+  functionalOverSequential: kernoFunctional[name].samplesPerSecond / kerno[name].samplesPerSecond,
+  sequentialPredict: kerno[name].predictPerSecond ?? null,
+  functionalPredict: kernoFunctional[name].predictPerSecond ?? null,
+}));
+if (functionalRows.length > 0) {
+  console.log(
+    `\nkerno, Sequential vs functional (Input + layer.apply + new Model), same layers; samples/s, ` +
+      `best of ${passes} passes each`,
+  );
+  const fWidths = [10, 12, 12, 24];
+  const fLine = (cells: string[]) => cells.map((c, i) => c.padStart(fWidths[i])).join("");
+  console.log(fLine(["workload", "sequential", "functional", "functional/sequential"]));
+  for (const r of functionalRows) {
+    console.log(fLine([
+      r.workload,
+      String(Math.round(r.sequential)),
+      String(Math.round(r.functional)),
+      `${r.functionalOverSequential.toFixed(2)}×`,
+    ]));
+  }
+}
+
 const result = {
   date: new Date().toISOString(),
   machine,
@@ -227,8 +293,10 @@ const result = {
   passes,
   warmup: "one epoch",
   kerno,
+  kernoFunctional,
   anchors,
   table: rows,
+  functionalTable: functionalRows,
   matmul,
   numTensorsNow: tf.memory().numTensors,
 };

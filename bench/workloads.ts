@@ -3,11 +3,23 @@
  * `bench/tfjs_layers_anchor.ts`), built with kerno: the same layers, shapes,
  * batch sizes and optimizer (Adam, 1e-3) on synthetic data, and the timer
  * whose rule the anchors follow too (one warm-up epoch, then the best of N
- * epochs of `fit`).
+ * epochs of `fit`). The mlp and cnn workloads also come built with the
+ * functional API (`Input`, `layer.apply`, `new Model({ inputs, outputs })`):
+ * the same layers, so the two can be timed side by side.
  *
  * @module
  */
-import { layers, losses, optimizers, Sequential, tf } from "../mod.ts";
+import {
+  Input,
+  type Layer,
+  layers,
+  losses,
+  Model,
+  optimizers,
+  Sequential,
+  type SymbolicTensor,
+  tf,
+} from "../mod.ts";
 
 /** The workloads' names. */
 export type WorkloadName = "mlp" | "cnn" | "embedding";
@@ -15,12 +27,20 @@ export type WorkloadName = "mlp" | "cnn" | "embedding";
 /** Every workload, in the anchors' order. */
 export const WORKLOADS: readonly WorkloadName[] = ["mlp", "cnn", "embedding"];
 
+/** How a workload's model is built: a `Sequential` stack, or the same layers as a functional `Model`. */
+export type WorkloadApi = "sequential" | "functional";
+
+/** The workloads that also have a functional variant. */
+export const FUNCTIONAL_WORKLOADS: readonly WorkloadName[] = ["mlp", "cnn"];
+
 /** A compiled model with its data. */
 export interface Workload {
   /** The workload's name. */
   name: WorkloadName;
+  /** How the model was built. */
+  api: WorkloadApi;
   /** The compiled model. */
-  model: Sequential;
+  model: Model;
   /** Inputs. */
   x: tf.Tensor;
   /** Targets. */
@@ -43,33 +63,55 @@ export const SIZES: Readonly<Record<WorkloadName, { samples: number; batchSize: 
  *
  * @param name `"mlp"`, `"cnn"` or `"embedding"`.
  * @param samples Samples per epoch. @default {the anchor's size}
+ * @param api `"functional"` builds the same layers with `Input`,
+ *   `layer.apply` and `new Model({ inputs, outputs })` (mlp and cnn only).
+ *   @default "sequential"
  * @returns The compiled model and its data; dispose with {@link disposeWorkload}.
  */
-export function buildWorkload(name: WorkloadName, samples?: number): Workload {
+export function buildWorkload(
+  name: WorkloadName,
+  samples?: number,
+  api: WorkloadApi = "sequential",
+): Workload {
+  if (api === "functional" && !FUNCTIONAL_WORKLOADS.includes(name)) {
+    throw new RangeError(
+      `Cannot build the ${name} workload with the functional API: only ${
+        FUNCTIONAL_WORKLOADS.join(" and ")
+      } have a functional variant`,
+    );
+  }
   const n = samples ?? SIZES[name].samples;
   const batchSize = SIZES[name].batchSize;
   const adam = () => new optimizers.Adam({ learningRate: 1e-3 });
   if (name === "mlp") {
-    const model = new Sequential([
-      new layers.Dense(256, { activation: "relu", inputShape: [784] }),
+    // `first` carries the Sequential model's input shape; the functional one starts at an Input.
+    const stack = (first: { inputShape?: number[] }) => [
+      new layers.Dense(256, { activation: "relu", ...first }),
       new layers.Dense(10),
-    ]);
+    ];
+    const model = api === "functional"
+      ? functionalStack([784], stack({}))
+      : new Sequential(stack({ inputShape: [784] }));
     model.compile({ optimizer: adam(), loss: fromLogitsLoss() });
-    return { name, model, x: tf.randomNormal([n, 784]), y: labels(n, 10), batchSize, samples: n };
+    const x = tf.randomNormal([n, 784]);
+    return { name, api, model, x, y: labels(n, 10), batchSize, samples: n };
   }
   if (name === "cnn") {
-    const model = new Sequential([
-      new layers.Conv2D(32, 3, { activation: "relu", inputShape: [28, 28, 1] }),
+    const stack = (first: { inputShape?: number[] }) => [
+      new layers.Conv2D(32, 3, { activation: "relu", ...first }),
       new layers.MaxPooling2D({ poolSize: 2 }),
       new layers.Conv2D(64, 3, { activation: "relu" }),
       new layers.MaxPooling2D({ poolSize: 2 }),
       new layers.Flatten(),
       new layers.Dense(128, { activation: "relu" }),
       new layers.Dense(10),
-    ]);
+    ];
+    const model = api === "functional"
+      ? functionalStack([28, 28, 1], stack({}))
+      : new Sequential(stack({ inputShape: [28, 28, 1] }));
     model.compile({ optimizer: adam(), loss: fromLogitsLoss() });
     const x = tf.randomNormal([n, 28, 28, 1]);
-    return { name, model, x, y: labels(n, 10), batchSize, samples: n };
+    return { name, api, model, x, y: labels(n, 10), batchSize, samples: n };
   }
   const model = new Sequential([
     new layers.Embedding(20000, 50, { inputLength: 42, inputShape: [42] }),
@@ -80,7 +122,15 @@ export function buildWorkload(name: WorkloadName, samples?: number): Workload {
   model.compile({ optimizer: adam(), loss: "binary_crossentropy" });
   const x = tf.tidy(() => tf.cast(tf.randomUniform([n, 42], 0, 20000, "int32"), "float32"));
   const y = tf.tidy(() => tf.cast(tf.randomUniform([n, 1], 0, 2, "int32"), "float32"));
-  return { name, model, x, y, batchSize, samples: n };
+  return { name, api, model, x, y, batchSize, samples: n };
+}
+
+/** The layers chained with the functional API: `Input` → `layer.apply` in turn → `new Model`. */
+function functionalStack(shape: number[], stack: Layer[]): Model {
+  const inputs = Input({ shape });
+  let x: SymbolicTensor = inputs;
+  for (const layer of stack) x = layer.apply(x);
+  return new Model({ inputs, outputs: x });
 }
 
 /** PyTorch's CrossEntropyLoss: softmax cross-entropy on the logits. */

@@ -3,9 +3,12 @@ import { tf } from "../../engine/tf.ts";
 import {
   buildWorkload,
   disposeWorkload,
+  FUNCTIONAL_WORKLOADS,
   SIZES,
   timeFit,
   timePredict,
+  type WorkloadApi,
+  type WorkloadName,
   WORKLOADS,
 } from "../../bench/workloads.ts";
 import { blasStatus, getBackend } from "../../backend/mod.ts";
@@ -21,22 +24,30 @@ function cnnTooSlow(): string | null {
 
 const CNN_TOO_SLOW = skipBecause("the cnn workload's smoke test", cnnTooSlow());
 
-for (const name of WORKLOADS) {
+/** Every workload as a Sequential model, then mlp and cnn as functional ones. */
+const VARIANTS: [WorkloadName, WorkloadApi][] = [
+  ...WORKLOADS.map((n): [WorkloadName, WorkloadApi] => [n, "sequential"]),
+  ...FUNCTIONAL_WORKLOADS.map((n): [WorkloadName, WorkloadApi] => [n, "functional"]),
+];
+
+for (const [name, api] of VARIANTS) {
+  const which = api === "functional" ? `functional ${name}` : name;
   Deno.test({
-    name: `buildWorkload and timeFit run the ${name} workload on a tiny size without leaks`,
+    name: `buildWorkload and timeFit run the ${which} workload on a tiny size without leaks`,
     ignore: name === "cnn" && CNN_TOO_SLOW,
     fn: async () => {
       const before = tf.memory().numTensors;
       const samples = 2 * SIZES[name].batchSize;
-      const w = buildWorkload(name, samples);
+      const w = buildWorkload(name, samples, api);
+      assert.equal(w.api, api);
       assert.equal(w.samples, samples);
       assert.equal(w.x.shape[0], samples);
       assert.equal(w.y.shape[0], samples);
       const timing = await timeFit(w, 2);
       assert.ok(Number.isFinite(timing.samplesPerSecond) && timing.samplesPerSecond > 0, name);
       assert.equal(timing.epochSeconds.length, 2);
-      assert.equal(timing.numTensors[0], timing.numTensors[1], `${name}: tensors grow per epoch`);
-      assert.ok(timePredict(w, 64, 1) > 0, name);
+      assert.equal(timing.numTensors[0], timing.numTensors[1], `${which}: tensors grow per epoch`);
+      assert.ok(timePredict(w, 64, 1) > 0, which);
       disposeWorkload(w);
       assert.equal(tf.memory().numTensors, before);
     },
@@ -51,4 +62,23 @@ Deno.test("buildWorkload keeps the anchors' shapes", () => {
     assert.equal(w.batchSize, name === "embedding" ? 32 : 64);
     disposeWorkload(w);
   }
+});
+
+Deno.test("the functional mlp and cnn workloads are the Sequential ones' layers as a functional graph", () => {
+  for (const name of FUNCTIONAL_WORKLOADS) {
+    const seq = buildWorkload(name, 4);
+    const fun = buildWorkload(name, 4, "functional");
+    assert.equal(seq.model.graph, null, `${name}: the Sequential model has no functional graph`);
+    assert.notEqual(fun.model.graph, null, `${name}: the functional model has a graph`);
+    const kinds = (layers: { constructor: { name: string } }[]) =>
+      layers.map((l) => l.constructor.name).filter((k) => k !== "InputLayer");
+    assert.deepEqual(kinds(fun.model.layers), kinds(seq.model.layers));
+    assert.equal(fun.model.countParams(), seq.model.countParams());
+    assert.deepEqual(fun.model.outputs[0].shape, seq.model.outputShape);
+    assert.deepEqual(fun.x.shape, seq.x.shape);
+    assert.equal(fun.batchSize, seq.batchSize);
+    disposeWorkload(seq);
+    disposeWorkload(fun);
+  }
+  assert.throws(() => buildWorkload("embedding", 4, "functional"), /only mlp and cnn/);
 });
