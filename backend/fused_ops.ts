@@ -21,6 +21,7 @@ import { canFuseSparseCrossentropy, fusedSparseCrossentropy } from "./sparse_ce_
 import { fusedDecay } from "./fused_buffers.ts";
 import { KERNO_UPDATE_RULES } from "./fused_rules.ts";
 import { allocate } from "./_buffer_pool.ts";
+import { gruSequenceFused, lstmSequenceFused } from "./rnn_fused.ts";
 
 /** kerno's replacements, by operation. */
 export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
@@ -46,6 +47,9 @@ export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
     copyRows(data.values, rows, size, out);
     return tf.tensor(out, [rows.length, ...data.shape.slice(1)], "float32");
   },
+  // The whole recurrence in one recorded operation: one product per step, gates in one loop.
+  lstmSequence: lstmSequenceFused,
+  gruSequence: gruSequenceFused,
 });
 
 /**

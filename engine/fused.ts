@@ -132,6 +132,49 @@ export interface FusedOps {
    * @returns `[rows.length, ...sampleShape]`.
    */
   gatherRows(data: HostRows, rows: Int32Array): tf.Tensor;
+  /**
+   * An LSTM's recurrence over a whole sequence, with Keras's default
+   * activations (sigmoid gates, tanh cell) and gate order i, f, c, o:
+   * per step `z = xProj[:, t] + h · recurrentKernel`, `c = σ(f)·c +
+   * σ(i)·tanh(g)`, `h = σ(o)·tanh(c)`. Where `mask[b, t]` is 0 the step is
+   * skipped for that sample: its state carries over and its output repeats
+   * the previous one (as Keras). The last output is the last hidden state.
+   *
+   * @param xProj The input projection `x · kernel + bias`, `[batch, time, 4·units]`.
+   * @param recurrentKernel `[units, 4·units]`.
+   * @param h0 The initial hidden state, `[batch, units]`.
+   * @param c0 The initial cell state, `[batch, units]`.
+   * @param mask `[batch, time]` (1 keeps a step, 0 skips it), or `null`.
+   * @returns The outputs `[batch, time, units]` and the last cell state `[batch, units]`.
+   */
+  lstmSequence(
+    xProj: tf.Tensor3D,
+    recurrentKernel: tf.Tensor2D,
+    h0: tf.Tensor2D,
+    c0: tf.Tensor2D,
+    mask: tf.Tensor2D | null,
+  ): [tf.Tensor3D, tf.Tensor2D];
+  /**
+   * A GRU's recurrence over a whole sequence in Keras's `resetAfter` form
+   * (as cuDNN and PyTorch), gate order z, r, h: per step `hR = h ·
+   * recurrentKernel + recurrentBias`, `z = σ(x_z + hR_z)`, `r = σ(x_r +
+   * hR_r)`, `ĥ = tanh(x_h + r·hR_h)`, `h = z·h + (1 − z)·ĥ`. Masked steps as
+   * {@link FusedOps.lstmSequence}.
+   *
+   * @param xProj The input projection `x · kernel + inputBias`, `[batch, time, 3·units]`.
+   * @param recurrentKernel `[units, 3·units]`.
+   * @param recurrentBias `[3·units]`, or `null`.
+   * @param h0 The initial state, `[batch, units]`.
+   * @param mask `[batch, time]`, or `null`.
+   * @returns The outputs `[batch, time, units]`; the last is the last state.
+   */
+  gruSequence(
+    xProj: tf.Tensor3D,
+    recurrentKernel: tf.Tensor2D,
+    recurrentBias: tf.Tensor1D | null,
+    h0: tf.Tensor2D,
+    mask: tf.Tensor2D | null,
+  ): tf.Tensor3D;
 }
 
 /** A backend's replacements: each may return `null` to let the plain version run. */
@@ -143,6 +186,67 @@ export type FusedReplacements = {
 
 function plainActivation(y: tf.Tensor, activation: FusedActivation): tf.Tensor {
   return activation === "relu" ? tf.relu(y) : y;
+}
+
+/** A mask's column `t` as `[batch, 1]` float32 (1 keeps the step), or `null`. */
+function maskColumn(mask: tf.Tensor2D | null, t: number): tf.Tensor | null {
+  if (mask === null) return null;
+  const b = mask.shape[0];
+  return tf.cast(tf.reshape(tf.slice(mask, [0, t], [b, 1]), [b, 1]), "float32");
+}
+
+/** `keep ? next : previous`, per sample. */
+function carry(keep: tf.Tensor | null, next: tf.Tensor, previous: tf.Tensor): tf.Tensor {
+  return keep === null ? next : tf.add(tf.mul(keep, tf.sub(next, previous)), previous);
+}
+
+function plainLstmSequence(
+  xProj: tf.Tensor3D,
+  recurrentKernel: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  c0: tf.Tensor2D,
+  mask: tf.Tensor2D | null,
+): [tf.Tensor3D, tf.Tensor2D] {
+  const steps = tf.unstack(xProj, 1);
+  let h: tf.Tensor = h0;
+  let c: tf.Tensor = c0;
+  const outputs: tf.Tensor[] = [];
+  steps.forEach((xt, t) => {
+    const z = tf.add(xt, tf.matMul(h, recurrentKernel));
+    const [i, f, g, o] = tf.split(z, 4, 1);
+    const c2 = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+    const h2 = tf.mul(tf.sigmoid(o), tf.tanh(c2));
+    const keep = maskColumn(mask, t);
+    c = carry(keep, c2, c);
+    h = carry(keep, h2, h);
+    outputs.push(h);
+  });
+  return [tf.stack(outputs, 1) as tf.Tensor3D, c as tf.Tensor2D];
+}
+
+function plainGruSequence(
+  xProj: tf.Tensor3D,
+  recurrentKernel: tf.Tensor2D,
+  recurrentBias: tf.Tensor1D | null,
+  h0: tf.Tensor2D,
+  mask: tf.Tensor2D | null,
+): tf.Tensor3D {
+  const steps = tf.unstack(xProj, 1);
+  let h: tf.Tensor = h0;
+  const outputs: tf.Tensor[] = [];
+  steps.forEach((xt, t) => {
+    let hr = tf.matMul(h, recurrentKernel);
+    if (recurrentBias !== null) hr = tf.add(hr, recurrentBias);
+    const [xz, xr, xh] = tf.split(xt, 3, 1);
+    const [rz, rr, rh] = tf.split(hr, 3, 1);
+    const z = tf.sigmoid(tf.add(xz, rz));
+    const r = tf.sigmoid(tf.add(xr, rr));
+    const hh = tf.tanh(tf.add(xh, tf.mul(r, rh)));
+    const h2 = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh));
+    h = carry(maskColumn(mask, t), h2, h);
+    outputs.push(h);
+  });
+  return tf.stack(outputs, 1) as tf.Tensor3D;
 }
 
 /** The plain-`tf` definitions: what every replacement must agree with. */
@@ -177,6 +281,8 @@ export const plainFusedOps: Readonly<FusedOps> = Object.freeze(
       copyRows(data.values, rows, size, out);
       return tf.tensor(out, [rows.length, ...data.shape.slice(1)], data.dtype);
     },
+    lstmSequence: plainLstmSequence,
+    gruSequence: plainGruSequence,
   } satisfies FusedOps,
 );
 
@@ -253,6 +359,8 @@ export const fused: Readonly<FusedOps> = Object.freeze({
   gatherGradient: dispatch("gatherGradient"),
   decayWeights: dispatch("decayWeights"),
   gatherRows: dispatch("gatherRows"),
+  lstmSequence: dispatch("lstmSequence"),
+  gruSequence: dispatch("gruSequence"),
 });
 
 /** What one optimizer update of one variable hands to a fused rule. */
