@@ -1,8 +1,8 @@
 /**
  * Transpose: permutations that keep the memory order (identity, moving
  * size-1 axes) share the input's storage as Reshape does; matrix and batched
- * matrix transposes run as cache-blocked copies; the rest go to the `cpu`
- * kernel. TensorFlow.js's gather gradient transposes by the identity, which
+ * matrix transposes run as cache-blocked copies; any other permutation is
+ * one ordered pass over the output, copying the innermost axis as a run. TensorFlow.js's gather gradient transposes by the identity, which
  * the `cpu` kernel copies element by element.
  *
  * @module
@@ -87,5 +87,55 @@ export function transposeKernel(args: KernelArgs): KernelResult {
     for (let b = 0; b < batches; b++) transpose2d(xv, out, rows, cols, b * rows * cols);
     return output(backend, outShape, out);
   }
-  return fallback(tf.Transpose, args);
+  const out = allocate(xv.length);
+  permuteInto(xv, out, s, collapsed.perm);
+  return output(backend, outShape, out);
+}
+
+/**
+ * Any permutation, as one pass over the output in order: the input offset
+ * advances by each output axis's input stride, and the innermost output
+ * axis is copied as a run (contiguous when it is the input's last axis
+ * too, as the head split of attention, `[b, t, h, d]` → `[b, h, t, d]`).
+ *
+ * @param x The input values.
+ * @param out The output values.
+ * @param shape The (collapsed) input shape.
+ * @param perm The (collapsed) permutation.
+ */
+export function permuteInto(
+  x: Float32Array,
+  out: Float32Array,
+  shape: number[],
+  perm: number[],
+): void {
+  const n = shape.length;
+  const inStrides = new Array<number>(n);
+  for (let a = n - 1, st = 1; a >= 0; a--) {
+    inStrides[a] = st;
+    st *= shape[a];
+  }
+  const outShape = perm.map((a) => shape[a]);
+  const step = perm.map((a) => inStrides[a]);
+  const inner = outShape[n - 1];
+  const innerStep = step[n - 1];
+  const idx = new Array<number>(n).fill(0);
+  const runs = inner === 0 ? 0 : out.length / inner;
+  let src = 0;
+  let dst = 0;
+  for (let k = 0; k < runs; k++) {
+    if (innerStep === 1) {
+      for (let j = 0; j < inner; j++) out[dst + j] = x[src + j];
+    } else {
+      for (let j = 0, o = src; j < inner; j++, o += innerStep) out[dst + j] = x[o];
+    }
+    dst += inner;
+    for (let a = n - 2; a >= 0; a--) {
+      idx[a]++;
+      src += step[a];
+      if (idx[a] < outShape[a]) break;
+      src -= step[a] * outShape[a];
+      idx[a] = 0;
+    }
+  }
 }

@@ -25,6 +25,11 @@ Deno.test("transpose matches cpu for identity, matrix, batched, merged and gener
     [[3, 7, 5], [1, 2, 0]],
     [[2, 3, 4, 5], [0, 2, 1, 3]],
     [[2, 1, 5], [1, 0, 2]],
+    [[4, 9, 2, 8], [0, 2, 1, 3]], // attention's head split, [b, t, h, d] → [b, h, t, d]
+    [[4, 2, 9, 8], [0, 2, 1, 3]], // and its merge
+    [[3, 4, 5, 6], [3, 1, 0, 2]], // the innermost axis moves: strided runs
+    [[2, 3, 4, 5, 6], [4, 2, 0, 3, 1]],
+    [[5, 0, 3], [2, 0, 1]], // empty
   ];
   for (const [shape, perm] of cases) {
     await assertSameAsCpu(() => tf.transpose(make(rand(shape, 1)), perm), 0, `${shape} ${perm}`);
