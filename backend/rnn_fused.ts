@@ -41,7 +41,8 @@ function maskBytes(mask: tf.Tensor2D | null): Uint8Array | null {
  * @param h0 `[batch, units]`.
  * @param c0 `[batch, units]`.
  * @param mask `[batch, time]`, or `null`.
- * @returns The outputs and the last cell state, or `null`.
+ * @param zeroMaskedOutputs Zeros (not the previous output) at skipped steps.
+ * @returns The outputs and the last hidden and cell states, or `null`.
  */
 export function lstmSequenceFused(
   xProj: tf.Tensor3D,
@@ -49,7 +50,8 @@ export function lstmSequenceFused(
   h0: tf.Tensor2D,
   c0: tf.Tensor2D,
   mask: tf.Tensor2D | null,
-): [tf.Tensor3D, tf.Tensor2D] | null {
+  zeroMaskedOutputs = false,
+): [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D] | null {
   if (!applies(xProj, recurrentKernel, h0, c0)) return null;
   const [batch, time, width] = xProj.shape;
   const units = recurrentKernel.shape[0];
@@ -66,7 +68,9 @@ export function lstmSequenceFused(
     const hPrev = new Float32Array(batch * time * units);
     const cPrev = new Float32Array(batch * time * units);
     const cNext = new Float32Array(batch * time * units);
-    const out = new Float32Array(batch * (time + 1) * units); // the outputs, then the last cell
+    // The outputs, then the last hidden state, then the last cell state.
+    const out = new Float32Array(batch * (time + 2) * units);
+    const prev = new Float32Array(batch * units); // each sample's previous output
     const h = Float32Array.from(hInit.dataSync() as Float32Array);
     const c = Float32Array.from(cInit.dataSync() as Float32Array);
     const z = new Float32Array(batch * G);
@@ -99,23 +103,27 @@ export function lstmSequenceFused(
           cNext[row + u] = cu;
           h[hu] = o * Math.tanh(cu);
         }
-        out.set(h.subarray(b * units, (b + 1) * units), (b * (time + 1) + t) * units);
+        const dst = (b * (time + 2) + t) * units;
+        if (on) prev.set(h.subarray(b * units, (b + 1) * units), b * units);
+        else if (zeroMaskedOutputs) prev.fill(0, b * units, (b + 1) * units);
+        out.set(prev.subarray(b * units, (b + 1) * units), dst);
       }
     }
     for (let b = 0; b < batch; b++) {
-      out.set(c.subarray(b * units, (b + 1) * units), (b * (time + 1) + time) * units);
+      out.set(h.subarray(b * units, (b + 1) * units), (b * (time + 2) + time) * units);
+      out.set(c.subarray(b * units, (b + 1) * units), (b * (time + 2) + time + 1) * units);
     }
-    const value = tf.tensor3d(out, [batch, time + 1, units]);
+    const value = tf.tensor3d(out, [batch, time + 2, units]);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
       const dv = (dy as tf.Tensor).dataSync() as Float32Array;
       const dx = new Float32Array(batch * time * G);
       const dh = new Float32Array(batch * units); // the gradient reaching h_t from later steps
       const dc = new Float32Array(batch * units);
+      const dPrev = new Float32Array(batch * units); // reaching an output that later ones repeat
       for (let b = 0; b < batch; b++) {
-        dc.set(
-          dv.subarray((b * (time + 1) + time) * units, (b * (time + 1) + time + 1) * units),
-          b * units,
-        );
+        const at = (k: number) => (b * (time + 2) + k) * units;
+        dh.set(dv.subarray(at(time), at(time) + units), b * units);
+        dc.set(dv.subarray(at(time + 1), at(time + 1) + units), b * units);
       }
       const dz = new Float32Array(batch * G);
       const dhNext = new Float32Array(batch * units);
@@ -124,18 +132,20 @@ export function lstmSequenceFused(
           const row = (b * time + t) * units;
           const gRow = (b * time + t) * G;
           const on = keep === null || keep[b * time + t] === 1;
-          const dyRow = (b * (time + 1) + t) * units;
+          const dyRow = (b * (time + 2) + t) * units;
           for (let u = 0; u < units; u++) {
             const hu = b * units + u;
-            const dhu = dh[hu] + dv[dyRow + u];
-            if (!on) { // skipped: h and c pass through unchanged
-              dh[hu] = dhu;
+            const dOut = dv[dyRow + u] + dPrev[hu];
+            if (!on) { // skipped: h and c pass through; the output was the previous one (or zeros)
+              dPrev[hu] = zeroMaskedOutputs ? 0 : dOut;
               dz[b * G + u] = 0;
               dz[b * G + units + u] = 0;
               dz[b * G + 2 * units + u] = 0;
               dz[b * G + 3 * units + u] = 0;
               continue;
             }
+            dPrev[hu] = 0;
+            const dhu = dh[hu] + dOut;
             const i = gates[gRow + u];
             const f = gates[gRow + units + u];
             const g = gates[gRow + 2 * units + u];
@@ -170,8 +180,9 @@ export function lstmSequenceFused(
   });
   const packed = run(xProj, recurrentKernel, h0, c0) as tf.Tensor3D;
   const sequence = tf.slice(packed, [0, 0, 0], [batch, time, units]) as tf.Tensor3D;
-  const cell = tf.reshape(tf.slice(packed, [0, time, 0], [batch, 1, units]), [batch, units]);
-  return [sequence, cell as tf.Tensor2D];
+  const state = (k: number) =>
+    tf.reshape(tf.slice(packed, [0, k, 0], [batch, 1, units]), [batch, units]) as tf.Tensor2D;
+  return [sequence, state(time), state(time + 1)];
 }
 
 /**
@@ -182,7 +193,8 @@ export function lstmSequenceFused(
  * @param recurrentBias `[3·units]`, or `null`.
  * @param h0 `[batch, units]`.
  * @param mask `[batch, time]`, or `null`.
- * @returns The outputs, or `null`.
+ * @param zeroMaskedOutputs Zeros (not the previous output) at skipped steps.
+ * @returns The outputs and the last state, or `null`.
  */
 export function gruSequenceFused(
   xProj: tf.Tensor3D,
@@ -190,7 +202,8 @@ export function gruSequenceFused(
   recurrentBias: tf.Tensor1D | null,
   h0: tf.Tensor2D,
   mask: tf.Tensor2D | null,
-): tf.Tensor3D | null {
+  zeroMaskedOutputs = false,
+): [tf.Tensor3D, tf.Tensor2D] | null {
   if (!applies(xProj, recurrentKernel, recurrentBias, h0)) return null;
   const [batch, time, width] = xProj.shape;
   const units = recurrentKernel.shape[0];
@@ -209,7 +222,8 @@ export function gruSequenceFused(
     const hhs = new Float32Array(batch * time * units);
     const rhs = new Float32Array(batch * time * units); // h · R_h + b_h, before the reset gate
     const hPrev = new Float32Array(batch * time * units);
-    const out = new Float32Array(batch * time * units);
+    const out = new Float32Array(batch * (time + 1) * units); // the outputs, then the last state
+    const prev = new Float32Array(batch * units);
     const h = Float32Array.from(hInit.dataSync() as Float32Array);
     const hr = new Float32Array(batch * G);
     for (let t = 0; t < time; t++) {
@@ -234,28 +248,41 @@ export function gruSequenceFused(
           rhs[row + u] = hh_;
           h[hu] = z * h[hu] + (1 - z) * cand;
         }
-        out.set(h.subarray(b * units, (b + 1) * units), row);
+        if (on) prev.set(h.subarray(b * units, (b + 1) * units), b * units);
+        else if (zeroMaskedOutputs) prev.fill(0, b * units, (b + 1) * units);
+        out.set(prev.subarray(b * units, (b + 1) * units), (b * (time + 1) + t) * units);
       }
     }
-    const value = tf.tensor3d(out, [batch, time, units]);
+    for (let b = 0; b < batch; b++) {
+      out.set(h.subarray(b * units, (b + 1) * units), (b * (time + 1) + time) * units);
+    }
+    const value = tf.tensor3d(out, [batch, time + 1, units]);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
       const dv = (dy as tf.Tensor).dataSync() as Float32Array;
       const dx = new Float32Array(batch * time * G);
       const dhr = new Float32Array(batch * time * G); // the gradient of h · R + b, per step
       const dh = new Float32Array(batch * units);
+      const dPrev = new Float32Array(batch * units);
+      for (let b = 0; b < batch; b++) {
+        const at = (b * (time + 1) + time) * units;
+        dh.set(dv.subarray(at, at + units), b * units);
+      }
       const dhNext = new Float32Array(batch * units);
       for (let t = time - 1; t >= 0; t--) {
         for (let b = 0; b < batch; b++) {
           const row = (b * time + t) * units;
           const gRow = (b * time + t) * G;
           const on = keep === null || keep[b * time + t] === 1;
+          const dyRow = (b * (time + 1) + t) * units;
           for (let u = 0; u < units; u++) {
             const hu = b * units + u;
-            const dhu = dh[hu] + dv[row + u];
+            const dOut = dv[dyRow + u] + dPrev[hu];
             if (!on) {
-              dh[hu] = dhu;
+              dPrev[hu] = zeroMaskedOutputs ? 0 : dOut;
               continue;
             }
+            dPrev[hu] = 0;
+            const dhu = dh[hu] + dOut;
             const z = zs[row + u];
             const rr = rs[row + u];
             const cand = hhs[row + u];
@@ -295,5 +322,9 @@ export function gruSequenceFused(
     return { value, gradFunc };
   });
   // Without a recurrent bias, a zero one stands in (freed by the caller's tidy, as the layers run).
-  return run(xProj, recurrentKernel, bias, h0) as tf.Tensor3D;
+  const packed = run(xProj, recurrentKernel, bias, h0) as tf.Tensor3D;
+  return [
+    tf.slice(packed, [0, 0, 0], [batch, time, units]) as tf.Tensor3D,
+    tf.reshape(tf.slice(packed, [0, time, 0], [batch, 1, units]), [batch, units]) as tf.Tensor2D,
+  ];
 }

@@ -134,18 +134,22 @@ export interface FusedOps {
   gatherRows(data: HostRows, rows: Int32Array): tf.Tensor;
   /**
    * An LSTM's recurrence over a whole sequence, with Keras's default
-   * activations (sigmoid gates, tanh cell) and gate order i, f, c, o:
-   * per step `z = xProj[:, t] + h · recurrentKernel`, `c = σ(f)·c +
-   * σ(i)·tanh(g)`, `h = σ(o)·tanh(c)`. Where `mask[b, t]` is 0 the step is
-   * skipped for that sample: its state carries over and its output repeats
-   * the previous one (as Keras). The last output is the last hidden state.
+   * activations (sigmoid gates, tanh cell) and gate order i, f, c, o: per
+   * step `z = xProj[:, t] + h · recurrentKernel`, `c = σ(f)·c + σ(i)·tanh(g)`,
+   * `h = σ(o)·tanh(c)`. Where `mask[b, t]` is 0 the step is skipped for that
+   * sample, as Keras: its states carry over and its output repeats the
+   * previous output (zeros before the first kept step), or is zeros when
+   * `zeroMaskedOutputs`.
    *
    * @param xProj The input projection `x · kernel + bias`, `[batch, time, 4·units]`.
    * @param recurrentKernel `[units, 4·units]`.
    * @param h0 The initial hidden state, `[batch, units]`.
    * @param c0 The initial cell state, `[batch, units]`.
    * @param mask `[batch, time]` (1 keeps a step, 0 skips it), or `null`.
-   * @returns The outputs `[batch, time, units]` and the last cell state `[batch, units]`.
+   * @param zeroMaskedOutputs Zeros at skipped steps (Keras's
+   *   `zero_output_for_mask`, as `Bidirectional` asks). @default false
+   * @returns The outputs `[batch, time, units]`, the last hidden state and
+   *   the last cell state (`[batch, units]` each).
    */
   lstmSequence(
     xProj: tf.Tensor3D,
@@ -153,7 +157,8 @@ export interface FusedOps {
     h0: tf.Tensor2D,
     c0: tf.Tensor2D,
     mask: tf.Tensor2D | null,
-  ): [tf.Tensor3D, tf.Tensor2D];
+    zeroMaskedOutputs?: boolean,
+  ): [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
   /**
    * A GRU's recurrence over a whole sequence in Keras's `resetAfter` form
    * (as cuDNN and PyTorch), gate order z, r, h: per step `hR = h ·
@@ -166,7 +171,8 @@ export interface FusedOps {
    * @param recurrentBias `[3·units]`, or `null`.
    * @param h0 The initial state, `[batch, units]`.
    * @param mask `[batch, time]`, or `null`.
-   * @returns The outputs `[batch, time, units]`; the last is the last state.
+   * @param zeroMaskedOutputs Zeros at skipped steps. @default false
+   * @returns The outputs `[batch, time, units]` and the last state `[batch, units]`.
    */
   gruSequence(
     xProj: tf.Tensor3D,
@@ -174,7 +180,8 @@ export interface FusedOps {
     recurrentBias: tf.Tensor1D | null,
     h0: tf.Tensor2D,
     mask: tf.Tensor2D | null,
-  ): tf.Tensor3D;
+    zeroMaskedOutputs?: boolean,
+  ): [tf.Tensor3D, tf.Tensor2D];
 }
 
 /** A backend's replacements: each may return `null` to let the plain version run. */
@@ -200,16 +207,29 @@ function carry(keep: tf.Tensor | null, next: tf.Tensor, previous: tf.Tensor): tf
   return keep === null ? next : tf.add(tf.mul(keep, tf.sub(next, previous)), previous);
 }
 
+/** A step's output: the new state where kept, else the previous output (or zeros). */
+function maskedOutput(
+  keep: tf.Tensor | null,
+  next: tf.Tensor,
+  previous: tf.Tensor,
+  zeroMaskedOutputs: boolean,
+): tf.Tensor {
+  if (keep === null) return next;
+  return zeroMaskedOutputs ? tf.mul(keep, next) : carry(keep, next, previous);
+}
+
 function plainLstmSequence(
   xProj: tf.Tensor3D,
   recurrentKernel: tf.Tensor2D,
   h0: tf.Tensor2D,
   c0: tf.Tensor2D,
   mask: tf.Tensor2D | null,
-): [tf.Tensor3D, tf.Tensor2D] {
+  zeroMaskedOutputs = false,
+): [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D] {
   const steps = tf.unstack(xProj, 1);
   let h: tf.Tensor = h0;
   let c: tf.Tensor = c0;
+  let out: tf.Tensor = tf.zerosLike(h0);
   const outputs: tf.Tensor[] = [];
   steps.forEach((xt, t) => {
     const z = tf.add(xt, tf.matMul(h, recurrentKernel));
@@ -219,9 +239,10 @@ function plainLstmSequence(
     const keep = maskColumn(mask, t);
     c = carry(keep, c2, c);
     h = carry(keep, h2, h);
-    outputs.push(h);
+    out = maskedOutput(keep, h2, out, zeroMaskedOutputs);
+    outputs.push(out);
   });
-  return [tf.stack(outputs, 1) as tf.Tensor3D, c as tf.Tensor2D];
+  return [tf.stack(outputs, 1) as tf.Tensor3D, h as tf.Tensor2D, c as tf.Tensor2D];
 }
 
 function plainGruSequence(
@@ -230,9 +251,11 @@ function plainGruSequence(
   recurrentBias: tf.Tensor1D | null,
   h0: tf.Tensor2D,
   mask: tf.Tensor2D | null,
-): tf.Tensor3D {
+  zeroMaskedOutputs = false,
+): [tf.Tensor3D, tf.Tensor2D] {
   const steps = tf.unstack(xProj, 1);
   let h: tf.Tensor = h0;
+  let out: tf.Tensor = tf.zerosLike(h0);
   const outputs: tf.Tensor[] = [];
   steps.forEach((xt, t) => {
     let hr = tf.matMul(h, recurrentKernel);
@@ -243,10 +266,12 @@ function plainGruSequence(
     const r = tf.sigmoid(tf.add(xr, rr));
     const hh = tf.tanh(tf.add(xh, tf.mul(r, rh)));
     const h2 = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh));
-    h = carry(maskColumn(mask, t), h2, h);
-    outputs.push(h);
+    const keep = maskColumn(mask, t);
+    h = carry(keep, h2, h);
+    out = maskedOutput(keep, h2, out, zeroMaskedOutputs);
+    outputs.push(out);
   });
-  return tf.stack(outputs, 1) as tf.Tensor3D;
+  return [tf.stack(outputs, 1) as tf.Tensor3D, h as tf.Tensor2D];
 }
 
 /** The plain-`tf` definitions: what every replacement must agree with. */

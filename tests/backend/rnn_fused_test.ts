@@ -33,11 +33,15 @@ function mask(batch: number, time: number): tf.Tensor2D {
   return tf.tensor2d(v, [batch, time]);
 }
 
-for (const withMask of [false, true]) {
+const VARIANTS = [
+  { withMask: false, zeros: false, label: "no mask" },
+  { withMask: true, zeros: false, label: "masked: outputs repeat" },
+  { withMask: true, zeros: true, label: "masked: zero outputs" },
+];
+
+for (const { withMask, zeros, label } of VARIANTS) {
   Deno.test({
-    name: `lstmSequence fused equals the plain loop, gradients included (${
-      withMask ? "masked" : "no mask"
-    })`,
+    name: `lstmSequence fused equals the plain loop, gradients included (${label})`,
     ignore: NO_BLAS,
     fn: async () => {
       const previous = tf.getBackend() ?? "kerno";
@@ -51,28 +55,35 @@ for (const withMask of [false, true]) {
         const m = withMask ? mask(b, t) : null;
         const weights = rnd([b, t, u], 5); // a loss that weighs every output differently
         const cw = rnd([b, u], 6);
+        const hw = rnd([b, u], 14);
         for (const ops of [plainFusedOps, KERNO_FUSED_OPS]) assert.ok(ops.lstmSequence);
         const run = (impl: typeof plainFusedOps.lstmSequence) =>
           tf.tidy(() => {
             const f = (xa: tf.Tensor, ra: tf.Tensor, ha: tf.Tensor, ca: tf.Tensor) => {
-              const [seq, c] = impl(
+              const [seq, h, c] = impl(
                 xa as tf.Tensor3D,
                 ra as tf.Tensor2D,
                 ha as tf.Tensor2D,
                 ca as tf.Tensor2D,
                 m,
+                zeros,
               );
-              return tf.add(tf.sum(tf.mul(seq, weights)), tf.sum(tf.mul(c, cw)));
+              return tf.addN([
+                tf.sum(tf.mul(seq, weights)),
+                tf.sum(tf.mul(h, hw)),
+                tf.sum(tf.mul(c, cw)),
+              ]);
             };
-            const [seq, c] = impl(
+            const [seq, h, c] = impl(
               x as tf.Tensor3D,
               r as tf.Tensor2D,
               h0 as tf.Tensor2D,
               c0 as tf.Tensor2D,
               m,
+              zeros,
             );
             const grads = tf.grads(f)([x, r, h0, c0]);
-            return [seq, c, ...grads].map((g) => Array.from(g.dataSync()));
+            return [seq, h, c, ...grads].map((g) => Array.from(g.dataSync()));
           });
         const fusedImpl = (...a: Parameters<typeof plainFusedOps.lstmSequence>) => {
           const out = KERNO_FUSED_OPS.lstmSequence!(...a);
@@ -81,10 +92,10 @@ for (const withMask of [false, true]) {
         };
         const want = run(plainFusedOps.lstmSequence);
         const got = run(fusedImpl);
-        ["outputs", "last cell", "dx", "dR", "dh0", "dc0"].forEach((name, i) =>
+        ["outputs", "last state", "last cell", "dx", "dR", "dh0", "dc0"].forEach((name, i) =>
           close(got[i], want[i], name)
         );
-        tf.dispose([x, r, h0, c0, weights, cw, m ?? []]);
+        tf.dispose([x, r, h0, c0, weights, cw, hw, m ?? []]);
       } finally {
         await tf.setBackend(previous);
       }
@@ -92,9 +103,7 @@ for (const withMask of [false, true]) {
   });
 
   Deno.test({
-    name: `gruSequence fused equals the plain loop, gradients included (${
-      withMask ? "masked" : "no mask"
-    })`,
+    name: `gruSequence fused equals the plain loop, gradients included (${label})`,
     ignore: NO_BLAS,
     fn: async () => {
       const previous = tf.getBackend() ?? "kerno";
@@ -107,27 +116,37 @@ for (const withMask of [false, true]) {
         const h0 = rnd([b, u], 10);
         const m = withMask ? mask(b, t) : null;
         const weights = rnd([b, t, u], 11);
+        const hw = rnd([b, u], 15);
         const run = (impl: typeof plainFusedOps.gruSequence) =>
           tf.tidy(() => {
-            const f = (xa: tf.Tensor, ra: tf.Tensor, ba: tf.Tensor, ha: tf.Tensor) =>
-              tf.sum(tf.mul(
-                impl(xa as tf.Tensor3D, ra as tf.Tensor2D, ba as tf.Tensor1D, ha as tf.Tensor2D, m),
-                weights,
-              ));
-            const seq = impl(
+            const f = (xa: tf.Tensor, ra: tf.Tensor, ba: tf.Tensor, ha: tf.Tensor) => {
+              const [seq, h] = impl(
+                xa as tf.Tensor3D,
+                ra as tf.Tensor2D,
+                ba as tf.Tensor1D,
+                ha as tf.Tensor2D,
+                m,
+                zeros,
+              );
+              return tf.add(tf.sum(tf.mul(seq, weights)), tf.sum(tf.mul(h, hw)));
+            };
+            const [seq, h] = impl(
               x as tf.Tensor3D,
               r as tf.Tensor2D,
               rb as tf.Tensor1D,
               h0 as tf.Tensor2D,
               m,
+              zeros,
             );
             const grads = tf.grads(f)([x, r, rb, h0]);
-            return [seq, ...grads].map((g) => Array.from(g.dataSync()));
+            return [seq, h, ...grads].map((g) => Array.from(g.dataSync()));
           });
         const want = run(plainFusedOps.gruSequence);
         const got = run((...a) => KERNO_FUSED_OPS.gruSequence!(...a)!);
-        ["outputs", "dx", "dR", "dbias", "dh0"].forEach((name, i) => close(got[i], want[i], name));
-        tf.dispose([x, r, rb, h0, weights, m ?? []]);
+        ["outputs", "last state", "dx", "dR", "dbias", "dh0"].forEach((name, i) =>
+          close(got[i], want[i], name)
+        );
+        tf.dispose([x, r, rb, h0, weights, hw, m ?? []]);
       } finally {
         await tf.setBackend(previous);
       }
