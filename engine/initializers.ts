@@ -195,6 +195,101 @@ export class RandomInitializer implements Initializer {
   }
 }
 
+/** Options of {@link Orthogonal}. */
+export interface OrthogonalOptions {
+  /** Multiplier of the orthogonal matrix. @default 1 */
+  gain?: number;
+  /** Fixed seed; when omitted the layer's `seedGenerator` (or kerno's global generator) picks one. */
+  seed?: number;
+}
+
+/**
+ * Keras's Orthogonal: a random orthogonal matrix (times `gain`), the
+ * default of recurrent kernels. A weight of shape `[..., cols]` is seen as
+ * a matrix of `rows` (the product of the other axes) by `cols`; a normal
+ * matrix of `max(rows, cols)` by `min(rows, cols)` is factored `Q·R`, `Q`'s
+ * columns are multiplied by the signs of `R`'s diagonal (so the draw is
+ * uniform over orthogonal matrices), and `Q` (transposed when `rows <
+ * cols`) is the value: its rows, or its columns, are orthonormal.
+ *
+ * @example
+ * ```ts
+ * import { Orthogonal } from "./initializers.ts";
+ * const q = new Orthogonal({ seed: 1 }).apply([3, 3]); // q · qᵀ = I
+ * q.dispose();
+ * ```
+ */
+export class Orthogonal implements Initializer {
+  readonly className: string = "Orthogonal";
+  /** Multiplier of the orthogonal matrix. */
+  readonly gain: number;
+  /** The fixed seed, if any. */
+  readonly seed?: number;
+
+  /** Creates the initializer from its gain and seed. @param options Gain and seed. */
+  constructor(options: OrthogonalOptions = {}) {
+    this.gain = number("create Orthogonal", "gain", options.gain, FINITE, 1);
+    this.seed = optionalSeed("create Orthogonal", "seed", options.seed);
+  }
+
+  /** Draws an orthogonal matrix of `shape` (rank 2 or more); the caller owns it. */
+  apply(shape: number[], dtype: "float32" | "int32" = "float32", seed?: number): tf.Tensor {
+    if (shape.length < 2) {
+      throw new RangeError(
+        `Cannot apply Orthogonal as the shape must have rank 2 or more: received [${shape}]`,
+      );
+    }
+    const cols = shape[shape.length - 1];
+    const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const [m, n] = [Math.max(rows, cols), Math.min(rows, cols)];
+    const s = this.seed ?? seed ?? nextSeed();
+    const normal = tf.tidy(() => tf.randomNormal([m, n], 0, 1, "float32", s).dataSync());
+    const q = orthonormalColumns(Float64Array.from(normal), m, n);
+    const out = new Float32Array(rows * cols);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        // Q is m×n; the weight is Q itself (rows >= cols) or Qᵀ.
+        const v = this.gain * q[i * n + j];
+        if (rows >= cols) out[i * cols + j] = v;
+        else out[j * cols + i] = v;
+      }
+    }
+    return tf.tidy(() => tf.cast(tf.tensor(out, shape), dtype));
+  }
+
+  /** The constructor's options. */
+  getConfig(): Record<string, unknown> {
+    return { gain: this.gain, seed: this.seed ?? null };
+  }
+  /** The JSON form (so layer configs holding it survive `JSON.stringify`). @returns `serialize(this)`. */
+  toJSON(): InitializerConfig {
+    return serialize(this);
+  }
+}
+
+/**
+ * The `Q` of `A = Q·R` with `R`'s diagonal positive, for `A` of `m` by `n`
+ * (`m >= n`, row-major), by modified Gram–Schmidt with a second pass (in
+ * double precision): the sign-corrected `Q` of Keras's Orthogonal.
+ */
+function orthonormalColumns(a: Float64Array, m: number, n: number): Float64Array {
+  const q = Float64Array.from(a);
+  for (let j = 0; j < n; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        let dot = 0;
+        for (let i = 0; i < m; i++) dot += q[i * n + k] * q[i * n + j];
+        for (let i = 0; i < m; i++) q[i * n + j] -= dot * q[i * n + k];
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < m; i++) norm += q[i * n + j] ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < m; i++) q[i * n + j] /= norm;
+  }
+  return q;
+}
+
 const FACTORIES: Record<string, () => Initializer> = {
   glorotuniform: () =>
     new NamedVS("GlorotUniform", { scale: 1, mode: "fan_avg", distribution: "uniform" }),
@@ -211,6 +306,7 @@ const FACTORIES: Record<string, () => Initializer> = {
   ones: () => new NamedConstant("Ones", 1),
   constant: () => new Constant(0),
   variancescaling: () => new VarianceScaling(),
+  orthogonal: () => new Orthogonal(),
 };
 
 class NamedVS extends VarianceScaling {
@@ -287,7 +383,7 @@ export function getInitializer(identifier: InitializerLike): Initializer {
   const make = FACTORIES[normalizeIdentifier(identifier)];
   if (!make) {
     throw new TypeError(
-      `Cannot use initializer "${identifier}" as it is unknown: expected one of glorot_uniform, glorot_normal, he_normal, he_uniform, lecun_normal, lecun_uniform, random_normal, random_uniform, truncated_normal, zeros, ones, constant, or an Initializer`,
+      `Cannot use initializer "${identifier}" as it is unknown: expected one of glorot_uniform, glorot_normal, he_normal, he_uniform, lecun_normal, lecun_uniform, random_normal, random_uniform, truncated_normal, zeros, ones, constant, orthogonal, or an Initializer`,
     );
   }
   return make();
@@ -320,6 +416,7 @@ const CONFIG_KEYS: Record<string, readonly string[]> = {
   zeros: [],
   ones: [],
   variancescaling: ["scale", "mode", "distribution", "seed"],
+  orthogonal: ["gain", "seed"],
 };
 const SEEDED: Record<string, [string, VarianceScalingOptions]> = {
   glorotuniform: ["GlorotUniform", { scale: 1, mode: "fan_avg", distribution: "uniform" }],
@@ -336,7 +433,8 @@ const SEEDED: Record<string, [string, VarianceScalingOptions]> = {
  * The configs are Keras's: `{ seed }` for GlorotUniform, HeNormal and their
  * kin, `{ mean, stddev, seed }` for RandomNormal and TruncatedNormal,
  * `{ minval, maxval, seed }` for RandomUniform, `{ value }` for Constant,
- * `{ scale, mode, distribution, seed }` for VarianceScaling, `{}` for Zeros
+ * `{ scale, mode, distribution, seed }` for VarianceScaling, `{ gain, seed }`
+ * for Orthogonal, `{}` for Zeros
  * and Ones; a `null` seed means none.
  *
  * @example
@@ -405,6 +503,8 @@ export function deserialize(
     }
     case "constant":
       return new Constant(num("value") ?? 0);
+    case "orthogonal":
+      return new Orthogonal({ gain: num("gain"), seed });
     case "variancescaling": {
       const distribution = inner.distribution === "normal"
         ? "truncated_normal"

@@ -92,8 +92,8 @@ Deno.test("initializers.getInitializer takes { className, config } and { class_n
 
 Deno.test("initializers.deserialize names an unknown class or option", () => {
   assert.throws(
-    () => initializers.deserialize({ className: "Orthogonal" }),
-    /initializer "Orthogonal" as it is unknown/,
+    () => initializers.deserialize({ className: "Identity" }),
+    /initializer "Identity" as it is unknown/,
   );
   assert.throws(
     () => initializers.deserialize({ className: "GlorotUniform", config: { scale: 2 } }),
