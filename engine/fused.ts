@@ -215,7 +215,8 @@ function maskedOutput(
   zeroMaskedOutputs: boolean,
 ): tf.Tensor {
   if (keep === null) return next;
-  return zeroMaskedOutputs ? tf.mul(keep, next) : carry(keep, next, previous);
+  // (+0 where masked: `keep · next` alone would give −0 for a negative output.)
+  return zeroMaskedOutputs ? tf.add(tf.mul(keep, next), 0) : carry(keep, next, previous);
 }
 
 function plainLstmSequence(
@@ -347,6 +348,19 @@ const replacements = new Map<string, FusedReplacements>();
  */
 export function registerFusedOps(backend: string, ops: FusedReplacements): void {
   replacements.set(backend, { ...replacements.get(backend), ...ops });
+}
+
+/**
+ * Whether the active backend registered its own version of an operation.
+ * Generic code may keep a path of its own that is faster than the plain
+ * definition on backends without one (an RNN's step loop, against the
+ * plain `lstmSequence`), and take the operation where a backend has it.
+ *
+ * @param name The operation.
+ * @returns `true` when a replacement is registered (it may still decline a case).
+ */
+export function hasFusedReplacement(name: keyof FusedOps): boolean {
+  return replacements.get(tf.getBackend())?.[name] !== undefined;
 }
 
 function dispatch<K extends keyof FusedOps>(name: K): FusedOps[K] {

@@ -205,18 +205,8 @@ export abstract class BaseRNNCell extends RNNCell {
    * @returns The projected per-step inputs and the step.
    */
   override planSequence(sequence: tf.Tensor, training: boolean): SequencePlan {
-    const [batch, time, features] = sequence.shape;
-    let x = sequence;
-    if (training && this.dropout > 0) {
-      x = tf.mul(x, tf.expandDims(this.#dropoutMask([batch, features], this.dropout), 1));
-    }
-    const flat = tf.reshape(x, [batch * time, features]) as tf.Tensor2D;
-    const projected = fused.denseBiasActivation(
-      flat,
-      this.kernel as tf.Tensor2D,
-      this.inputBias(),
-      "linear",
-    );
+    const [batch, time] = sequence.shape;
+    const projected = this.projectSequence(sequence, training);
     // The steps run transposed, [units, batch]: a gated cell's gates are then row blocks
     // of one product, contiguous (TensorFlow.js's CPU kernels slice columns element by
     // element), and [batch, time, width] becomes [time, width, batch] in one 2-D transpose.
@@ -237,6 +227,59 @@ export abstract class BaseRNNCell extends RNNCell {
    * @param options `training`.
    * @returns `[output, newStates]`: `[tf.Tensor, tf.Tensor[]]` (typed loosely, see `RNNCell.call`).
    */
+  /**
+   * The input projection of a whole sequence, `x · kernel + inputBias`
+   * (with the input dropout when training), as one product.
+   *
+   * @param sequence `[batch, time, features]`.
+   * @param training Whether to apply the input dropout.
+   * @returns `[batch · time, gates · units]`.
+   */
+  protected projectSequence(sequence: tf.Tensor, training: boolean): tf.Tensor2D {
+    const [batch, time, features] = sequence.shape;
+    let x = sequence;
+    if (training && this.dropout > 0) {
+      x = tf.mul(x, tf.expandDims(this.#dropoutMask([batch, features], this.dropout), 1));
+    }
+    const flat = tf.reshape(x, [batch * time, features]) as tf.Tensor2D;
+    return fused.denseBiasActivation(flat, this.kernel as tf.Tensor2D, this.inputBias(), "linear");
+  }
+
+  /**
+   * The whole recurrence at once through the backend seam (`fused.lstmSequence`,
+   * `fused.gruSequence`), for a cell that computes exactly what they do:
+   * `RNN` calls it before falling back to the step loop. `null` here and
+   * whenever the cell's settings differ (other activations, recurrent
+   * dropout while training, a subclass with its own step).
+   *
+   * @param _sequence `[batch, time, features]`, in the order processed.
+   * @param _initial The initial states, `[batch, size]` each.
+   * @param _mask `[batch, time]` (in the order processed), or `null`.
+   * @param _training Training mode.
+   * @param _zeroOutputForMask Zeros (not the previous output) at masked steps.
+   * @returns The outputs `[batch, time, units]` and final states, or `null`.
+   */
+  runSequence(
+    _sequence: tf.Tensor,
+    _initial: tf.Tensor[],
+    _mask: tf.Tensor | null,
+    _training: boolean,
+    _zeroOutputForMask: boolean,
+  ): { outputs: tf.Tensor; states: tf.Tensor[] } | null {
+    return null;
+  }
+
+  /**
+   * Whether the recurrence is the seam's: default activations (tanh and
+   * sigmoid), no recurrent dropout in this call, and `makeStep` not overridden.
+   */
+  protected fusable(training: boolean, ownStep: unknown, recurrentSigmoid: boolean): boolean {
+    const o = this.cellOptions;
+    const tanh = o.activation === undefined || o.activation === "tanh";
+    return tanh && recurrentSigmoid && !(training && this.recurrentDropout > 0) &&
+      (this as unknown as { makeStep: unknown }).makeStep === ownStep;
+  }
+
   // deno-lint-ignore no-explicit-any
   override call(input: tf.Tensor, states: any, options: CellCallOptions = {}): any {
     const list: tf.Tensor[] = Array.isArray(states) ? states : [states];

@@ -15,6 +15,7 @@
 import { tf } from "../engine/tf.ts";
 import type { Activation } from "../engine/activations.ts";
 import { boolean } from "../engine/validate.ts";
+import { fused, hasFusedReplacement } from "../engine/fused.ts";
 import {
   BASE_RNN_CELL_OPTION_KEYS,
   BaseRNNCell,
@@ -120,6 +121,42 @@ export class GRUCell extends BaseRNNCell {
       const next = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate));
       return [next, [next]];
     };
+  }
+
+  /** The whole recurrence through the seam's `gruSequence`, when its defaults hold (reset after). */
+  override runSequence(
+    sequence: tf.Tensor,
+    initial: tf.Tensor[],
+    mask: tf.Tensor | null,
+    training: boolean,
+    zeroOutputForMask: boolean,
+  ): { outputs: tf.Tensor; states: tf.Tensor[] } | null {
+    const sigmoid = this.#options.recurrentActivation === undefined ||
+      this.#options.recurrentActivation === "sigmoid";
+    if (!this.resetAfter || !this.fusable(training, GRUCell.prototype.makeStep, sigmoid)) {
+      return null;
+    }
+    // Without a backend's own version, the step loop (row blocks, transposed) is the faster.
+    if (!hasFusedReplacement("gruSequence")) return null;
+    const [batch, time] = sequence.shape;
+    const u = this.units;
+    const projected = tf.reshape(this.projectSequence(sequence, training), [
+      batch,
+      time,
+      3 * u,
+    ]) as tf.Tensor3D;
+    const recurrentBias = this.bias
+      ? tf.reshape(tf.slice(this.bias, [1, 0], [1, -1]), [3 * u]) as tf.Tensor1D
+      : null;
+    const [outputs, h] = fused.gruSequence(
+      projected,
+      this.recurrentKernel as tf.Tensor2D,
+      recurrentBias,
+      initial[0] as tf.Tensor2D,
+      mask as tf.Tensor2D | null,
+      zeroOutputForMask,
+    );
+    return { outputs, states: [h] };
   }
 
   /** The options, with defaults filled in. */

@@ -12,6 +12,7 @@ import { tf } from "../engine/tf.ts";
 import type { Activation } from "../engine/activations.ts";
 import { getInitializer, type Initializer, type InitializerLike } from "../engine/initializers.ts";
 import { boolean } from "../engine/validate.ts";
+import { fused, hasFusedReplacement } from "../engine/fused.ts";
 import {
   BASE_RNN_CELL_OPTION_KEYS,
   BaseRNNCell,
@@ -104,6 +105,36 @@ export class LSTMCell extends BaseRNNCell {
       const hNext = tf.mul(sigma(zo), this.activation(cNext));
       return [hNext, [hNext, cNext]];
     };
+  }
+
+  /** The whole recurrence through the seam's `lstmSequence`, when its defaults hold. */
+  override runSequence(
+    sequence: tf.Tensor,
+    initial: tf.Tensor[],
+    mask: tf.Tensor | null,
+    training: boolean,
+    zeroOutputForMask: boolean,
+  ): { outputs: tf.Tensor; states: tf.Tensor[] } | null {
+    const sigmoid = this.#options.recurrentActivation === undefined ||
+      this.#options.recurrentActivation === "sigmoid";
+    if (!this.fusable(training, LSTMCell.prototype.makeStep, sigmoid)) return null;
+    // Without a backend's own version, the step loop (row blocks, transposed) is the faster.
+    if (!hasFusedReplacement("lstmSequence")) return null;
+    const [batch, time] = sequence.shape;
+    const projected = tf.reshape(this.projectSequence(sequence, training), [
+      batch,
+      time,
+      4 * this.units,
+    ]) as tf.Tensor3D;
+    const [outputs, h, c] = fused.lstmSequence(
+      projected,
+      this.recurrentKernel as tf.Tensor2D,
+      initial[0] as tf.Tensor2D,
+      initial[1] as tf.Tensor2D,
+      mask as tf.Tensor2D | null,
+      zeroOutputForMask,
+    );
+    return { outputs, states: [h, c] };
   }
 
   /** The options, with defaults filled in. */

@@ -28,6 +28,7 @@ import { type LoopResult, runLoop, StepMasks } from "./_rnn_loop.ts";
 import { CarriedStates, checkInitialStates, checkMask } from "./_rnn_states.ts";
 import { serializeLayer } from "./_nested_layer.ts";
 import { planOf, type RNNCell, stateSizes } from "./rnn_cell.ts";
+import { BaseRNNCell } from "./base_rnn_cell.ts";
 import {
   buildChild,
   cellFromConfig,
@@ -271,15 +272,43 @@ export class RNN extends Layer {
     let offset = 0;
     let result!: LoopResult;
     let transposed = false;
+    let fusedSequence: tf.Tensor | null = null;
+    // The mask in the order processed, for cells that run the whole sequence at once.
+    const orderedMask = mask && this.goBackwards ? tf.reverse(mask, 1) : mask;
     cells.forEach((cell, k) => {
       const n = stateSizes(cell).length;
+      const last = k === cells.length - 1;
+      const whole = cell instanceof BaseRNNCell
+        ? cell.runSequence(
+          k === 0 && this.goBackwards ? tf.reverse(sequence, 1) : sequence,
+          initial.slice(offset, offset + n),
+          orderedMask,
+          training,
+          this.zeroOutputForMask,
+        )
+        : null;
+      if (whole !== null) {
+        // The seam's recurrence (one kernel for the sequence on kerno's backend).
+        states.push(...whole.states);
+        offset += n;
+        const time = whole.outputs.shape[1]!;
+        result = {
+          outputs: [],
+          last: tf.squeeze(tf.slice(whole.outputs, [0, time - 1, 0], [-1, 1, -1]), [1]),
+          states: whole.states,
+        };
+        transposed = false;
+        sequence = whole.outputs;
+        fusedSequence = whole.outputs;
+        return;
+      }
+      fusedSequence = null;
       const plan = planOf(cell, sequence, training);
       transposed = plan.transposed ?? false;
       const flip = (s: tf.Tensor) => (transposed ? tf.transpose(s) : s);
       // Going backwards: the first cell reads the steps from the end; the next cells read
       // its outputs, already in that order.
       if (k === 0 && this.goBackwards) plan.inputs = [...plan.inputs].reverse();
-      const last = k === cells.length - 1;
       result = runLoop(what, plan, initial.slice(offset, offset + n).map(flip), masks, {
         keepOutputs: !last || this.returnSequences,
         zeroOutputForMask: this.zeroOutputForMask,
@@ -289,7 +318,7 @@ export class RNN extends Layer {
       if (!last) sequence = sequenceOf(result.outputs, transposed);
     });
     const output = this.returnSequences
-      ? sequenceOf(result.outputs, transposed)
+      ? fusedSequence ?? sequenceOf(result.outputs, transposed)
       : transposed
       ? tf.transpose(result.last)
       : result.last;

@@ -16,6 +16,7 @@ import { softmaxKernel } from "./softmax.ts";
 import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } from "./pool.ts";
 import { gatherV2Kernel, unsortedSegmentSumKernel } from "./gather.ts";
 import { transposeKernel } from "./transpose.ts";
+import { padKernel, sliceKernel } from "./slice.ts";
 import { RELU_BIAS_GRAD, reluBiasGradKernel } from "./relu_bias_grad.ts";
 import { CONV2D_FROM_COLS, conv2DFromColsKernel } from "./conv2d_cols.ts";
 import {
@@ -76,6 +77,8 @@ const REPLACEMENTS: readonly [string, (args: KernelArgs) => KernelResult][] = [
   [tf.GatherV2, gatherV2Kernel],
   [tf.UnsortedSegmentSum, unsortedSegmentSumKernel],
   [tf.Transpose, transposeKernel],
+  [tf.Slice, sliceKernel],
+  [tf.PadV2, padKernel],
   [RELU_BIAS_GRAD, reluBiasGradKernel],
   [CONV2D_FROM_COLS, conv2DFromColsKernel],
   [MAX_POOL_ARGMAX, maxPoolArgmaxKernel],
