@@ -225,7 +225,12 @@ export function prepareModel(
       prepareOwnStep(model, sample);
       return;
     }
-    const outShapes = tf.tidy(() => tensorsOf(model.apply(sample.x)).map((t) => t.shape));
+    // A model with a graph knows its output shapes: it is not run (a stateful layer's
+    // states stay as they are); otherwise one sample goes through it.
+    const known = model.symbolicGraph()?.outputs.map((o) => o.shape.slice(1));
+    const outShapes = known && known.every((s) => !s.includes(null))
+      ? known.map((s) => [1, ...s as number[]])
+      : tf.tidy(() => tensorsOf(model.apply(sample.x)).map((t) => t.shape));
     if (sample.y) {
       const yShapes = sample.y.items.map((a) => [1, ...a.shape.slice(1)]);
       compiled.build(yShapes, outShapes);

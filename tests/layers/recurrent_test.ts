@@ -814,3 +814,24 @@ Deno.test("recurrent layers refuse bad inputs and options with clear messages", 
   tf.dispose([flat, x, h, wrong, badMask]);
   lstm.dispose();
 });
+
+Deno.test("a stateful LSTM with a fixed batch size trains with fit; its states carry across batches", async () => {
+  const model = new Sequential([
+    new layers.LSTM(8, { stateful: true, inputShape: [5, 3], batchSize: 4 }),
+    new layers.Dense(1),
+  ]);
+  model.compile({ optimizer: "adam", loss: "mse" });
+  const x = tf.randomNormal([16, 5, 3], 0, 1, "float32", 3);
+  const y = tf.randomNormal([16, 1], 0, 1, "float32", 4);
+  const h = await model.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
+  assert.equal(h.history.loss.length, 3);
+  const lstm = model.layers[0] as layers.LSTM;
+  const states = lstm.states!;
+  assert.equal(states.length, 2);
+  assert.ok(states.some((s) => s.dataSync().some((v) => v !== 0)), "states carried over");
+  lstm.resetStates();
+  const cleared = lstm.states!;
+  assert.ok(cleared.every((s) => s.dataSync().every((v) => v === 0)));
+  tf.dispose([x, y, ...states, ...cleared]);
+  model.dispose();
+});
