@@ -22,6 +22,7 @@ import { fusedDecay } from "./fused_buffers.ts";
 import { KERNO_UPDATE_RULES } from "./fused_rules.ts";
 import { allocate } from "./_buffer_pool.ts";
 import { gruSequenceFused, lstmSequenceFused } from "./rnn_fused.ts";
+import { maskedSoftmaxFused } from "./masked_softmax.ts";
 
 /** kerno's replacements, by operation. */
 export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
@@ -50,6 +51,8 @@ export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
   // The whole recurrence in one recorded operation: one product per step, gates in one loop.
   lstmSequence: lstmSequenceFused,
   gruSequence: gruSequenceFused,
+  // Attention's mask and softmax in one pass each way.
+  maskedSoftmax: maskedSoftmaxFused,
 });
 
 /**

@@ -182,6 +182,18 @@ export interface FusedOps {
     mask: tf.Tensor2D | null,
     zeroMaskedOutputs?: boolean,
   ): [tf.Tensor3D, tf.Tensor2D];
+  /**
+   * Keras's masked softmax over the last axis (its `Softmax` layer with a
+   * mask, as attention uses it): logits where `keep` is 0 are lowered by
+   * 1e9 before the softmax and the probabilities are multiplied by `keep`,
+   * so masked steps get 0 and a row with nothing kept is all zeros.
+   *
+   * @param logits float32 scores, softmax over the last axis.
+   * @param keep float32 1 (keep) or 0 (mask), of the same rank as `logits`
+   *   and broadcasting against it, or `null` for a plain softmax.
+   * @returns The probabilities, shaped as `logits`.
+   */
+  maskedSoftmax(logits: tf.Tensor, keep: tf.Tensor | null): tf.Tensor;
 }
 
 /** A backend's replacements: each may return `null` to let the plain version run. */
@@ -275,6 +287,15 @@ function plainGruSequence(
   return [tf.stack(outputs, 1) as tf.Tensor3D, h as tf.Tensor2D];
 }
 
+/** Keras's large negative number for float32, added to masked logits. */
+const MASKED_LOGIT = -1e9;
+
+function plainMaskedSoftmax(logits: tf.Tensor, keep: tf.Tensor | null): tf.Tensor {
+  if (keep === null) return tf.softmax(logits);
+  const lowered = tf.add(logits, tf.mul(tf.sub(1, keep), MASKED_LOGIT));
+  return tf.mul(tf.softmax(lowered), keep);
+}
+
 /** The plain-`tf` definitions: what every replacement must agree with. */
 export const plainFusedOps: Readonly<FusedOps> = Object.freeze(
   {
@@ -309,6 +330,7 @@ export const plainFusedOps: Readonly<FusedOps> = Object.freeze(
     },
     lstmSequence: plainLstmSequence,
     gruSequence: plainGruSequence,
+    maskedSoftmax: plainMaskedSoftmax,
   } satisfies FusedOps,
 );
 
@@ -400,6 +422,7 @@ export const fused: Readonly<FusedOps> = Object.freeze({
   gatherRows: dispatch("gatherRows"),
   lstmSequence: dispatch("lstmSequence"),
   gruSequence: dispatch("gruSequence"),
+  maskedSoftmax: dispatch("maskedSoftmax"),
 });
 
 /** What one optimizer update of one variable hands to a fused rule. */

@@ -7,6 +7,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import { fused } from "../engine/fused.ts";
 import type { Layer } from "../engine/layer.ts";
 import { describe } from "../engine/format.ts";
 import { reject } from "../engine/validate.ts";
@@ -166,6 +167,13 @@ function fitMask(layer: Layer, given: unknown, scores: number[], axes: number): 
  */
 export function maskedSoftmax(scores: tf.Tensor, mask: tf.Tensor | null, axes: number): tf.Tensor {
   const keep = mask === null ? null : tf.cast(mask, "float32");
+  if (axes === 1) {
+    // The seam's masked softmax (one pass each way on kerno's backend).
+    const full = keep === null || keep.rank === scores.rank
+      ? keep
+      : tf.reshape(keep, [...new Array(scores.rank - keep.rank).fill(1), ...keep.shape]);
+    return fused.maskedSoftmax(scores, full);
+  }
   const logits = keep === null ? scores : tf.add(scores, tf.mul(tf.sub(1, keep), LARGE_NEGATIVE));
   const shape = logits.shape;
   const n = shape.slice(shape.length - axes).reduce((a, b) => a * b, 1);
