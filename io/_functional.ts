@@ -9,6 +9,17 @@
  * each on symbolic tensors in an order where its inputs exist, and builds
  * the model between the listed inputs and outputs.
  *
+ * A call's other options (`node.callArgs`: an RNN's `initialState`,
+ * attention's `useCausalMask` or `attentionMask`) are written as Keras 3
+ * writes them, in the call's `kwargs` with snake_case names and symbolic
+ * tensors as `__keras_tensor__` references; `MultiHeadAttention`'s inputs
+ * are separate arguments there (`args: [query, value, key]`), as Keras's
+ * `call(query, value, key)` takes them. In TensorFlow.js's form, an RNN's
+ * or a Bidirectional's initial states follow its input in the node's list
+ * (`[x, h, c]`, TensorFlow.js's own way); other options go in the kwargs'
+ * `kerno_call_args`, each symbolic tensor among them as
+ * `{ kerno_input: i }`, the i-th entry of the node's list.
+ *
  * A node index in a file counts only the calls that belong to that model
  * (a layer shared with another model may have other calls). A nested
  * model's index is one more than its call's position where the format says
@@ -24,7 +35,10 @@ import { Model } from "../engine/model.ts";
 import { InputLayer } from "../engine/input_layer.ts";
 import { type Node, type SymbolicInputs, SymbolicTensor } from "../engine/symbolic.ts";
 import type { SymbolicStructure } from "../engine/functional.ts";
-import type { Dialect, Json } from "./_keras_json.ts";
+import { type Dialect, type Json, toCamel, toSnake } from "./_keras_json.ts";
+import { RNN } from "../layers/rnn.ts";
+import { Bidirectional } from "../layers/bidirectional.ts";
+import { MultiHeadAttention } from "../layers/multi_head_attention.ts";
 
 /** A tensor's reference in a file: layer name, node index, tensor index. */
 type Ref = [string, number, number];
@@ -126,15 +140,46 @@ export function functionalConfig(
   return config;
 }
 
+/** Whether a value is a plain object (a record of call options), not a tensor or an array. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** A call option's value with each symbolic tensor replaced (into arrays and records). */
+function mapTensors(value: unknown, f: (t: SymbolicTensor) => unknown): unknown {
+  if (value instanceof SymbolicTensor) return f(value);
+  if (Array.isArray(value)) return value.map((v) => mapTensors(v, f));
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapTensors(v, f)]));
+  }
+  return value;
+}
+
+/** Whether a layer's call takes its inputs as separate arguments in Keras (`MultiHeadAttention`). */
+function takesSeparateArgs(layer: Layer): boolean {
+  return layer instanceof MultiHeadAttention;
+}
+
+/** Whether a layer takes its initial states after its input in TensorFlow.js's node lists. */
+function takesStatesAsInputs(layer: Layer): boolean {
+  return layer instanceof RNN || layer instanceof Bidirectional;
+}
+
 /** One call of a layer: Keras 3's `{ args, kwargs }`, or TensorFlow.js's list of references. */
 function nodeToKeras(node: Node, dialect: Dialect, ref: (t: SymbolicTensor) => Ref): unknown {
   const inputs = node.inputs as SymbolicInputs;
   const kwargs: Json = node.training === undefined ? {} : { training: node.training };
+  const callArgs = Object.entries(node.callArgs ?? {}).filter(([, v]) => v !== undefined);
   if (dialect === "keras3") {
     const kt = (t: SymbolicTensor): Json => ({
       class_name: "__keras_tensor__",
       config: { shape: [...t.shape], dtype: t.dtype, keras_history: ref(t) },
     });
+    for (const [key, value] of callArgs) kwargs[toSnake(key)] = mapTensors(value, kt);
+    if (Array.isArray(inputs) && takesSeparateArgs(node.layer)) {
+      return { args: inputs.map(kt), kwargs }; // Keras's call(query, value, key)
+    }
     const arg = inputs instanceof SymbolicTensor
       ? kt(inputs)
       : Array.isArray(inputs)
@@ -146,11 +191,30 @@ function nodeToKeras(node: Node, dialect: Dialect, ref: (t: SymbolicTensor) => R
   if (inputs instanceof SymbolicTensor) {
     list = [inputs];
   } else if (Array.isArray(inputs)) {
-    list = inputs;
+    list = [...inputs];
     if (inputs.length === 1) kwargs.kerno_input_list = true;
   } else {
     list = Object.values(inputs);
     kwargs.kerno_input_keys = Object.keys(inputs);
+  }
+  const [only] = callArgs;
+  const states = callArgs.length === 1 && only[0] === "initialState" &&
+      inputs instanceof SymbolicTensor && takesStatesAsInputs(node.layer)
+    ? (only[1] instanceof SymbolicTensor ? [only[1]] : only[1])
+    : null;
+  if (Array.isArray(states) && states.every((t) => t instanceof SymbolicTensor)) {
+    // TensorFlow.js's own form: the initial states after the input, [x, h, c].
+    return [...list, ...states].map((t) => [...ref(t), kwargs]);
+  }
+  if (callArgs.length > 0) {
+    const encoded: Json = {};
+    for (const [key, value] of callArgs) {
+      encoded[key] = mapTensors(value, (t) => {
+        list.push(t);
+        return { kerno_input: list.length - 1 };
+      });
+    }
+    kwargs.kerno_call_args = encoded;
   }
   return list.map((t) => [...ref(t), kwargs]);
 }
@@ -173,8 +237,23 @@ interface Pending {
   nodes: unknown[];
 }
 
-/** What a stored call resolves to: the inputs and `training`, or `null` while an input is missing. */
-type Call = { inputs: SymbolicInputs; training?: boolean } | null;
+/**
+ * What a stored call resolves to: the inputs, `training` and the other call
+ * options, or `null` while an input is missing.
+ */
+type Call = {
+  inputs: SymbolicInputs;
+  training?: boolean;
+  callArgs?: Record<string, unknown>;
+} | null;
+
+/** Whether a value is null or a structure of nulls only (a mask Keras found none of). */
+function allNull(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.every(allNull);
+  if (isRecord(value)) return Object.values(value).every(allNull);
+  return false;
+}
 
 /**
  * Rebuilds a functional model from its entry (`class_name` `"Functional"`
@@ -274,27 +353,47 @@ function rebuild(
   };
 
   /** A stored call's inputs, or null while one of them does not exist yet. */
-  const resolve = (data: unknown, name: string): Call => {
-    if (Array.isArray(data)) return resolveLegacy(data, name);
+  const resolve = (data: unknown, name: string, layer: Layer): Call => {
+    if (Array.isArray(data)) return resolveLegacy(data, name, layer);
     const node = asObject(data, `a node of layer "${name}"`, file);
     const args = node.args;
-    if (!Array.isArray(args) || args.length !== 1) {
+    const separate = takesSeparateArgs(layer);
+    const kwargs = asObject(node.kwargs ?? {}, `the kwargs of layer "${name}"`, file);
+    const named = separate
+      ? ["query", "value", "key"].filter((k) => kwargs[k] !== undefined && kwargs[k] !== null)
+      : [];
+    if (
+      !Array.isArray(args) ||
+      (separate ? args.length + named.length < 2 || args.length > 3 : args.length !== 1)
+    ) {
       throw new TypeError(
         `Cannot load ${file} as layer "${name}" in ${where} is called with ${
           Array.isArray(args) ? args.length : "no"
-        } positional arguments: kerno calls a layer on its inputs alone`,
+        } positional arguments: ${
+          separate
+            ? "a MultiHeadAttention call takes its query, value and (optionally) key"
+            : "kerno calls a layer on its inputs alone"
+        }`,
       );
     }
-    const kwargs = asObject(node.kwargs ?? {}, `the kwargs of layer "${name}"`, file);
+    const optionKeys = (layer.constructor as { callOptionKeys?: readonly string[] })
+      .callOptionKeys ?? [];
     let training: boolean | undefined;
+    const options: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(kwargs)) {
+      if (named.includes(key)) continue;
       if (key === "training" && (typeof value === "boolean" || value === null)) {
         training = value ?? undefined;
+      } else if (optionKeys.includes(toCamel(key))) {
+        options[toCamel(key)] = value;
+      } else if ((key === "mask" || key.endsWith("_mask")) && allNull(value)) {
+        continue; // the masks Keras looked for on the inputs: none
       } else if (value !== null) {
+        const known = ["training", ...optionKeys.map(toSnake)].map((k) => `"${k}"`).join(", ");
         throw new TypeError(
           `Cannot load ${file} as layer "${name}" in ${where} is called with keyword argument "${key}" (${
             JSON.stringify(value)?.slice(0, 60)
-          }), which kerno does not support: only "training"`,
+          }), which kerno does not support: only ${known}`,
         );
       }
     }
@@ -313,21 +412,39 @@ function rebuild(
       if (t === null) missing = true;
       return t!;
     };
-    const arg = args[0];
+    /** A call option's value: tensor references become tensors. */
+    const option = (v: unknown): unknown => {
+      if (isRecord(v) && v.class_name === "__keras_tensor__") return tensor(v);
+      if (Array.isArray(v)) return v.map(option);
+      if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, option(x)]));
+      return v;
+    };
+    const callArgs = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, option(v)]));
     let inputs: SymbolicInputs;
-    if (Array.isArray(arg)) {
-      inputs = arg.map(tensor);
+    if (separate) {
+      // Keras's call(query, value, key): kerno's [query, value, key].
+      const given: unknown[] = [...args];
+      for (const k of named) given[["query", "value", "key"].indexOf(k)] = kwargs[k];
+      if (given.length < 2 || given.some((v) => v === undefined)) {
+        throw new TypeError(
+          `Cannot load ${file} as layer "${name}" in ${where} is called without its query or value`,
+        );
+      }
+      inputs = given.map(tensor);
+    } else if (Array.isArray(args[0])) {
+      inputs = args[0].map(tensor);
     } else {
-      const obj = asObject(arg, `the inputs of layer "${name}"`, file);
+      const obj = asObject(args[0], `the inputs of layer "${name}"`, file);
       inputs = obj.class_name === "__keras_tensor__"
         ? tensor(obj)
         : Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, tensor(v)]));
     }
-    return missing ? null : { inputs, training };
+    if (missing) return null;
+    return Object.keys(callArgs).length > 0 ? { inputs, training, callArgs } : { inputs, training };
   };
 
   /** TensorFlow.js's (Keras 2's) call: a list of `[layer, node, tensor, kwargs]`. */
-  const resolveLegacy = (data: unknown[], name: string): Call => {
+  const resolveLegacy = (data: unknown[], name: string, layer: Layer): Call => {
     if (data.length === 0) {
       throw new TypeError(`Cannot load ${file} as layer "${name}" in ${where} has an empty node`);
     }
@@ -345,6 +462,36 @@ function rebuild(
     }
     if (missing) return null;
     const training = typeof kwargs.training === "boolean" ? kwargs.training : undefined;
+    let callArgs: Record<string, unknown> | undefined;
+    if (kwargs.kerno_call_args !== undefined && kwargs.kerno_call_args !== null) {
+      // kerno's call options; { kerno_input: i } is the node's i-th tensor, after the inputs.
+      const used = new Set<number>();
+      const decode = (v: unknown): unknown => {
+        if (isRecord(v) && Object.keys(v).length === 1 && "kerno_input" in v) {
+          const i = v.kerno_input;
+          if (!Number.isInteger(i) || (i as number) < 1 || (i as number) >= tensors.length) {
+            throw new RangeError(
+              `Cannot load ${file} as a call option of layer "${name}" in ${where} refers to entry ${
+                JSON.stringify(i)
+              } of a node of ${tensors.length}`,
+            );
+          }
+          used.add(i as number);
+          return tensors[i as number];
+        }
+        if (Array.isArray(v)) return v.map(decode);
+        if (isRecord(v)) {
+          return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+        }
+        return v;
+      };
+      const encoded = asObject(kwargs.kerno_call_args, `the call options of layer "${name}"`, file);
+      callArgs = decode(encoded) as Record<string, unknown>;
+      if (used.size > 0) tensors.splice(Math.min(...used));
+    } else if (tensors.length > 1 && takesStatesAsInputs(layer)) {
+      // TensorFlow.js's form of an RNN's initial states: [x, h, c].
+      return { inputs: tensors[0], training, callArgs: { initialState: tensors.slice(1) } };
+    }
     const keys = kwargs.kerno_input_keys;
     if (Array.isArray(keys)) {
       if (keys.length !== tensors.length || keys.some((k) => typeof k !== "string")) {
@@ -355,10 +502,11 @@ function rebuild(
       return {
         inputs: Object.fromEntries(keys.map((k, i) => [k as string, tensors[i]])),
         training,
+        ...(callArgs ? { callArgs } : {}),
       };
     }
     const single = tensors.length === 1 && kwargs.kerno_input_list !== true;
-    return { inputs: single ? tensors[0] : tensors, training };
+    return { inputs: single ? tensors[0] : tensors, training, ...(callArgs ? { callArgs } : {}) };
   };
 
   // Call the layers in the order listed, each call once its inputs exist (Keras's loop).
@@ -367,11 +515,12 @@ function rebuild(
     let progress = false;
     for (const item of queue) {
       while (item.nodes.length > 0) {
-        const call = resolve(item.nodes[0], item.name);
+        const call = resolve(item.nodes[0], item.name, item.layer);
         if (call === null) break;
         try {
-          if (call.training === undefined) item.layer.apply(call.inputs);
-          else item.layer.apply(call.inputs, { training: call.training });
+          const options: Record<string, unknown> = { ...call.callArgs };
+          if (call.training !== undefined) options.training = call.training;
+          item.layer.apply(call.inputs, options);
         } catch (error) {
           throw new TypeError(
             `Cannot load ${file} as calling layer "${item.name}" in ${where} failed: ${

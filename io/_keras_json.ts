@@ -11,6 +11,7 @@ import {
   Constant,
   getInitializer,
   type Initializer,
+  Orthogonal,
   RandomInitializer,
   VarianceScaling,
 } from "../engine/initializers.ts";
@@ -71,14 +72,58 @@ function regularizerToKeras(value: unknown, dialect: Dialect): Json {
   return kerasObject("keras.regularizers", "L1L2", { l1: r.l1, l2: r.l2 }, dialect);
 }
 
+/** A layer inside a layer's config (an RNN's `cell`, a wrapper's `layer`), as `getConfig()` gives it. */
+export interface NestedLayer {
+  /** The class name, e.g. `"LSTMCell"`. */
+  className: string;
+  /** The layer's `getConfig()`. */
+  config: Json;
+}
+
+function isPlainObject(value: unknown): value is Json {
+  return value !== null && typeof value === "object" && !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/**
+ * Whether a config value is a layer's `{ className, config }` (kerno's form
+ * of a nested layer: an RNN's cell, a wrapper's layer).
+ *
+ * @param value The value.
+ * @returns `true` for `{ className: string, config: object }` and nothing else.
+ */
+export function isNestedLayer(value: unknown): value is NestedLayer {
+  return isPlainObject(value) && typeof value.className === "string" &&
+    isPlainObject(value.config) && Object.keys(value).length === 2;
+}
+
+/**
+ * Whether a value of a Keras config is a serialized object with a class and
+ * a config object (`{ class_name, config, ... }`: a nested layer, when its
+ * key is not an initializer's, a regularizer's or a constraint's).
+ *
+ * @param value The value.
+ * @returns `true` for such an object.
+ */
+export function isKerasObject(value: unknown): value is Json {
+  return isPlainObject(value) && typeof value.class_name === "string" &&
+    isPlainObject(value.config);
+}
+
 /**
  * Converts a kerno layer config (camelCase) to Keras's snake_case config.
  *
  * @param config `layer.getConfig()`.
  * @param dialect Which JSON to write.
+ * @param nested How a nested layer's `{ className, config }` (or a list of
+ *   them) under a key is written; left as it is when not given.
  * @returns The Keras config (without the input shape, which callers place).
  */
-export function configToKeras(config: Json, dialect: Dialect): Json {
+export function configToKeras(
+  config: Json,
+  dialect: Dialect,
+  nested?: (value: NestedLayer, key: string) => unknown,
+): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(config)) {
     if (key === "inputShape" || key === "batchSize") continue;
@@ -86,12 +131,25 @@ export function configToKeras(config: Json, dialect: Dialect): Json {
       out[toSnake(key)] = initializerToKeras(value, dialect);
     } else if (key.endsWith("Regularizer") && value !== null && value !== undefined) {
       out[toSnake(key)] = regularizerToKeras(value, dialect);
+    } else if (nested && isNestedLayer(value)) {
+      out[toSnake(key)] = nested(value, key);
+    } else if (
+      nested && Array.isArray(value) && value.length > 0 && value.every(isNestedLayer)
+    ) {
+      out[toSnake(key)] = value.map((v) => nested(v, key));
     } else {
       out[toSnake(key)] = value;
     }
   }
   return out;
 }
+
+/**
+ * Keys whose `null` is a value of its own, kept (elsewhere `null` stands
+ * for the default and is dropped): Bidirectional's `merge_mode: null`
+ * returns both outputs.
+ */
+const NULL_KEPT = new Set(["noise_shape", "seed", "merge_mode"]);
 
 /** Keys Keras or TensorFlow.js write that kerno has no option for, dropped when default. */
 const IGNORED: Record<string, (v: unknown) => boolean> = {
@@ -110,6 +168,10 @@ const IGNORED: Record<string, (v: unknown) => boolean> = {
   lora_alpha: (v) => v === null,
   quantization_config: (v) => v === null,
   autocast: (v) => v === true,
+  // How Keras and TensorFlow.js run a recurrent layer (same numbers either way).
+  implementation: (v) => v === null || v === 0 || v === 1 || v === 2,
+  use_cudnn: (v) => v === "auto" || v === true || v === false,
+  time_major: (v) => v === false || v === null,
 };
 
 /**
@@ -117,9 +179,16 @@ const IGNORED: Record<string, (v: unknown) => boolean> = {
  *
  * @param config The Keras config.
  * @param where The file and layer, for messages.
+ * @param nested How a nested layer (`{ class_name, config, ... }`, or a list
+ *   of them: an RNN's `cell`, a wrapper's `layer`) under a key is rebuilt;
+ *   left as it is when not given.
  * @returns The kerno config (camelCase), with `inputShape`/`batchSize` from `batch_input_shape`.
  */
-export function configFromKeras(config: Json, where: string): Json {
+export function configFromKeras(
+  config: Json,
+  where: string,
+  nested?: (entry: Json, key: string) => unknown,
+): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(config)) {
     if (Object.hasOwn(IGNORED, key)) {
@@ -142,7 +211,13 @@ export function configFromKeras(config: Json, where: string): Json {
       out[toCamel(key)] = initializerFromKeras(value as Json, where);
     } else if (key.endsWith("_regularizer")) {
       if (value !== null) out[toCamel(key)] = regularizerFromKeras(value as Json, where);
-    } else if (value !== null || key === "noise_shape" || key === "seed") {
+    } else if (nested && isKerasObject(value)) {
+      out[toCamel(key)] = nested(value, key);
+    } else if (
+      nested && Array.isArray(value) && value.length > 0 && value.every(isKerasObject)
+    ) {
+      out[toCamel(key)] = value.map((v) => nested(v, key));
+    } else if (value !== null || NULL_KEPT.has(key)) {
       out[toCamel(key)] = value;
     }
   }
@@ -183,6 +258,12 @@ function initializerFromKeras(value: Json, where: string): string | Initializer 
         maxval: c.maxval as number | undefined,
         seed,
       });
+    case "Orthogonal": {
+      const gain = c.gain === undefined || c.gain === null ? 1 : Number(c.gain);
+      // The default (recurrent kernels'), as kerno's own configs name it.
+      if (gain === 1 && seed === undefined) return "orthogonal";
+      return new Orthogonal({ gain, seed });
+    }
     case "VarianceScaling":
       return new VarianceScaling({
         scale: c.scale as number | undefined,

@@ -17,10 +17,14 @@ import {
   type Dialect,
   type Json,
   kerasObject,
+  type NestedLayer,
   toCamel,
   toSnake,
 } from "./_keras_json.ts";
 import { registeredNameOf, resolveClass } from "./register_serializable.ts";
+import { RNN } from "../layers/rnn.ts";
+import { Bidirectional } from "../layers/bidirectional.ts";
+import { MultiHeadAttention } from "../layers/multi_head_attention.ts";
 
 const DTYPE_POLICY: Json = {
   module: "keras",
@@ -39,26 +43,90 @@ function classInfo(obj: Layer): { className: string; registered: string | null; 
 }
 
 function layerToKeras(layer: Layer, dialect: Dialect, inputShape: Shape | null): Json {
-  const { className, registered, module } = classInfo(layer);
-  const config = configToKeras(layer.getConfig(), dialect);
+  const out = layerObject(layer, layer.getConfig(), dialect, nestedWriter(layer, dialect));
+  if (dialect === "tfjs" && inputShape) (out.config as Json).batch_input_shape = inputShape;
+  return out;
+}
+
+/**
+ * A layer as a Keras object from its (kerno) config: `{ class_name, config }`
+ * (TensorFlow.js) or `{ module, class_name, config, registered_name,
+ * build_config }` (Keras 3), nested layers in the config written the same way.
+ */
+function layerObject(
+  layer: Layer | undefined,
+  kernoConfig: Json,
+  dialect: Dialect,
+  nested: (value: NestedLayer, key: string) => unknown,
+  fallbackName = "Layer",
+): Json {
+  const { className, registered, module } = layer
+    ? classInfo(layer)
+    : { className: fallbackName, registered: null, module: "keras.layers" };
+  const config = configToKeras(kernoConfig, dialect, nested);
   if (dialect === "tfjs") {
     config.dtype = "float32";
-    if (inputShape) config.batch_input_shape = inputShape;
+    if (layer instanceof Bidirectional && (config.layer as Json | undefined)?.config) {
+      // TensorFlow.js names the forward copy "forward_" + the wrapped layer's name itself.
+      const inner = (config.layer as Json).config as Json;
+      if (typeof inner.name === "string") inner.name = inner.name.replace(/^forward_/, "");
+    }
     return registered === null
       ? { class_name: className, config }
       : { class_name: className, config, registered_name: registered };
   }
   config.dtype = DTYPE_POLICY;
   const out: Json = { module, class_name: className, config, registered_name: registered };
-  const build = buildConfigToKeras(layer);
+  const build = layer ? buildConfigToKeras(layer) : null;
   if (build) out.build_config = build;
   return out;
+}
+
+/**
+ * How the layers inside a layer's config (an RNN's cell, a stack's cells, a
+ * wrapper's layer, each `{ className, config }` in `getConfig()`) are
+ * written: as Keras objects, found among the layer's sublayers by name for
+ * their registered names and build configs. Another `{ className, config }`
+ * (a serialized initializer under a key of a layer's own) is left as it is.
+ */
+function nestedWriter(
+  layer: Layer,
+  dialect: Dialect,
+): (value: NestedLayer, key: string) => unknown {
+  const byName = new Map<string, Layer>();
+  const visit = (l: Layer) => {
+    for (const child of l.trackedLayers) {
+      if (!byName.has(child.name)) byName.set(child.name, child);
+      visit(child);
+    }
+  };
+  visit(layer);
+  const write = (value: NestedLayer, key: string): unknown => {
+    const name = value.config.name;
+    const live = typeof name === "string" ? byName.get(name) : undefined;
+    const found = live && live.constructor.name === value.className ? live : undefined;
+    if (!found && !NESTED_LAYER_KEYS.has(toSnake(key))) return value;
+    return layerObject(found, value.config, dialect, write, value.className);
+  };
+  return write;
 }
 
 /** `layer.getBuildConfig()` with snake_case keys (`input_shape`), or null. */
 function buildConfigToKeras(layer: Layer): Json | null {
   const config = layer.getBuildConfig();
   if (config === null || config === undefined) return null;
+  const shapes = config.inputShape;
+  if (layer instanceof MultiHeadAttention && Array.isArray(shapes) && Array.isArray(shapes[0])) {
+    // Keras 3's MultiHeadAttention builds from build(query_shape, value_shape, key_shape).
+    const [query, value, key] = shapes as Shape[];
+    return {
+      shapes_dict: {
+        query_shape: query,
+        value_shape: value,
+        ...(key === undefined ? {} : { key_shape: key }),
+      },
+    };
+  }
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [toSnake(k), v]));
 }
 
@@ -68,7 +136,12 @@ function buildConfigToKeras(layer: Layer): Json | null {
  */
 function buildFromKeras(layer: Layer, buildConfig: unknown, file: string): void {
   if (layer.built || buildConfig === undefined || buildConfig === null) return;
-  const raw = asObject(buildConfig, "build_config", file);
+  let raw = asObject(buildConfig, "build_config", file);
+  if (raw.input_shape === undefined && raw.shapes_dict !== undefined) {
+    // Keras 3's form for a build of several arguments: { shapes_dict: { query_shape, value_shape } }.
+    const shapes = Object.values(asObject(raw.shapes_dict, "build_config.shapes_dict", file));
+    raw = { input_shape: shapes.filter((v) => v !== null) };
+  }
   if (Array.isArray(raw.input_shape)) checkShape(raw.input_shape, file);
   layer.buildFromConfig(Object.fromEntries(Object.entries(raw).map(([k, v]) => [toCamel(k), v])));
 }
@@ -192,16 +265,52 @@ function asObject(value: unknown, what: string, file: string): Json {
 
 function layerFromKeras(entry: Json, file: string, inputShape: unknown, build = true): Layer {
   const cls = resolveClass(entry.class_name, entry.registered_name, file);
-  const raw = {
+  let raw = {
     ...asObject(entry.config ?? {}, `the config of ${String(entry.class_name)}`, file),
   };
+  if (cls === RNN && raw.cell !== undefined && raw.cell !== null) {
+    // TensorFlow.js's RNN config repeats its cell's options beside its own: the cell has them.
+    const own = new Set(RNN.optionKeys);
+    raw = Object.fromEntries(
+      Object.entries(raw).filter(([k]) =>
+        own.has(toCamel(k)) || ["cell", "dtype", "batch_input_shape", "batch_shape"].includes(k)
+      ),
+    );
+  }
   if (inputShape !== undefined && raw.batch_input_shape === undefined) {
     raw.batch_input_shape = inputShape;
   }
-  const config = configFromKeras(raw, `${file} (layer ${String(raw.name ?? entry.class_name)})`);
-  const layer = cls.fromConfig(config);
+  const where = `${file} (layer ${String(raw.name ?? entry.class_name)})`;
+  const config = configFromKeras(raw, where, (inner, key) => nestedFromKeras(inner, key, file));
+  let layer: Layer;
+  try {
+    layer = cls.fromConfig(config);
+  } catch (error) {
+    const E = error instanceof RangeError ? RangeError : TypeError;
+    throw new E(`Cannot load ${where}: ${(error as Error).message}`, { cause: error });
+  }
   if (build) buildFromKeras(layer, entry.build_config, file);
   return layer;
+}
+
+/** The config keys Keras and TensorFlow.js give layers inside a layer's config. */
+const NESTED_LAYER_KEYS = new Set(["cell", "cells", "layer", "backward_layer"]);
+
+/**
+ * A layer inside a layer's config (an RNN's cell, a wrapper's layer),
+ * rebuilt unbuilt (the layer holding it builds it). Under another key, an
+ * object of a class that is not a layer kerno knows is left as it is, for
+ * the layer's own `fromConfig`.
+ */
+function nestedFromKeras(entry: Json, key: string, file: string): unknown {
+  if (!NESTED_LAYER_KEYS.has(key)) {
+    try {
+      resolveClass(entry.class_name, entry.registered_name, file);
+    } catch {
+      return entry;
+    }
+  }
+  return layerFromKeras(entry, file, undefined, false);
 }
 
 /** The dtype of an input as Keras or TensorFlow.js names it (a string or a dtype policy). */

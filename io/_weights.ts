@@ -12,6 +12,11 @@ import { Model } from "../engine/model.ts";
 import { toSnakeCase } from "../engine/naming.ts";
 import type { WeightValue } from "./_binary.ts";
 import { usesVariableHooks } from "./_hooks.ts";
+import * as builtinLayers from "../layers/mod.ts";
+import { RNN } from "../layers/rnn.ts";
+import { StackedRNNCells } from "../layers/stacked_rnn_cells.ts";
+import { Bidirectional } from "../layers/bidirectional.ts";
+import { TimeDistributed } from "../layers/time_distributed.ts";
 
 /** One weight of a model. */
 export interface NamedWeight {
@@ -28,6 +33,12 @@ export interface NamedWeight {
 /**
  * Every weight of a model, in `model.weights` order, but for the own weights
  * of layers that save through their own variable hooks (`_hooks.ts`).
+ * Each is named `<layer name>/<weight name>`, as TensorFlow.js Layers names
+ * them, the layers inside recurrent layers and wrappers as TensorFlow.js
+ * scopes them: an RNN's cell's weights are the RNN's (`lstm/kernel`), a
+ * stack's cells are `RNNCell_<i>` within it (`rnn/RNNCell_0/kernel`), a
+ * Bidirectional's layers are within it (`bidirectional/forward_lstm/kernel`),
+ * and a TimeDistributed's layer's weights are its own (`time_distributed/kernel`).
  *
  * @param root The model (or layer).
  * @returns The weights with their layers and names.
@@ -35,19 +46,35 @@ export interface NamedWeight {
 export function collectWeights(root: Layer): NamedWeight[] {
   const out: NamedWeight[] = [];
   const seen = new Set<Layer>();
-  const visit = (layer: Layer) => {
+  const visit = (layer: Layer, scope: string) => {
     if (seen.has(layer)) return;
     seen.add(layer);
     if (!usesVariableHooks(layer)) {
       for (const { name, variable } of layer.namedWeights) {
-        out.push({ layer, weightName: name, name: `${layer.name}/${name}`, variable });
+        out.push({ layer, weightName: name, name: `${scope}/${name}`, variable });
       }
     }
-    for (const child of layer.trackedLayers) visit(child);
+    for (const child of layer.trackedLayers) visit(child, childScope(layer, child, scope));
   };
-  visit(root);
+  visit(root, root.name);
   const unique = new Set<tf.Variable>();
   return out.filter((w) => !unique.has(w.variable) && unique.add(w.variable));
+}
+
+/** The prefix of a sublayer's weight names (TensorFlow.js's name scopes; see `collectWeights`). */
+function childScope(parent: Layer, child: Layer, scope: string): string {
+  if (parent instanceof RNN && child === parent.cell) return scope;
+  if (parent instanceof StackedRNNCells && parent.cells.includes(child as never)) {
+    return `${scope}/RNNCell_${parent.cells.indexOf(child as never)}`;
+  }
+  if (
+    parent instanceof Bidirectional &&
+    (child === parent.forwardLayer || child === parent.backwardLayer)
+  ) {
+    return `${scope}/${child.name}`;
+  }
+  if (parent instanceof TimeDistributed && child === parent.layer) return scope;
+  return child.name;
 }
 
 /** A layer and the H5 group (without `/vars`) Keras 3 stores its own variables under. */
@@ -64,7 +91,10 @@ export interface H5Entry {
  * inputs among them, as `input_layer`, and a nested functional model as
  * `functional`), then its other fields; a subclassed model's fields under
  * their attribute names (sorted, `_`-prefixed ones last), containers'
- * layers by class name.
+ * layers by class name. A built-in layer's fields go by Keras's attribute
+ * names, in snake_case: an LSTM's cell under `lstm/cell`, a stack's cells
+ * under `cell/cells/<class>`, a Bidirectional's layers under
+ * `backward_layer` and `forward_layer`, a TimeDistributed's under `layer`.
  *
  * @param root The model.
  * @returns One entry per layer, each visited once.
@@ -77,7 +107,13 @@ export function h5Layout(root: Layer): H5Entry[] {
     if (seen.has(layer)) return;
     seen.add(layer);
     out.push({ path, layer });
-    const fields = () => Object.entries(layer).sort(([a], [b]) => compareAttrs(a, b));
+    const fields = () =>
+      Object.entries(layer)
+        .map(([attr, value]): [string, unknown] => [
+          BUILTIN_CLASSES.has(layer.constructor) ? toSnakeCase(attr) : attr,
+          value,
+        ])
+        .sort(([a], [b]) => compareAttrs(a, b));
     const children: [string, unknown][] = layer instanceof Sequential
       ? [["layers", layer.layers]]
       : layer instanceof Model && layer.graph !== null
@@ -103,6 +139,11 @@ export function h5Layout(root: Layer): H5Entry[] {
   walk(root, "");
   return out;
 }
+
+/** kerno's built-in layer classes, whose fields are Keras's attributes in camelCase. */
+const BUILTIN_CLASSES: Set<unknown> = new Set(
+  Object.values(builtinLayers).filter((v) => typeof v === "function"),
+);
 
 /** The snake_case class name Keras 3 files a layer under: `functional` for a plain functional model. */
 function savedClassName(layer: Layer): string {

@@ -10,7 +10,11 @@
  * @module
  */
 import type { Model } from "../engine/model.ts";
+import type { Layer } from "../engine/layer.ts";
 import { tf } from "../engine/tf.ts";
+import { MultiHeadAttention } from "../layers/multi_head_attention.ts";
+import { EinsumDense } from "../layers/einsum_dense.ts";
+import { Attention } from "../layers/attention.ts";
 import { writeFileAtomic } from "./_atomic.ts";
 import {
   byteSize,
@@ -63,6 +67,7 @@ export async function saveTfjs(
   dir: string,
   includeOptimizer: boolean,
 ): Promise<void> {
+  checkTfjsLayers(model);
   // The topology first: a layer that cannot be saved (a Lambda) fails before any file is written.
   const modelTopology = modelToKeras(model, "tfjs");
   const training = trainingConfig(model, includeOptimizer);
@@ -105,6 +110,31 @@ export async function saveTfjs(
   };
   await saveDirAssets(model, dir);
   await writeFileAtomic(`${dir}/model.json`, JSON.stringify(json));
+}
+
+/**
+ * Layer classes TensorFlow.js Layers (4.22) has no equivalent of: it could
+ * not load a directory holding one (`AdditiveAttention` is an `Attention`).
+ */
+const NOT_IN_TFJS = [MultiHeadAttention, EinsumDense, Attention] as const;
+
+/**
+ * Refuses, before any file is written, a model holding a layer that
+ * TensorFlow.js Layers does not have, naming it and the `.keras` format.
+ */
+function checkTfjsLayers(model: Model): void {
+  const seen = new Set<Layer>();
+  const visit = (layer: Layer): void => {
+    if (seen.has(layer)) return;
+    seen.add(layer);
+    if (NOT_IN_TFJS.some((cls) => layer instanceof cls)) {
+      throw new TypeError(
+        `Cannot save ${model.name} in the TensorFlow.js Layers format as its layer ${layer.name} (${layer.constructor.name}) has no TensorFlow.js Layers equivalent (TensorFlow.js has no MultiHeadAttention, EinsumDense, Attention or AdditiveAttention): save it to a path ending in ".keras" (the Keras 3 format) instead`,
+      );
+    }
+    for (const child of layer.trackedLayers) visit(child);
+  };
+  visit(model);
 }
 
 /**

@@ -219,15 +219,6 @@ export abstract class BaseRNNCell extends RNNCell {
   }
 
   /**
-   * One time step (Keras's cell `call`), for a cell used on its own; `RNN`
-   * runs the sequence plan instead.
-   *
-   * @param input The step's input, `[batch, features]`.
-   * @param states The previous states (`tf.Tensor[]`), one `[batch, units]` tensor each.
-   * @param options `training`.
-   * @returns `[output, newStates]`: `[tf.Tensor, tf.Tensor[]]` (typed loosely, see `RNNCell.call`).
-   */
-  /**
    * The input projection of a whole sequence, `x · kernel + inputBias`
    * (with the input dropout when training), as one product.
    *
@@ -280,6 +271,15 @@ export abstract class BaseRNNCell extends RNNCell {
       (this as unknown as { makeStep: unknown }).makeStep === ownStep;
   }
 
+  /**
+   * One time step (Keras's cell `call`), for a cell used on its own; `RNN`
+   * runs the sequence plan instead.
+   *
+   * @param input The step's input, `[batch, features]`.
+   * @param states The previous states (`tf.Tensor[]`), one `[batch, units]` tensor each.
+   * @param options `training`.
+   * @returns `[output, newStates]`: `[tf.Tensor, tf.Tensor[]]` (typed loosely, see `RNNCell.call`).
+   */
   // deno-lint-ignore no-explicit-any
   override call(input: tf.Tensor, states: any, options: CellCallOptions = {}): any {
     const list: tf.Tensor[] = Array.isArray(states) ? states : [states];
