@@ -167,7 +167,7 @@ const SEQUENTIAL_CASES: SequentialCase[] = [
         new layers.TimeDistributed(new layers.Dense(2, { activation: "tanh" })),
         new layers.SimpleRNN(3, { activation: "relu" }),
       ]),
-    check: (ls, loaded) => {
+    check: (ls, _loaded) => {
       assert.equal(ls[0].getConfig().resetAfter, false);
       const td = ls[1] as layers.TimeDistributed;
       assert.ok(td.layer instanceof layers.Dense);
@@ -186,7 +186,7 @@ const SEQUENTIAL_CASES: SequentialCase[] = [
           new layers.StackedRNNCells([new layers.SimpleRNNCell(2), new layers.GRUCell(3)]),
         ),
       ]),
-    check: (ls, loaded) => {
+    check: (ls, _loaded) => {
       const [a, b, c] = ls as layers.RNN[];
       assert.ok(a.cell instanceof layers.LSTMCell);
       assert.ok(b.cell instanceof layers.StackedRNNCells);
@@ -214,7 +214,7 @@ const SEQUENTIAL_CASES: SequentialCase[] = [
         }),
         new layers.Bidirectional(new layers.LSTM(2), { mergeMode: "ave" }),
       ]),
-    check: (ls, loaded) => {
+    check: (ls, _loaded) => {
       const modes = (ls as layers.Bidirectional[]).map((l) => l.mergeMode);
       assert.deepEqual(modes, ["concat", "sum", "mul", "ave"]);
       const first = ls[0] as layers.Bidirectional;
@@ -238,7 +238,7 @@ const SEQUENTIAL_CASES: SequentialCase[] = [
         }),
         new layers.LSTM(2),
       ]),
-    check: (ls, loaded) => {
+    check: (ls, _loaded) => {
       const bi = ls[1] as layers.Bidirectional;
       assert.ok(bi.backwardLayer instanceof layers.GRU);
       assert.equal(bi.backwardLayer.name, "rs_own_backward");
