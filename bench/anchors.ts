@@ -32,11 +32,16 @@ export interface AnchorResult {
   warmupSteps?: number;
   /** Seconds of every timed pass. */
   passSeconds?: number[];
+  /**
+   * Set when the token embedding was frozen (`trainable: false`), so the
+   * figure leaves its gradient out (TensorFlow.js's bounded lstm run).
+   */
+  frozenEmbedding?: boolean;
   /** Why there is no number. */
   error?: string;
 }
 
-/** Every workload the anchor scripts define (`bench/run.ts` times the first three). */
+/** Every workload the anchor scripts define (`bench/run.ts` times all but the autoencoder). */
 export const ANCHOR_WORKLOADS = [
   "mlp",
   "cnn",
@@ -162,6 +167,7 @@ export function parseAnchorLines(lines: string[], suffix = ""): AnchorResult[] {
         ? r.pass_s.filter((s) => typeof s === "number")
         : undefined,
       error: typeof r.error === "string" ? r.error : undefined,
+      ...(r.frozen_embedding === true ? { frozenEmbedding: true } : {}),
     }];
   });
 }
@@ -190,6 +196,10 @@ function fill(
  * @param only The workloads.
  * @param passes Timed epochs after the warm-up epoch; the fastest counts.
  * @param samples Samples per epoch instead of each workload's own, for a quick check.
+ * @param freezeEmbedding Build the token embeddings with `trainable: false`
+ *   (`--freeze-embedding`): times the layers after them, as the Embedding's
+ *   gradient takes TensorFlow.js's cpu backend minutes a step and its wasm
+ *   backend has none. @default false
  * @returns One result per workload (an `error` when the anchor failed).
  */
 export async function tfjsAnchor(
@@ -197,6 +207,7 @@ export async function tfjsAnchor(
   only: string[],
   passes: number,
   samples?: number,
+  freezeEmbedding = false,
 ): Promise<AnchorResult[]> {
   const framework = `tfjs-layers-${backend}`;
   const args = [
@@ -208,6 +219,7 @@ export async function tfjsAnchor(
     `--only=${only.join(",")}`,
     `--passes=${passes}`,
     ...(samples === undefined ? [] : [`--samples=${samples}`]),
+    ...(freezeEmbedding ? ["--freeze-embedding"] : []),
   ];
   const timeoutS = 300 + 120 * (passes + 1) * only.length;
   const { lines, stderr } = await runLines(Deno.execPath(), args, timeoutS);

@@ -7,7 +7,10 @@
  * deno run -A --no-lock bench/tfjs_layers_anchor.ts [cpu|wasm] [--only=mlp,cnn] [--passes=3]
  * ```
  *
- * (`--samples=N` shrinks every workload's data to N samples, for a quick check.)
+ * (`--samples=N` shrinks every workload's data to N samples, for a quick
+ * check or a bounded run; `--freeze-embedding` builds the token embeddings
+ * with `trainable: false`, so that a run times the layers after them: see
+ * below.)
  *
  * The timing rule is kerno's (`bench/workloads.ts`, `timeFit`): one warm-up
  * epoch of `fit(x, y, { batchSize, epochs: 1, shuffle: true })`, then
@@ -25,7 +28,15 @@
  * takes tens of seconds to minutes per step on the workloads other than mlp
  * (about 7 minutes a step on the transformer); its `wasm` backend has no
  * gradient kernels for convolutions or embeddings, so those workloads report
- * an error there. `bench/run.ts` runs this anchor on mlp only.
+ * an error there. The time on cpu is the Embedding's gradient (TensorFlow.js
+ * computes it with one masked sum per row of the 20000-row table, all kept
+ * until the step ends): on lstm, over 7 minutes and up to 20 GB of memory
+ * for one step of 64, while the LSTM and Dense layers after it take about
+ * 2 s (0.5 s on wasm). `bench/run.ts` runs this anchor on
+ * mlp in full, and on lstm bounded: a few steps per pass, with
+ * `--freeze-embedding` (on both backends), which times TensorFlow.js's LSTM
+ * and leaves the Embedding's gradient out, a figure above what the full
+ * workload could reach.
  *
  * `--no-lock` keeps the repository's `deno.lock` as it is: the `wasm` backend
  * (`npm:@tensorflow/tfjs-backend-wasm`) is loaded only when asked for, and
@@ -132,9 +143,10 @@ function compile(model: tf.LayersModel, loss: string): tf.LayersModel {
   return model;
 }
 
-function build(name: string, samples?: number): Built {
+function build(name: string, samples?: number, freezeEmbedding = false): Built {
   const L = tf.layers;
   const size = (n: number) => samples ?? n;
+  const trainable = !freezeEmbedding;
   if (name === "mlp") {
     const model = tf.sequential({
       layers: [
@@ -175,7 +187,7 @@ function build(name: string, samples?: number): Built {
   if (name === "embedding") {
     const model = tf.sequential({
       layers: [
-        L.embedding({ inputDim: VOCAB, outputDim: 50, inputLength: 42 }),
+        L.embedding({ inputDim: VOCAB, outputDim: 50, inputLength: 42, trainable }),
         L.flatten(),
         L.dense({ units: 128, activation: "relu" }),
         L.dense({ units: 1, activation: "sigmoid" }),
@@ -205,7 +217,7 @@ function build(name: string, samples?: number): Built {
   if (name === "lstm") {
     const model = tf.sequential({
       layers: [
-        L.embedding({ inputDim: VOCAB, outputDim: 64, inputLength: 80 }),
+        L.embedding({ inputDim: VOCAB, outputDim: 64, inputLength: 80, trainable }),
         L.lstm({ units: 64 }),
         L.dense({ units: 1, activation: "sigmoid" }),
       ],
@@ -222,7 +234,7 @@ function build(name: string, samples?: number): Built {
     const apply = (layer: tf.layers.Layer, input: tf.SymbolicTensor | tf.SymbolicTensor[]) =>
       layer.apply(input) as tf.SymbolicTensor;
     const input = tf.input({ shape: [80] });
-    let h = apply(L.embedding({ inputDim: VOCAB, outputDim: 64 }), input);
+    let h = apply(L.embedding({ inputDim: VOCAB, outputDim: 64, trainable }), input);
     h = apply(new PositionEmbedding(80, 64), h);
     const attended = apply(new SelfAttention(2, 32, 64), h);
     h = apply(L.layerNormalization({ epsilon: 1e-6 }), apply(L.add(), [h, attended]));
@@ -252,6 +264,9 @@ function build(name: string, samples?: number): Built {
  * @param passes Timed epochs; the fastest counts.
  * @param framework The framework's label for the JSON line.
  * @param samples Samples per epoch, for a quick check. @default {the workload's}
+ * @param freezeEmbedding Whether the token embedding is built with
+ *   `trainable: false` (the line then says `"frozen_embedding": true`).
+ *   @default false
  * @returns The JSON line's fields.
  */
 async function timeWorkload(
@@ -259,8 +274,9 @@ async function timeWorkload(
   passes: number,
   framework: string,
   samples?: number,
+  freezeEmbedding = false,
 ): Promise<Record<string, unknown>> {
-  const { model, x, y, batch } = build(name, samples);
+  const { model, x, y, batch } = build(name, samples, freezeEmbedding);
   try {
     const n = x.shape[0];
     const steps = Math.ceil(n / batch);
@@ -288,6 +304,7 @@ async function timeWorkload(
       passes,
       warmup_steps: steps,
       pass_s: seconds.map((s) => Math.round(s * 1e4) / 1e4),
+      ...(freezeEmbedding ? { frozen_embedding: true } : {}),
     };
   } finally {
     tf.dispose(x === y ? [x] : [x, y]);
@@ -303,12 +320,13 @@ if (import.meta.main) {
   const passes = Number(args.find((a) => a.startsWith("--passes="))?.slice(9) ?? 3);
   const samplesArg = args.find((a) => a.startsWith("--samples="))?.slice(10);
   const samples = samplesArg === undefined ? undefined : Number(samplesArg);
+  const freezeEmbedding = args.includes("--freeze-embedding");
   const unknown = only.filter((s) => !(ANCHOR_WORKLOADS as readonly string[]).includes(s));
   const count = (v: number | undefined) => v === undefined || (Number.isInteger(v) && v >= 1);
   if (unknown.length > 0 || !count(passes) || !count(samples)) {
     console.error(
       `usage: tfjs_layers_anchor.ts [cpu|wasm] [--only=${ANCHOR_WORKLOADS.join(",")}] ` +
-        `[--passes=N ≥ 1] [--samples=N]`,
+        `[--passes=N ≥ 1] [--samples=N] [--freeze-embedding]`,
     );
     Deno.exit(2);
   }
@@ -323,7 +341,7 @@ if (import.meta.main) {
   for (const name of only) {
     let line: Record<string, unknown>;
     try {
-      line = await timeWorkload(name, passes, framework, samples);
+      line = await timeWorkload(name, passes, framework, samples, freezeEmbedding);
     } catch (e) {
       line = { workload: name, framework, error: (e as Error).message };
     }

@@ -1,17 +1,19 @@
 /**
- * The first three training workloads of the anchors (`bench/torch_anchor.py`,
- * `bench/tfjs_layers_anchor.ts`), built with kerno: the same layers, shapes,
- * batch sizes and optimizer (Adam, 1e-3) on synthetic data, and the timer
- * whose rule the anchors follow too (one warm-up epoch, then the best of N
- * epochs of `fit`). The mlp and cnn workloads also come built with the
- * functional API (`Input`, `layer.apply`, `new Model({ inputs, outputs })`):
- * the same layers, so the two can be timed side by side.
+ * The anchors' training workloads (`bench/torch_anchor.py`,
+ * `bench/tfjs_layers_anchor.ts`) but the autoencoder, built with kerno: the
+ * same layers, shapes, batch sizes and optimizer (Adam, 1e-3) on synthetic
+ * data, and the timer whose rule the anchors follow too (one warm-up epoch,
+ * then the best of N epochs of `fit`). The mlp and cnn workloads also come
+ * built with the functional API (`Input`, `layer.apply`, `new Model({
+ * inputs, outputs })`): the same layers, so the two can be timed side by
+ * side. The transformer, whose residual connections a `Sequential` stack
+ * cannot express, is a functional model only.
  *
  * @module
  */
 import {
   Input,
-  type Layer,
+  Layer,
   layers,
   losses,
   Model,
@@ -22,16 +24,34 @@ import {
 } from "../mod.ts";
 
 /** The workloads' names. */
-export type WorkloadName = "mlp" | "cnn" | "embedding";
+export type WorkloadName = "mlp" | "cnn" | "embedding" | "lstm" | "transformer";
 
 /** Every workload, in the anchors' order. */
-export const WORKLOADS: readonly WorkloadName[] = ["mlp", "cnn", "embedding"];
+export const WORKLOADS: readonly WorkloadName[] = [
+  "mlp",
+  "cnn",
+  "embedding",
+  "lstm",
+  "transformer",
+];
 
 /** How a workload's model is built: a `Sequential` stack, or the same layers as a functional `Model`. */
 export type WorkloadApi = "sequential" | "functional";
 
-/** The workloads that also have a functional variant. */
+/** The workloads that also have a functional variant besides their `Sequential` model. */
 export const FUNCTIONAL_WORKLOADS: readonly WorkloadName[] = ["mlp", "cnn"];
+
+/**
+ * How each workload is built by default: a `Sequential` stack, but for the
+ * transformer (residual connections), which is a functional model only.
+ */
+export const OWN_API: Readonly<Record<WorkloadName, WorkloadApi>> = {
+  mlp: "sequential",
+  cnn: "sequential",
+  embedding: "sequential",
+  lstm: "sequential",
+  transformer: "functional",
+};
 
 /** A compiled model with its data. */
 export interface Workload {
@@ -56,28 +76,34 @@ export const SIZES: Readonly<Record<WorkloadName, { samples: number; batchSize: 
   mlp: { samples: 8192, batchSize: 64 },
   cnn: { samples: 2048, batchSize: 64 },
   embedding: { samples: 8192, batchSize: 32 },
+  lstm: { samples: 2048, batchSize: 64 },
+  transformer: { samples: 2048, batchSize: 32 },
 };
+
+/** The lstm and transformer workloads' vocabulary and sequence length. */
+const VOCAB = 20000;
+const TOKENS = 80;
 
 /**
  * Builds a workload.
  *
- * @param name `"mlp"`, `"cnn"` or `"embedding"`.
+ * @param name `"mlp"`, `"cnn"`, `"embedding"`, `"lstm"` or `"transformer"`.
  * @param samples Samples per epoch. @default {the anchor's size}
  * @param api `"functional"` builds the same layers with `Input`,
- *   `layer.apply` and `new Model({ inputs, outputs })` (mlp and cnn only).
- *   @default "sequential"
+ *   `layer.apply` and `new Model({ inputs, outputs })` (mlp and cnn, and the
+ *   transformer, which is only functional). @default {OWN_API[name]}
  * @returns The compiled model and its data; dispose with {@link disposeWorkload}.
  */
 export function buildWorkload(
   name: WorkloadName,
   samples?: number,
-  api: WorkloadApi = "sequential",
+  api: WorkloadApi = OWN_API[name],
 ): Workload {
-  if (api === "functional" && !FUNCTIONAL_WORKLOADS.includes(name)) {
+  if (api !== OWN_API[name] && !FUNCTIONAL_WORKLOADS.includes(name)) {
     throw new RangeError(
-      `Cannot build the ${name} workload with the functional API: only ${
+      `Cannot build the ${name} workload with the ${api} API: only ${
         FUNCTIONAL_WORKLOADS.join(" and ")
-      } have a functional variant`,
+      } have both a Sequential and a functional variant (the transformer is functional only)`,
     );
   }
   const n = samples ?? SIZES[name].samples;
@@ -113,16 +139,89 @@ export function buildWorkload(
     const x = tf.randomNormal([n, 28, 28, 1]);
     return { name, api, model, x, y: labels(n, 10), batchSize, samples: n };
   }
-  const model = new Sequential([
-    new layers.Embedding(20000, 50, { inputLength: 42, inputShape: [42] }),
-    new layers.Flatten(),
-    new layers.Dense(128, { activation: "relu" }),
-    new layers.Dense(1, { activation: "sigmoid" }),
-  ]);
-  model.compile({ optimizer: adam(), loss: "binary_crossentropy" });
-  const x = tf.tidy(() => tf.cast(tf.randomUniform([n, 42], 0, 20000, "int32"), "float32"));
-  const y = tf.tidy(() => tf.cast(tf.randomUniform([n, 1], 0, 2, "int32"), "float32"));
-  return { name, api, model, x, y, batchSize, samples: n };
+  if (name === "embedding") {
+    const model = new Sequential([
+      new layers.Embedding(VOCAB, 50, { inputLength: 42, inputShape: [42] }),
+      new layers.Flatten(),
+      new layers.Dense(128, { activation: "relu" }),
+      new layers.Dense(1, { activation: "sigmoid" }),
+    ]);
+    model.compile({ optimizer: adam(), loss: "binary_crossentropy" });
+    return { name, api, model, x: tokens(n, 42), y: binary(n), batchSize, samples: n };
+  }
+  if (name === "lstm") {
+    // PyTorch's LastStepLstm: nn.LSTM's output at the last step is Keras's LSTM without returnSequences.
+    const model = new Sequential([
+      new layers.Embedding(VOCAB, 64, { inputShape: [TOKENS] }),
+      new layers.LSTM(64),
+      new layers.Dense(1, { activation: "sigmoid" }),
+    ]);
+    model.compile({ optimizer: adam(), loss: "binary_crossentropy" });
+    return { name, api, model, x: tokens(n, TOKENS), y: binary(n), batchSize, samples: n };
+  }
+  // transformer: PyTorch's EncoderClassifier, one post-norm encoder block.
+  const model = encoderClassifier();
+  model.compile({ optimizer: adam(), loss: fromLogitsLoss() });
+  return { name, api, model, x: tokens(n, TOKENS), y: labels(n, 2), batchSize, samples: n };
+}
+
+/**
+ * Adds a learned embedding of each position (a `[length, width]` table,
+ * initialised as Keras's Embedding, uniform in [-0.05, 0.05]) to a `[batch,
+ * length, width]` input: PyTorch's `position(arange(length))` term.
+ */
+export class PositionEmbedding extends Layer {
+  /** The number of positions. */
+  readonly length: number;
+  /** The width of each position's vector. */
+  readonly width: number;
+  /** The table, `[length, width]`; set by `build`. */
+  positions: tf.Variable | null = null;
+
+  /**
+   * Creates the layer.
+   *
+   * @param length The number of positions (the sequence length).
+   * @param width The width of each vector (the token embedding's).
+   */
+  constructor(length: number, width: number) {
+    super({});
+    this.length = length;
+    this.width = width;
+  }
+
+  /** Creates the table. */
+  override build(): void {
+    this.positions = this.addWeight("positions", [this.length, this.width], {
+      initializer: "random_uniform",
+    });
+  }
+
+  /** Adds the table to every sample. */
+  override call(inputs: tf.Tensor): tf.Tensor {
+    return tf.add(inputs, this.positions!);
+  }
+}
+
+/**
+ * The transformer workload's model: token embedding plus a learned position
+ * embedding → self-attention (2 heads of 32) → residual → LayerNorm (eps
+ * 1e-6) → Dense 128 relu → Dense 64 → residual → LayerNorm (eps 1e-6) →
+ * mean over the sequence → Dense 2 (logits: the softmax is in the loss, as
+ * PyTorch's CrossEntropyLoss).
+ */
+function encoderClassifier(length = TOKENS, width = 64, heads = 2, hidden = 128): Model {
+  const inputs = Input({ shape: [length] });
+  let h = new layers.Embedding(VOCAB, width).apply(inputs);
+  h = new PositionEmbedding(length, width).apply(h);
+  const attended = new layers.MultiHeadAttention(heads, width / heads).apply([h, h]);
+  h = new layers.LayerNormalization({ epsilon: 1e-6 }).apply(new layers.Add().apply([h, attended]));
+  const expanded = new layers.Dense(hidden, { activation: "relu" }).apply(h);
+  const fed = new layers.Dense(width).apply(expanded);
+  h = new layers.LayerNormalization({ epsilon: 1e-6 }).apply(new layers.Add().apply([h, fed]));
+  const pooled = new layers.GlobalAveragePooling1D().apply(h);
+  const outputs = new layers.Dense(2).apply(pooled);
+  return new Model({ inputs, outputs });
 }
 
 /** The layers chained with the functional API: `Input` → `layer.apply` in turn → `new Model`. */
@@ -140,6 +239,16 @@ function fromLogitsLoss(): losses.SparseCategoricalCrossentropy {
 
 function labels(n: number, classes: number): tf.Tensor {
   return tf.tidy(() => tf.cast(tf.randomUniform([n], 0, classes, "int32"), "float32"));
+}
+
+/** `n` sequences of `length` token ids in [0, 20000), as float32 (as the anchors feed them). */
+function tokens(n: number, length: number): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.randomUniform([n, length], 0, VOCAB, "int32"), "float32"));
+}
+
+/** `n` binary targets, `[n, 1]`. */
+function binary(n: number): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.randomUniform([n, 1], 0, 2, "int32"), "float32"));
 }
 
 /**

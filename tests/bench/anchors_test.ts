@@ -96,6 +96,21 @@ Deno.test("parseAnchorLines reads results and errors, and skips noise", () => {
   assert.equal(b.samplesPerSecond, undefined);
 });
 
+Deno.test("parseAnchorLines marks a run with the embedding frozen (TF.js's bounded lstm)", async () => {
+  const [r] = parseAnchorLines([
+    '{"workload":"lstm","framework":"tfjs-layers-4.22.0-cpu","samples_per_s":33.8,' +
+    '"steps":2,"passes":2,"warmup_steps":2,"frozen_embedding":true}',
+  ]);
+  assert.equal(r.frozenEmbedding, true);
+  assert.equal(r.samplesPerSecond, 33.8);
+  const tfjs = await Deno.readTextFile(new URL("tfjs_layers_anchor.ts", BENCH));
+  assert.ok(
+    tfjs.includes('"--freeze-embedding"'),
+    "tfjs_layers_anchor.ts lacks --freeze-embedding",
+  );
+  assert.ok(tfjs.includes("frozen_embedding: true"));
+});
+
 Deno.test("the PyTorch anchor times like kerno (runs only where torch is installed)", async () => {
   const torch = await findTorchPython();
   if (torch === null) return;

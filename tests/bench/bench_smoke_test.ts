@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
+import { layers } from "../../mod.ts";
 import {
   buildWorkload,
   disposeWorkload,
   FUNCTIONAL_WORKLOADS,
+  OWN_API,
+  PositionEmbedding,
   SIZES,
   timeFit,
   timePredict,
@@ -24,14 +27,14 @@ function cnnTooSlow(): string | null {
 
 const CNN_TOO_SLOW = skipBecause("the cnn workload's smoke test", cnnTooSlow());
 
-/** Every workload as a Sequential model, then mlp and cnn as functional ones. */
+/** Every workload as its own kind of model, then mlp and cnn as functional ones. */
 const VARIANTS: [WorkloadName, WorkloadApi][] = [
-  ...WORKLOADS.map((n): [WorkloadName, WorkloadApi] => [n, "sequential"]),
+  ...WORKLOADS.map((n): [WorkloadName, WorkloadApi] => [n, OWN_API[n]]),
   ...FUNCTIONAL_WORKLOADS.map((n): [WorkloadName, WorkloadApi] => [n, "functional"]),
 ];
 
 for (const [name, api] of VARIANTS) {
-  const which = api === "functional" ? `functional ${name}` : name;
+  const which = api !== OWN_API[name] ? `${api} ${name}` : name;
   Deno.test({
     name: `buildWorkload and timeFit run the ${which} workload on a tiny size without leaks`,
     ignore: name === "cnn" && CNN_TOO_SLOW,
@@ -54,14 +57,66 @@ for (const [name, api] of VARIANTS) {
   });
 }
 
-Deno.test("buildWorkload keeps the anchors' shapes", () => {
-  const shapes = { mlp: [784], cnn: [28, 28, 1], embedding: [42] };
+Deno.test("buildWorkload keeps the anchors' shapes and sizes", () => {
+  const shapes = { mlp: [784], cnn: [28, 28, 1], embedding: [42], lstm: [80], transformer: [80] };
+  const batches = { mlp: 64, cnn: 64, embedding: 32, lstm: 64, transformer: 32 };
+  const samples = { mlp: 8192, cnn: 2048, embedding: 8192, lstm: 2048, transformer: 2048 };
+  assert.deepEqual(WORKLOADS, ["mlp", "cnn", "embedding", "lstm", "transformer"]);
   for (const name of WORKLOADS) {
     const w = buildWorkload(name, 4);
     assert.deepEqual(w.x.shape.slice(1), shapes[name]);
-    assert.equal(w.batchSize, name === "embedding" ? 32 : 64);
+    assert.equal(w.batchSize, batches[name]);
+    assert.equal(SIZES[name].batchSize, batches[name]);
+    assert.equal(SIZES[name].samples, samples[name]);
     disposeWorkload(w);
   }
+});
+
+Deno.test("the lstm and transformer workloads are the PyTorch anchor's models", () => {
+  const kinds = (w: ReturnType<typeof buildWorkload>) =>
+    w.model.layers.map((l) => l.constructor.name).filter((k) => k !== "InputLayer");
+  const lstm = buildWorkload("lstm", 4);
+  assert.equal(lstm.api, "sequential");
+  assert.deepEqual(kinds(lstm), ["Embedding", "LSTM", "Dense"]);
+  assert.deepEqual(lstm.model.outputShape, [null, 1]);
+  // torch_anchor.py's LastStepLstm has 1,313,345 parameters: nn.LSTM's second bias (4·64) is
+  // the one Keras's LSTM lacks.
+  assert.equal(lstm.model.countParams(), 1_313_345 - 4 * 64);
+  const ids = lstm.x.dataSync();
+  assert.ok(ids.every((v) => Number.isInteger(v) && v >= 0 && v < 20000));
+  assert.deepEqual(lstm.y.shape, [4, 1]);
+  disposeWorkload(lstm);
+
+  const transformer = buildWorkload("transformer", 4);
+  assert.equal(transformer.api, "functional");
+  assert.notEqual(transformer.model.graph, null);
+  assert.deepEqual(kinds(transformer).sort(), [
+    "Add",
+    "Add",
+    "Dense",
+    "Dense",
+    "Dense",
+    "Embedding",
+    "GlobalAveragePooling1D",
+    "LayerNormalization",
+    "LayerNormalization",
+    "MultiHeadAttention",
+    "PositionEmbedding",
+  ]);
+  const position = transformer.model.layers.find((l) => l instanceof PositionEmbedding);
+  assert.deepEqual((position as PositionEmbedding).positions?.shape, [80, 64]);
+  for (const layer of transformer.model.layers) {
+    if (layer instanceof layers.LayerNormalization) assert.equal(layer.epsilon, 1e-6);
+    if (layer instanceof layers.MultiHeadAttention) {
+      assert.deepEqual([layer.numHeads, layer.keyDim], [2, 32]);
+    }
+  }
+  // torch_anchor.py's EncoderClassifier: the same 1,318,722 parameters.
+  assert.equal(transformer.model.countParams(), 1_318_722);
+  assert.deepEqual(transformer.model.outputs[0].shape, [null, 2]);
+  assert.deepEqual(transformer.y.shape, [4]);
+  disposeWorkload(transformer);
+  assert.throws(() => buildWorkload("transformer", 4, "sequential"), /functional only/);
 });
 
 Deno.test("the functional mlp and cnn workloads are the Sequential ones' layers as a functional graph", () => {
@@ -81,4 +136,18 @@ Deno.test("the functional mlp and cnn workloads are the Sequential ones' layers 
     disposeWorkload(fun);
   }
   assert.throws(() => buildWorkload("embedding", 4, "functional"), /only mlp and cnn/);
+  assert.throws(() => buildWorkload("lstm", 4, "functional"), /only mlp and cnn/);
+});
+
+Deno.test("bench/run.ts names every workload when --only lists an unknown one", async () => {
+  const run = new URL("../../bench/run.ts", import.meta.url);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", run.pathname, "--only=lstm,rnn"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.success, false);
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.match(stderr, /must list some of mlp, cnn, embedding, lstm, transformer/);
+  assert.match(stderr, /received "rnn"/);
 });
