@@ -92,3 +92,62 @@ export function planBroadcast(aShape: number[], bShape: number[]): BroadcastPlan
   }
   return null;
 }
+
+/** A broadcast as nested groups of axes, each operand striding through each group or not. */
+export interface GroupedBroadcast {
+  /** The output's shape. */
+  outShape: number[];
+  /** Each group's size, outermost first. */
+  sizes: number[];
+  /** A's stride per group (0 where A is constant). */
+  aStrides: number[];
+  /** B's stride per group. */
+  bStrides: number[];
+}
+
+/**
+ * Any broadcast as groups of adjacent axes (merged while both operands
+ * stay contiguous across them): `[32, 1, 64]` against `[32, 80, 64]` is
+ * three groups, the middle one constant for A. The innermost two groups
+ * make a {@link BroadcastPlan} run once per index of the outer groups.
+ *
+ * @param aShape A's shape.
+ * @param bShape B's shape.
+ * @returns The groups, or `null` when the shapes do not broadcast.
+ */
+export function groupBroadcast(aShape: number[], bShape: number[]): GroupedBroadcast | null {
+  const outShape = broadcastShape(aShape, bShape);
+  if (outShape === null) return null;
+  const rank = outShape.length;
+  const a = [...new Array(rank - aShape.length).fill(1), ...aShape];
+  const b = [...new Array(rank - bShape.length).fill(1), ...bShape];
+  const stridesOf = (shape: number[]) => {
+    const st = new Array<number>(rank).fill(0);
+    for (let d = rank - 1, s = 1; d >= 0; d--) {
+      st[d] = shape[d] === 1 && outShape[d] !== 1 ? 0 : s;
+      s *= shape[d];
+    }
+    return st;
+  };
+  const as = stridesOf(a);
+  const bs = stridesOf(b);
+  const sizes: number[] = [];
+  const aStrides: number[] = [];
+  const bStrides: number[] = [];
+  for (let d = 0; d < rank; d++) {
+    if (outShape[d] === 1) continue;
+    const last = sizes.length - 1;
+    const merges = last >= 0 &&
+      aStrides[last] === as[d] * outShape[d] && bStrides[last] === bs[d] * outShape[d];
+    if (merges) {
+      sizes[last] *= outShape[d];
+      aStrides[last] = as[d];
+      bStrides[last] = bs[d];
+    } else {
+      sizes.push(outShape[d]);
+      aStrides.push(as[d]);
+      bStrides.push(bs[d]);
+    }
+  }
+  return { outShape, sizes, aStrides, bStrides };
+}

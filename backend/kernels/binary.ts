@@ -13,7 +13,12 @@
  */
 import { tf } from "../../engine/tf.ts";
 import { allocate } from "../_buffer_pool.ts";
-import { type BroadcastPlan, planBroadcast } from "./_broadcast.ts";
+import {
+  type BroadcastPlan,
+  groupBroadcast,
+  type GroupedBroadcast,
+  planBroadcast,
+} from "./_broadcast.ts";
 import {
   cpuBackend,
   f32,
@@ -125,12 +130,59 @@ function binaryKernel(kernelName: string, loop: Loop): (args: KernelArgs) => Ker
     const b = need(args, "b");
     const av = f32(backend, a);
     const bv = f32(backend, b);
-    const plan = av === null || bv === null ? null : planBroadcast(a.shape, b.shape);
-    if (av === null || bv === null || plan === null) return fallback(kernelName, args);
-    const out = allocate(plan.outer * plan.inner);
-    loop(av, bv, out, plan);
-    return output(backend, plan.outShape, out);
+    if (av === null || bv === null) return fallback(kernelName, args);
+    const plan = planBroadcast(a.shape, b.shape);
+    if (plan !== null) {
+      const out = allocate(plan.outer * plan.inner);
+      loop(av, bv, out, plan);
+      return output(backend, plan.outShape, out);
+    }
+    const grouped = groupBroadcast(a.shape, b.shape);
+    if (grouped === null || grouped.sizes.length < 3) return fallback(kernelName, args);
+    return output(backend, grouped.outShape, loopGroups(av, bv, grouped, loop));
   };
+}
+
+/**
+ * A broadcast of three or more groups (a middle axis broadcast, as a
+ * mean's gradient over time): the innermost two groups as one plan, run
+ * once per index of the outer groups on views of the operands.
+ */
+function loopGroups(
+  a: Float32Array,
+  b: Float32Array,
+  g: GroupedBroadcast,
+  loop: Loop,
+): Float32Array {
+  const n = g.sizes.length;
+  const total = g.sizes.reduce((p, d) => p * d, 1);
+  const out = allocate(total);
+  const block = g.sizes[n - 2] * g.sizes[n - 1];
+  const plan: BroadcastPlan = {
+    outShape: g.outShape,
+    outer: g.sizes[n - 2],
+    inner: g.sizes[n - 1],
+    aOuter: g.aStrides[n - 2],
+    aInner: g.aStrides[n - 1],
+    bOuter: g.bStrides[n - 2],
+    bInner: g.bStrides[n - 1],
+  };
+  const idx = new Array<number>(n - 2).fill(0);
+  let ao = 0;
+  let bo = 0;
+  for (let o = 0; o < total; o += block) {
+    loop(a.subarray(ao), b.subarray(bo), out.subarray(o, o + block), plan);
+    for (let d = n - 3; d >= 0; d--) {
+      idx[d]++;
+      ao += g.aStrides[d];
+      bo += g.bStrides[d];
+      if (idx[d] < g.sizes[d]) break;
+      ao -= g.aStrides[d] * g.sizes[d];
+      bo -= g.bStrides[d] * g.sizes[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
 }
 
 /** The Add kernel: `a + b`. */

@@ -31,7 +31,10 @@ const shapes: [number[], number[]][] = [
   [[7, 5], [7, 1]], // column
   [[7, 1], [7, 5]], // column on the left
   [[7, 1], [1, 5]], // outer product
-  [[2, 1, 5], [2, 3, 5]], // needs the general walk (cpu fallback)
+  [[2, 1, 5], [2, 3, 5]], // a middle axis: three groups (a mean's gradient over time)
+  [[2, 3, 5], [2, 1, 5]],
+  [[4, 1, 3, 1], [4, 2, 3, 5]], // alternating groups
+  [[3, 1, 2, 1, 4], [1, 5, 2, 3, 4]],
   [[1], [1]],
   [[2, 3, 4], [3, 4]],
 ];
