@@ -49,16 +49,21 @@ function rowOffsets(shape: number[], strides: number[]): Int32Array {
  * @returns The probabilities, or `null`.
  */
 export function maskedSoftmaxFused(logits: tf.Tensor, keep: tf.Tensor | null): tf.Tensor | null {
-  if (tf.getBackend() !== KERNO_BACKEND_NAME || keep === null) return null;
-  if (logits.dtype !== "float32" || keep.dtype !== "float32" || logits.rank < 1) return null;
-  if (keep.rank !== logits.rank) return null;
-  if (keep.shape.some((d, a) => d !== 1 && d !== logits.shape[a])) return null;
+  if (tf.getBackend() !== KERNO_BACKEND_NAME || logits.dtype !== "float32" || logits.rank < 1) {
+    return null;
+  }
+  if (keep !== null) {
+    if (keep.dtype !== "float32" || keep.rank !== logits.rank) return null;
+    if (keep.shape.some((d, a) => d !== 1 && d !== logits.shape[a])) return null;
+  }
   const shape = logits.shape;
   const n = shape[shape.length - 1];
-  const strides = broadcastStrides(shape, keep.shape);
+  // Without a mask: every step kept (one value, read with stride 0).
+  const keepShape = keep === null ? shape.map(() => 1) : keep.shape;
+  const strides = broadcastStrides(shape, keepShape);
   const lastStride = strides[strides.length - 1];
   const offsets = rowOffsets(shape, strides);
-  const kv = keep.dataSync() as Float32Array;
+  const kv = keep === null ? Float32Array.of(1) : keep.dataSync() as Float32Array;
   const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor;
     const xv = x.dataSync() as Float32Array;
@@ -99,9 +104,11 @@ export function maskedSoftmaxFused(logits: tf.Tensor, keep: tf.Tensor | null): t
           dx[base + j] = pj * (dv[base + j] * kv[k0 + j * lastStride] - dot);
         }
       }
-      return [tf.tensor(dx, shape, "float32"), tf.zerosLike(keep)];
+      return keep === null
+        ? tf.tensor(dx, shape, "float32")
+        : [tf.tensor(dx, shape, "float32"), tf.zerosLike(keep)];
     };
     return { value, gradFunc };
   });
-  return run(logits, keep);
+  return keep === null ? run(logits) : run(logits, keep);
 }

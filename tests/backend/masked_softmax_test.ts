@@ -23,7 +23,7 @@ Deno.test("maskedSoftmax fused equals the plain definition, values and gradients
   await tf.setBackend("kerno");
   try {
     const logitsShape = [2, 3, 4, 5];
-    const cases: tf.Tensor[] = [
+    const cases: (tf.Tensor | null)[] = [
       keepMask(logitsShape, 1), // full
       keepMask([2, 1, 1, 5], 2), // key padding
       keepMask([1, 1, 4, 5], 3), // causal-like
@@ -33,6 +33,7 @@ Deno.test("maskedSoftmax fused equals the plain definition, values and gradients
     const none = tf.ones(logitsShape).bufferSync();
     for (let j = 0; j < 5; j++) none.set(0, 1, 2, 3, j);
     cases.push(none.toTensor());
+    cases.push(null); // no mask: a plain softmax
     const x = rnd(logitsShape, 9);
     const w = rnd(logitsShape, 10);
     for (const keep of cases) {
@@ -56,7 +57,7 @@ Deno.test("maskedSoftmax fused equals the plain definition, values and gradients
       Array.from(KERNO_FUSED_OPS.maskedSoftmax!(x, cases[4])!.dataSync())
     );
     assert.deepEqual(masked.slice(-5), [0, 0, 0, 0, 0]);
-    tf.dispose([x, w, ...cases]);
+    tf.dispose([x, w, ...cases.filter((c) => c !== null)]);
   } finally {
     await tf.setBackend(previous);
   }
