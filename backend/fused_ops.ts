@@ -23,6 +23,7 @@ import { KERNO_UPDATE_RULES } from "./fused_rules.ts";
 import { allocate } from "./_buffer_pool.ts";
 import { gruSequenceFused, lstmSequenceFused } from "./rnn_fused.ts";
 import { maskedSoftmaxFused } from "./masked_softmax.ts";
+import { layerNormFused } from "./layer_norm_fused.ts";
 
 /** kerno's replacements, by operation. */
 export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
@@ -53,6 +54,8 @@ export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
   gruSequence: gruSequenceFused,
   // Attention's mask and softmax in one pass each way.
   maskedSoftmax: maskedSoftmaxFused,
+  // The moments, the output and the gradient in one pass each.
+  layerNormalization: layerNormFused,
 });
 
 /**

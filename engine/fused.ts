@@ -194,6 +194,23 @@ export interface FusedOps {
    * @returns The probabilities, shaped as `logits`.
    */
   maskedSoftmax(logits: tf.Tensor, keep: tf.Tensor | null): tf.Tensor;
+  /**
+   * Layer normalization over the last axis: `(x − mean) / sqrt(variance +
+   * epsilon) · gamma + beta`, the moments taken per row (the variance
+   * divided by the row's size, as Keras).
+   *
+   * @param x float32, any rank ≥ 1.
+   * @param gamma The scale `[size]`, or `null`.
+   * @param beta The offset `[size]`, or `null`.
+   * @param epsilon Added to the variance.
+   * @returns Shaped as `x`.
+   */
+  layerNormalization(
+    x: tf.Tensor,
+    gamma: tf.Tensor | null,
+    beta: tf.Tensor | null,
+    epsilon: number,
+  ): tf.Tensor;
 }
 
 /** A backend's replacements: each may return `null` to let the plain version run. */
@@ -296,6 +313,19 @@ function plainMaskedSoftmax(logits: tf.Tensor, keep: tf.Tensor | null): tf.Tenso
   return tf.mul(tf.softmax(lowered), keep);
 }
 
+function plainLayerNormalization(
+  x: tf.Tensor,
+  gamma: tf.Tensor | null,
+  beta: tf.Tensor | null,
+  epsilon: number,
+): tf.Tensor {
+  const { mean, variance } = tf.moments(x, [x.rank - 1], true);
+  let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
+  if (gamma !== null) y = tf.mul(y, gamma);
+  if (beta !== null) y = tf.add(y, beta);
+  return y;
+}
+
 /** The plain-`tf` definitions: what every replacement must agree with. */
 export const plainFusedOps: Readonly<FusedOps> = Object.freeze(
   {
@@ -331,6 +361,7 @@ export const plainFusedOps: Readonly<FusedOps> = Object.freeze(
     lstmSequence: plainLstmSequence,
     gruSequence: plainGruSequence,
     maskedSoftmax: plainMaskedSoftmax,
+    layerNormalization: plainLayerNormalization,
   } satisfies FusedOps,
 );
 
@@ -423,6 +454,7 @@ export const fused: Readonly<FusedOps> = Object.freeze({
   lstmSequence: dispatch("lstmSequence"),
   gruSequence: dispatch("gruSequence"),
   maskedSoftmax: dispatch("maskedSoftmax"),
+  layerNormalization: dispatch("layerNormalization"),
 });
 
 /** What one optimizer update of one variable hands to a fused rule. */

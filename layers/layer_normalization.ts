@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import { fused } from "../engine/fused.ts";
 import {
   type CallOptions,
   Layer,
@@ -134,6 +135,10 @@ export class LayerNormalization extends Layer {
 
   /** The layer's computation on one batch. */
   override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
+    if (this.#axes.length === 1 && this.#axes[0] === inputs.rank - 1) {
+      // Over the last axis (the usual case): the seam's one-pass version where a backend has one.
+      return fused.layerNormalization(inputs, this.gamma ?? null, this.beta ?? null, this.epsilon);
+    }
     const shape = inputs.shape.map((d, i) => (this.#axes.includes(i) ? d : 1));
     const { mean, variance } = tf.moments(inputs, this.#axes, true);
     let y = tf.mul(tf.sub(inputs, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
