@@ -26,3 +26,5 @@ export { regression } from "./regression.ts";
 export type { RegressionData, RegressionOptions } from "./regression.ts";
 export { tokenTask } from "./token_task.ts";
 export type { TokenTaskOptions } from "./token_task.ts";
+export { orderTask } from "./order_task.ts";
+export type { OrderTaskOptions } from "./order_task.ts";

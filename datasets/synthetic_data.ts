@@ -2,7 +2,7 @@ import type { tf } from "../engine/tf.ts";
 
 /**
  * Samples made by a synthetic generator (`spirals`, `moons`, `blobs`,
- * `regression`, `tokenTask`). The caller owns the tensors and disposes of them.
+ * `regression`, `tokenTask`, `orderTask`). The caller owns the tensors and disposes of them.
  */
 export interface SyntheticData {
   /** The inputs, one row per sample. */
