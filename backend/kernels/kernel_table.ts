@@ -17,6 +17,7 @@ import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } fr
 import { gatherV2Kernel, unsortedSegmentSumKernel } from "./gather.ts";
 import { transposeKernel } from "./transpose.ts";
 import { padKernel, sliceKernel } from "./slice.ts";
+import { castKernel, reverseKernel } from "./reverse_cast.ts";
 import { RELU_BIAS_GRAD, reluBiasGradKernel } from "./relu_bias_grad.ts";
 import { CONV2D_FROM_COLS, conv2DFromColsKernel } from "./conv2d_cols.ts";
 import {
@@ -79,6 +80,8 @@ const REPLACEMENTS: readonly [string, (args: KernelArgs) => KernelResult][] = [
   [tf.Transpose, transposeKernel],
   [tf.Slice, sliceKernel],
   [tf.PadV2, padKernel],
+  [tf.Reverse, reverseKernel],
+  [tf.Cast, castKernel],
   [RELU_BIAS_GRAD, reluBiasGradKernel],
   [CONV2D_FROM_COLS, conv2DFromColsKernel],
   [MAX_POOL_ARGMAX, maxPoolArgmaxKernel],
