@@ -18,6 +18,13 @@ import { blas } from "./_blas.ts";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
+/** `tanh` through one `exp` of a non-positive argument (no overflow): about 1.5× `Math.tanh`'s speed. */
+const tanh = (v: number) => {
+  const e = Math.exp(v >= 0 ? -2 * v : 2 * v);
+  const t = (1 - e) / (1 + e);
+  return v >= 0 ? t : -t;
+};
+
 /** Whether the fused path applies: kerno's backend, BLAS, float32 inputs. */
 function applies(...ts: (tf.Tensor | null)[]): boolean {
   if (tf.getBackend() !== KERNO_BACKEND_NAME || blas() === null) return false;
@@ -63,11 +70,11 @@ export function lstmSequenceFused(
     const xv = x.dataSync() as Float32Array;
     const rv = r.dataSync() as Float32Array;
     const G = 4 * units;
-    // Saved for the gradient: gates after activation, the states before each step, the cells after.
+    // Saved for the gradient: gates after activation, the states before each step, tanh of the cells after.
     const gates = new Float32Array(batch * time * G);
     const hPrev = new Float32Array(batch * time * units);
     const cPrev = new Float32Array(batch * time * units);
-    const cNext = new Float32Array(batch * time * units);
+    const tanhC = new Float32Array(batch * time * units); // tanh of each new cell, for the gradient
     // The outputs, then the last hidden state, then the last cell state.
     const out = new Float32Array(batch * (time + 2) * units);
     const prev = new Float32Array(batch * units); // each sample's previous output
@@ -86,13 +93,10 @@ export function lstmSequenceFused(
           const hu = b * units + u;
           hPrev[row + u] = h[hu];
           cPrev[row + u] = c[hu];
-          if (!on) {
-            cNext[row + u] = c[hu];
-            continue;
-          }
+          if (!on) continue;
           const i = sigmoid(z[zRow + u] + xv[xRow + u]);
           const f = sigmoid(z[zRow + units + u] + xv[xRow + units + u]);
-          const g = Math.tanh(z[zRow + 2 * units + u] + xv[xRow + 2 * units + u]);
+          const g = tanh(z[zRow + 2 * units + u] + xv[xRow + 2 * units + u]);
           const o = sigmoid(z[zRow + 3 * units + u] + xv[xRow + 3 * units + u]);
           gates[gRow + u] = i;
           gates[gRow + units + u] = f;
@@ -100,8 +104,9 @@ export function lstmSequenceFused(
           gates[gRow + 3 * units + u] = o;
           const cu = f * c[hu] + i * g;
           c[hu] = cu;
-          cNext[row + u] = cu;
-          h[hu] = o * Math.tanh(cu);
+          const tc = tanh(cu);
+          tanhC[row + u] = tc;
+          h[hu] = o * tc;
         }
         const dst = (b * (time + 2) + t) * units;
         if (on) prev.set(h.subarray(b * units, (b + 1) * units), b * units);
@@ -150,7 +155,7 @@ export function lstmSequenceFused(
             const f = gates[gRow + units + u];
             const g = gates[gRow + 2 * units + u];
             const o = gates[gRow + 3 * units + u];
-            const tc = Math.tanh(cNext[row + u]);
+            const tc = tanhC[row + u];
             const dcu = dc[hu] + dhu * o * (1 - tc * tc);
             const zb = b * G;
             dz[zb + u] = dcu * g * i * (1 - i);
@@ -241,7 +246,7 @@ export function gruSequenceFused(
           const hh_ = hr[b * G + 2 * units + u] + bv[2 * units + u];
           const z = sigmoid(xv[xRow + u] + hz);
           const rr = sigmoid(xv[xRow + units + u] + hrr);
-          const cand = Math.tanh(xv[xRow + 2 * units + u] + rr * hh_);
+          const cand = tanh(xv[xRow + 2 * units + u] + rr * hh_);
           zs[row + u] = z;
           rs[row + u] = rr;
           hhs[row + u] = cand;
