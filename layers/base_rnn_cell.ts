@@ -21,7 +21,7 @@ import { getInitializer, type InitializerLike } from "../engine/initializers.ts"
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
 import { SeedGenerator } from "../engine/seed_generator.ts";
 import { boolean, number, positiveInt } from "../engine/validate.ts";
-import { fused } from "../engine/fused.ts";
+import { fused, hasFusedReplacement } from "../engine/fused.ts";
 import { layerOptions, noPositional } from "./_checks.ts";
 import { type CellCallOptions, type CellStep, RNNCell, type SequencePlan } from "./rnn_cell.ts";
 
@@ -261,14 +261,33 @@ export abstract class BaseRNNCell extends RNNCell {
   }
 
   /**
-   * Whether the recurrence is the seam's: default activations (tanh and
-   * sigmoid), no recurrent dropout in this call, and `makeStep` not overridden.
+   * The input projection `[batch, time, gates · units]` for the seam's
+   * whole-sequence recurrence, or `null` when the cell must run its step
+   * loop: other activations than tanh and sigmoid, recurrent dropout in
+   * this call, `makeStep` overridden by a subclass, or no backend version of
+   * `op` (the step loop, in row blocks, is then the faster).
+   *
+   * @param sequence `[batch, time, features]`.
+   * @param training Training mode.
+   * @param ownStep The class's own `makeStep`.
+   * @param op The seam's operation the cell would run.
+   * @returns The projection, or `null`.
    */
-  protected fusable(training: boolean, ownStep: unknown, recurrentSigmoid: boolean): boolean {
-    const o = this.cellOptions;
+  protected fusedInput(
+    sequence: tf.Tensor,
+    training: boolean,
+    ownStep: unknown,
+    op: "lstmSequence" | "gruSequence",
+  ): tf.Tensor3D | null {
+    const o = this.cellOptions as BaseRNNCellOptions & { recurrentActivation?: unknown };
     const tanh = o.activation === undefined || o.activation === "tanh";
-    return tanh && recurrentSigmoid && !(training && this.recurrentDropout > 0) &&
-      (this as unknown as { makeStep: unknown }).makeStep === ownStep;
+    const sigmoid = o.recurrentActivation === undefined || o.recurrentActivation === "sigmoid";
+    const own = (this as unknown as { makeStep: unknown }).makeStep === ownStep;
+    if (!tanh || !sigmoid || !own || (training && this.recurrentDropout > 0)) return null;
+    if (!hasFusedReplacement(op)) return null;
+    const [batch, time] = sequence.shape;
+    const projected = this.projectSequence(sequence, training);
+    return tf.reshape(projected, [batch, time, this.gates * this.units]) as tf.Tensor3D;
   }
 
   /**

@@ -15,7 +15,7 @@
 import { tf } from "../engine/tf.ts";
 import type { Activation } from "../engine/activations.ts";
 import { boolean } from "../engine/validate.ts";
-import { fused, hasFusedReplacement } from "../engine/fused.ts";
+import { fused } from "../engine/fused.ts";
 import {
   BASE_RNN_CELL_OPTION_KEYS,
   BaseRNNCell,
@@ -131,20 +131,15 @@ export class GRUCell extends BaseRNNCell {
     training: boolean,
     zeroOutputForMask: boolean,
   ): { outputs: tf.Tensor; states: tf.Tensor[] } | null {
-    const sigmoid = this.#options.recurrentActivation === undefined ||
-      this.#options.recurrentActivation === "sigmoid";
-    if (!this.resetAfter || !this.fusable(training, GRUCell.prototype.makeStep, sigmoid)) {
-      return null;
-    }
-    // Without a backend's own version, the step loop (row blocks, transposed) is the faster.
-    if (!hasFusedReplacement("gruSequence")) return null;
-    const [batch, time] = sequence.shape;
+    if (!this.resetAfter) return null;
+    const projected = this.fusedInput(
+      sequence,
+      training,
+      GRUCell.prototype.makeStep,
+      "gruSequence",
+    );
+    if (projected === null) return null;
     const u = this.units;
-    const projected = tf.reshape(this.projectSequence(sequence, training), [
-      batch,
-      time,
-      3 * u,
-    ]) as tf.Tensor3D;
     const recurrentBias = this.bias
       ? tf.reshape(tf.slice(this.bias, [1, 0], [1, -1]), [3 * u]) as tf.Tensor1D
       : null;

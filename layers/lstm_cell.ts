@@ -12,7 +12,7 @@ import { tf } from "../engine/tf.ts";
 import type { Activation } from "../engine/activations.ts";
 import { getInitializer, type Initializer, type InitializerLike } from "../engine/initializers.ts";
 import { boolean } from "../engine/validate.ts";
-import { fused, hasFusedReplacement } from "../engine/fused.ts";
+import { fused } from "../engine/fused.ts";
 import {
   BASE_RNN_CELL_OPTION_KEYS,
   BaseRNNCell,
@@ -115,17 +115,13 @@ export class LSTMCell extends BaseRNNCell {
     training: boolean,
     zeroOutputForMask: boolean,
   ): { outputs: tf.Tensor; states: tf.Tensor[] } | null {
-    const sigmoid = this.#options.recurrentActivation === undefined ||
-      this.#options.recurrentActivation === "sigmoid";
-    if (!this.fusable(training, LSTMCell.prototype.makeStep, sigmoid)) return null;
-    // Without a backend's own version, the step loop (row blocks, transposed) is the faster.
-    if (!hasFusedReplacement("lstmSequence")) return null;
-    const [batch, time] = sequence.shape;
-    const projected = tf.reshape(this.projectSequence(sequence, training), [
-      batch,
-      time,
-      4 * this.units,
-    ]) as tf.Tensor3D;
+    const projected = this.fusedInput(
+      sequence,
+      training,
+      LSTMCell.prototype.makeStep,
+      "lstmSequence",
+    );
+    if (projected === null) return null;
     const [outputs, h, c] = fused.lstmSequence(
       projected,
       this.recurrentKernel as tf.Tensor2D,
