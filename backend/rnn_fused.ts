@@ -2,12 +2,15 @@
  * kerno's LSTM and GRU recurrences (the seam's `lstmSequence` and
  * `gruSequence`, `engine/fused.ts`): the whole sequence in one recorded
  * operation. The forward pass runs one `cblas_sgemm` per step for the
- * recurrence and the gate math in one loop over the step's values, keeping
+ * recurrence and the gate math in one pass over the step's values, keeping
  * the gates it computed; the gradient walks back through time with one
  * product per step for the state's gradient and a single product at the end
  * for the recurrent kernel's (`Σ_t h_{t−1}ᵀ·dz_t` as one `[units, batch·time]`
  * by `[batch·time, k·units]` product). A 200-step sequence makes a handful
- * of engine tensors, not thousands. Declines (the plain loop of `tf` ops
+ * of engine tensors, not thousands. The LSTM's gate math runs as 4-lane SIMD
+ * WebAssembly (`tools/wasm/rnn_kernels.as`), in one memory that holds the
+ * whole sequence's gates and states and that the products read and write
+ * in place (`_wasm_workspace.ts`); the GRU's is a loop here. Declines (the plain loop of `tf` ops
  * runs) on another backend, without BLAS, or for other dtypes.
  *
  * @module
@@ -15,6 +18,8 @@
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { blas } from "./_blas.ts";
+import { workspace } from "./_wasm_workspace.ts";
+import { WASM_BASE64 as RNN_WASM } from "./_rnn_wasm.ts";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
@@ -65,121 +70,154 @@ export function lstmSequenceFused(
   if (width !== 4 * units || recurrentKernel.shape[1] !== width) return null;
   const keep = maskBytes(mask);
   const lib = blas()!;
+  const G = 4 * units;
+  const recording = tf.engine().isTapeOn(); // (customGrad runs its function with the tape off)
   const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, r, hInit, cInit] = args as tf.Tensor[];
-    const xv = x.dataSync() as Float32Array;
     const rv = r.dataSync() as Float32Array;
-    const G = 4 * units;
-    // Saved for the gradient: gates after activation, the states before each step, tanh of the cells after.
-    const gates = new Float32Array(batch * time * G);
-    const hPrev = new Float32Array(batch * time * units);
-    const cPrev = new Float32Array(batch * time * units);
-    const tanhC = new Float32Array(batch * time * units); // tanh of each new cell, for the gradient
-    // The outputs, then the last hidden state, then the last cell state.
-    const out = new Float32Array(batch * (time + 2) * units);
-    const prev = new Float32Array(batch * units); // each sample's previous output
-    const h = Float32Array.from(hInit.dataSync() as Float32Array);
-    const c = Float32Array.from(cInit.dataSync() as Float32Array);
-    const z = new Float32Array(batch * G);
+    // pre: x · W + b + h · R per step, then the gates after activation (kept for the
+    // gradient with the states before each step and tanh of each new cell); out: the
+    // outputs, then the last hidden and cell states; d*: the gradient's.
+    const steps = batch * time;
+    const w = workspace(RNN_WASM, {
+      pre: steps * G,
+      hPrev: steps * units,
+      cPrev: steps * units,
+      tanhC: steps * units,
+      out: batch * (time + 2) * units,
+      h: batch * units,
+      c: batch * units,
+      prev: batch * units,
+      keep: keep === null ? 0 : steps / 4,
+      dOut: batch * (time + 2) * units,
+      dPre: steps * G,
+      dh: batch * units,
+      dc: batch * units,
+      dPrev: batch * units,
+    });
+    const { f32, at, fns } = w;
+    f32.set(x.dataSync() as Float32Array, at.pre);
+    f32.set(hInit.dataSync() as Float32Array, at.h);
+    f32.set(cInit.dataSync() as Float32Array, at.c);
+    w.view("prev").fill(0);
+    if (keep !== null) w.u8.set(keep, at.keep * 4);
+    const keepAt = (t: number) => keep === null ? 0 : at.keep * 4 + t;
+    const h = w.view("h");
     for (let t = 0; t < time; t++) {
-      lib.sgemm(false, false, batch, G, units, 1, h, units, rv, G, 0, z, G);
-      for (let b = 0; b < batch; b++) {
-        const row = (b * time + t) * units;
-        const gRow = (b * time + t) * G;
-        const xRow = (b * time + t) * G;
-        const zRow = b * G;
-        const on = keep === null || keep[b * time + t] === 1;
-        for (let u = 0; u < units; u++) {
-          const hu = b * units + u;
-          hPrev[row + u] = h[hu];
-          cPrev[row + u] = c[hu];
-          if (!on) continue;
-          const i = sigmoid(z[zRow + u] + xv[xRow + u]);
-          const f = sigmoid(z[zRow + units + u] + xv[xRow + units + u]);
-          const g = tanh(z[zRow + 2 * units + u] + xv[xRow + 2 * units + u]);
-          const o = sigmoid(z[zRow + 3 * units + u] + xv[xRow + 3 * units + u]);
-          gates[gRow + u] = i;
-          gates[gRow + units + u] = f;
-          gates[gRow + 2 * units + u] = g;
-          gates[gRow + 3 * units + u] = o;
-          const cu = f * c[hu] + i * g;
-          c[hu] = cu;
-          const tc = tanh(cu);
-          tanhC[row + u] = tc;
-          h[hu] = o * tc;
-        }
-        const dst = (b * (time + 2) + t) * units;
-        if (on) prev.set(h.subarray(b * units, (b + 1) * units), b * units);
-        else if (zeroMaskedOutputs) prev.fill(0, b * units, (b + 1) * units);
-        out.set(prev.subarray(b * units, (b + 1) * units), dst);
-      }
+      lib.sgemm(
+        false,
+        false,
+        batch,
+        G,
+        units,
+        1,
+        h,
+        units,
+        rv,
+        G,
+        1,
+        f32.subarray(at.pre + t * G),
+        steps / batch * G,
+      );
+      fns.lstmForward(
+        (at.pre + t * G) * 4,
+        time * G,
+        at.h * 4,
+        at.c * 4,
+        at.prev * 4,
+        (at.hPrev + t * units) * 4,
+        (at.cPrev + t * units) * 4,
+        (at.tanhC + t * units) * 4,
+        time * units,
+        (at.out + t * units) * 4,
+        (time + 2) * units,
+        keepAt(t),
+        time,
+        batch,
+        units,
+        zeroMaskedOutputs ? 1 : 0,
+      );
     }
     for (let b = 0; b < batch; b++) {
-      out.set(h.subarray(b * units, (b + 1) * units), (b * (time + 2) + time) * units);
-      out.set(c.subarray(b * units, (b + 1) * units), (b * (time + 2) + time + 1) * units);
+      const row = at.out + (b * (time + 2) + time) * units;
+      f32.copyWithin(row, at.h + b * units, at.h + (b + 1) * units);
+      f32.copyWithin(row + units, at.c + b * units, at.c + (b + 1) * units);
     }
-    const value = tf.tensor3d(out, [batch, time + 2, units]);
+    const value = tf.tensor3d(w.view("out").slice(), [batch, time + 2, units]);
+    if (!recording) w.release(); // no gradient will ask for the saved gates
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
-      const dv = (dy as tf.Tensor).dataSync() as Float32Array;
-      const dx = new Float32Array(batch * time * G);
-      const dh = new Float32Array(batch * units); // the gradient reaching h_t from later steps
-      const dc = new Float32Array(batch * units);
-      const dPrev = new Float32Array(batch * units); // reaching an output that later ones repeat
-      for (let b = 0; b < batch; b++) {
-        const at = (k: number) => (b * (time + 2) + k) * units;
-        dh.set(dv.subarray(at(time), at(time) + units), b * units);
-        dc.set(dv.subarray(at(time + 1), at(time + 1) + units), b * units);
+      if (w.released) {
+        throw new Error("The LSTM's saved gates were released before its gradient ran");
       }
-      const dz = new Float32Array(batch * G);
-      const dhNext = new Float32Array(batch * units);
+      f32.set((dy as tf.Tensor).dataSync() as Float32Array, at.dOut);
+      w.view("dPrev").fill(0);
+      for (let b = 0; b < batch; b++) {
+        const row = at.dOut + (b * (time + 2) + time) * units;
+        f32.copyWithin(at.dh + b * units, row, row + units);
+        f32.copyWithin(at.dc + b * units, row + units, row + 2 * units);
+      }
+      const dh = w.view("dh");
       for (let t = time - 1; t >= 0; t--) {
-        for (let b = 0; b < batch; b++) {
-          const row = (b * time + t) * units;
-          const gRow = (b * time + t) * G;
-          const on = keep === null || keep[b * time + t] === 1;
-          const dyRow = (b * (time + 2) + t) * units;
-          for (let u = 0; u < units; u++) {
-            const hu = b * units + u;
-            const dOut = dv[dyRow + u] + dPrev[hu];
-            if (!on) { // skipped: h and c pass through; the output was the previous one (or zeros)
-              dPrev[hu] = zeroMaskedOutputs ? 0 : dOut;
-              dz[b * G + u] = 0;
-              dz[b * G + units + u] = 0;
-              dz[b * G + 2 * units + u] = 0;
-              dz[b * G + 3 * units + u] = 0;
-              continue;
-            }
-            dPrev[hu] = 0;
-            const dhu = dh[hu] + dOut;
-            const i = gates[gRow + u];
-            const f = gates[gRow + units + u];
-            const g = gates[gRow + 2 * units + u];
-            const o = gates[gRow + 3 * units + u];
-            const tc = tanhC[row + u];
-            const dcu = dc[hu] + dhu * o * (1 - tc * tc);
-            const zb = b * G;
-            dz[zb + u] = dcu * g * i * (1 - i);
-            dz[zb + units + u] = dcu * cPrev[row + u] * f * (1 - f);
-            dz[zb + 2 * units + u] = dcu * i * (1 - g * g);
-            dz[zb + 3 * units + u] = dhu * tc * o * (1 - o);
-            dc[hu] = dcu * f;
-            dh[hu] = 0;
-          }
-          dx.set(dz.subarray(b * G, (b + 1) * G), gRow);
-        }
-        // The state's gradient through the recurrence; skipped samples keep theirs (dz = 0 there).
-        lib.sgemm(false, true, batch, units, G, 1, dz, G, rv, G, 0, dhNext, units);
-        for (let k = 0; k < dh.length; k++) dh[k] += dhNext[k];
+        fns.lstmBackward(
+          (at.dOut + t * units) * 4,
+          (time + 2) * units,
+          at.dPrev * 4,
+          at.dh * 4,
+          at.dc * 4,
+          (at.pre + t * G) * 4,
+          (at.dPre + t * G) * 4,
+          time * G,
+          (at.cPrev + t * units) * 4,
+          (at.tanhC + t * units) * 4,
+          time * units,
+          keepAt(t),
+          time,
+          batch,
+          units,
+          zeroMaskedOutputs ? 1 : 0,
+        );
+        // The state's gradient through the recurrence; skipped samples keep theirs (dPre = 0 there).
+        lib.sgemm(
+          false,
+          true,
+          batch,
+          units,
+          G,
+          1,
+          f32.subarray(at.dPre + t * G),
+          time * G,
+          rv,
+          G,
+          1,
+          dh,
+          units,
+        );
       }
       // Σ_t h_{t−1}ᵀ · dz_t over every sample and step at once.
       const dr = new Float32Array(units * G);
-      lib.sgemm(true, false, units, G, batch * time, 1, hPrev, units, dx, G, 0, dr, G);
-      return [
-        tf.tensor3d(dx, [batch, time, G]),
+      lib.sgemm(
+        true,
+        false,
+        units,
+        G,
+        steps,
+        1,
+        w.view("hPrev"),
+        units,
+        w.view("dPre"),
+        G,
+        0,
+        dr,
+        G,
+      );
+      const grads = [
+        tf.tensor3d(w.view("dPre").slice(), [batch, time, G]),
         tf.tensor2d(dr, [units, G]),
-        tf.tensor2d(dh, [batch, units]),
-        tf.tensor2d(dc, [batch, units]),
+        tf.tensor2d(dh.slice(), [batch, units]),
+        tf.tensor2d(w.view("dc").slice(), [batch, units]),
       ];
+      w.release();
+      return grads;
     };
     return { value, gradFunc };
   });

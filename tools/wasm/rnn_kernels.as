@@ -1,0 +1,243 @@
+// kerno's LSTM and GRU gate kernels, in AssemblyScript (a TypeScript
+// dialect that compiles to WebAssembly). `deno task build-wasm` compiles this
+// file and writes the module's bytes to backend/_rnn_wasm.ts; the kernels
+// that use it are in backend/rnn_fused.ts, which also says what each array
+// holds. Everything is float32, four lanes at a time (fixed-width SIMD), with
+// a scalar loop for the last `units % 4` values.
+//
+// Pointers are byte addresses in the module's memory (imported, so the
+// caller sizes it and runs its matrix products on the same bytes). Arrays
+// laid out [batch, time, k] are passed as the address of step t's first row
+// and their per-sample stride in floats.
+
+// The constants of exp, as mutable globals that `init` sets: V8 builds a
+// v128 constant written in the code afresh at each use, while a global is
+// one load, so the kernels run about twice as fast this way.
+let LO: v128 = i64x2.splat(0);
+let HI: v128 = i64x2.splat(0);
+let LOG2E: v128 = i64x2.splat(0);
+let MAGIC: v128 = i64x2.splat(0);
+let LN2_HI: v128 = i64x2.splat(0);
+let LN2_LO: v128 = i64x2.splat(0);
+let P0: v128 = i64x2.splat(0);
+let P1: v128 = i64x2.splat(0);
+let P2: v128 = i64x2.splat(0);
+let P3: v128 = i64x2.splat(0);
+let P4: v128 = i64x2.splat(0);
+let P5: v128 = i64x2.splat(0);
+let ONE: v128 = i64x2.splat(0);
+let BIAS: v128 = i64x2.splat(0);
+let TWO: v128 = i64x2.splat(0);
+let SIGN: v128 = i64x2.splat(0);
+
+// Sets the constants; the caller runs it once per instance.
+export function init(): void {
+  LO = f32x4.splat(-87.0);
+  HI = f32x4.splat(88.0);
+  LOG2E = f32x4.splat(1.44269504088896341);
+  MAGIC = f32x4.splat(12582912.0); // 1.5·2^23: adding it rounds to an integer
+  LN2_HI = f32x4.splat(0.693359375);
+  LN2_LO = f32x4.splat(-2.12194440e-4);
+  P0 = f32x4.splat(1.9875691500e-4);
+  P1 = f32x4.splat(1.3981999507e-3);
+  P2 = f32x4.splat(8.3334519073e-3);
+  P3 = f32x4.splat(4.1665795894e-2);
+  P4 = f32x4.splat(1.6666665459e-1);
+  P5 = f32x4.splat(5.0000001201e-1);
+  ONE = f32x4.splat(1.0);
+  BIAS = i32x4.splat(0x4B400000 - 127); // MAGIC's bits, less the exponent bias
+  TWO = f32x4.splat(-2.0);
+  SIGN = i32x4.splat(0x80000000);
+}
+
+// exp(x) as Cephes's expf: x = n·ln2 + r with |r| ≤ ln2/2 (ln2 in two parts),
+// a degree-6 polynomial for e^r, and 2^n built in the exponent bits from the
+// low bits of x·log2e + 1.5·2^23. Arguments are clamped to [−87, 88], inside
+// float32's range (e^−87 is still a normal number).
+// @ts-ignore: decorator
+@inline function vexp(x: v128): v128 {
+  x = f32x4.pmin(f32x4.pmax(x, LO), HI);
+  const big = f32x4.add(f32x4.mul(x, LOG2E), MAGIC);
+  const n = f32x4.sub(big, MAGIC);
+  let r = f32x4.sub(x, f32x4.mul(n, LN2_HI));
+  r = f32x4.sub(r, f32x4.mul(n, LN2_LO));
+  let p = f32x4.add(f32x4.mul(P0, r), P1);
+  p = f32x4.add(f32x4.mul(p, r), P2);
+  p = f32x4.add(f32x4.mul(p, r), P3);
+  p = f32x4.add(f32x4.mul(p, r), P4);
+  p = f32x4.add(f32x4.mul(p, r), P5);
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), ONE);
+  return f32x4.mul(p, i32x4.shl(i32x4.sub(big, BIAS), 23));
+}
+
+// @ts-ignore: decorator
+@inline function vsigmoid(x: v128): v128 {
+  return f32x4.div(ONE, f32x4.add(ONE, vexp(f32x4.neg(x))));
+}
+
+// tanh through one exp of −2|x| (never overflows), the sign put back.
+// @ts-ignore: decorator
+@inline function vtanh(x: v128): v128 {
+  const e = vexp(f32x4.mul(f32x4.abs(x), TWO));
+  const t = f32x4.div(f32x4.sub(ONE, e), f32x4.add(ONE, e));
+  return v128.or(t, v128.and(x, SIGN));
+}
+
+// The scalar forms, for the tail: the same formulas on one lane.
+// @ts-ignore: decorator
+@inline function sigmoid1(x: f32): f32 {
+  return f32x4.extract_lane(vsigmoid(f32x4.splat(x)), 0);
+}
+// @ts-ignore: decorator
+@inline function tanh1(x: f32): f32 {
+  return f32x4.extract_lane(vtanh(f32x4.splat(x)), 0);
+}
+
+// LSTM, one step forward for every sample. `pre` holds x·W + b + h·R for
+// the step (gate order i, f, g, o) and receives the gates after activation.
+// h, c [batch, units] are updated in place; hPrev, cPrev receive their
+// values before the step, tanhC tanh of the new cell; `out` the step's
+// output (the new h, or at a skipped step the previous output or zeros).
+// keep: one byte per [batch, time] (address of step t's), or 0 for none.
+export function lstmForward(
+  pre: usize, preStride: i32,
+  h: usize, c: usize, prev: usize,
+  hPrev: usize, cPrev: usize, tanhC: usize, stateStride: i32,
+  out: usize, outStride: i32,
+  keep: usize, keepStride: i32,
+  batch: i32, units: i32, zeroMasked: i32,
+): void {
+  const vec = units & ~3;
+  for (let b = 0; b < batch; b++) {
+    const g = pre + <usize>(b * preStride) * 4;
+    const s = <usize>(b * stateStride) * 4;
+    const hb = h + <usize>(b * units) * 4;
+    const cb = c + <usize>(b * units) * 4;
+    const pb = prev + <usize>(b * units) * 4;
+    const ob = out + <usize>(b * outStride) * 4;
+    memory.copy(hPrev + s, hb, <usize>units * 4);
+    memory.copy(cPrev + s, cb, <usize>units * 4);
+    const on = keep == 0 || load<u8>(keep + <usize>(b * keepStride)) != 0;
+    if (!on) {
+      if (zeroMasked) memory.fill(pb, 0, <usize>units * 4);
+      memory.copy(ob, pb, <usize>units * 4);
+      continue;
+    }
+    const U = <usize>units * 4;
+    let u = 0;
+    for (; u < vec; u += 4) {
+      const k = <usize>u * 4;
+      const i = vsigmoid(v128.load(g + k));
+      const f = vsigmoid(v128.load(g + U + k));
+      const gg = vtanh(v128.load(g + 2 * U + k));
+      const o = vsigmoid(v128.load(g + 3 * U + k));
+      v128.store(g + k, i);
+      v128.store(g + U + k, f);
+      v128.store(g + 2 * U + k, gg);
+      v128.store(g + 3 * U + k, o);
+      const cn = f32x4.add(f32x4.mul(f, v128.load(cb + k)), f32x4.mul(i, gg));
+      v128.store(cb + k, cn);
+      const tc = vtanh(cn);
+      v128.store(tanhC + s + k, tc);
+      v128.store(hb + k, f32x4.mul(o, tc));
+    }
+    for (; u < units; u++) {
+      const k = <usize>u * 4;
+      const i = sigmoid1(load<f32>(g + k));
+      const f = sigmoid1(load<f32>(g + U + k));
+      const gg = tanh1(load<f32>(g + 2 * U + k));
+      const o = sigmoid1(load<f32>(g + 3 * U + k));
+      store<f32>(g + k, i);
+      store<f32>(g + U + k, f);
+      store<f32>(g + 2 * U + k, gg);
+      store<f32>(g + 3 * U + k, o);
+      const cn = f * load<f32>(cb + k) + i * gg;
+      store<f32>(cb + k, cn);
+      const tc = tanh1(cn);
+      store<f32>(tanhC + s + k, tc);
+      store<f32>(hb + k, o * tc);
+    }
+    memory.copy(pb, hb, <usize>units * 4);
+    memory.copy(ob, hb, <usize>units * 4);
+  }
+}
+
+// LSTM, one step backward for every sample. dOut: the gradient reaching the
+// step's output (address of step t's row, stride outStride); dPrev the part
+// reaching a repeated earlier output (skipped steps); dh, dc the gradients
+// reaching h_t, c_t from later steps. Writes the pre-activation gradient of
+// the step into dPre (stride preStride), leaves dc for c_{t−1} and zeros dh
+// where the step ran (the caller adds dPre·Rᵀ to it).
+export function lstmBackward(
+  dOut: usize, outStride: i32, dPrev: usize, dh: usize, dc: usize,
+  gates: usize, dPre: usize, preStride: i32,
+  cPrev: usize, tanhC: usize, stateStride: i32,
+  keep: usize, keepStride: i32,
+  batch: i32, units: i32, zeroMasked: i32,
+): void {
+  const vec = units & ~3;
+  const one = ONE;
+  for (let b = 0; b < batch; b++) {
+    const U = <usize>units * 4;
+    const g = gates + <usize>(b * preStride) * 4;
+    const d = dPre + <usize>(b * preStride) * 4;
+    const s = <usize>(b * stateStride) * 4;
+    const yb = dOut + <usize>(b * outStride) * 4;
+    const pb = dPrev + <usize>(b * units) * 4;
+    const hb = dh + <usize>(b * units) * 4;
+    const cb = dc + <usize>(b * units) * 4;
+    const on = keep == 0 || load<u8>(keep + <usize>(b * keepStride)) != 0;
+    if (!on) {
+      // h and c pass through; the output was the previous one (or zeros).
+      if (zeroMasked) memory.fill(pb, 0, U);
+      else {
+        let k: usize = 0;
+        for (; k < <usize>vec * 4; k += 16) {
+          v128.store(pb + k, f32x4.add(v128.load(pb + k), v128.load(yb + k)));
+        }
+        for (; k < U; k += 4) store<f32>(pb + k, load<f32>(pb + k) + load<f32>(yb + k));
+      }
+      memory.fill(d, 0, 4 * U);
+      continue;
+    }
+    let u = 0;
+    for (; u < vec; u += 4) {
+      const k = <usize>u * 4;
+      const dhu = f32x4.add(v128.load(hb + k), f32x4.add(v128.load(yb + k), v128.load(pb + k)));
+      const i = v128.load(g + k);
+      const f = v128.load(g + U + k);
+      const gg = v128.load(g + 2 * U + k);
+      const o = v128.load(g + 3 * U + k);
+      const tc = v128.load(tanhC + s + k);
+      const dcu = f32x4.add(
+        v128.load(cb + k),
+        f32x4.mul(f32x4.mul(dhu, o), f32x4.sub(one, f32x4.mul(tc, tc))),
+      );
+      v128.store(d + k, f32x4.mul(f32x4.mul(dcu, gg), f32x4.mul(i, f32x4.sub(one, i))));
+      v128.store(
+        d + U + k,
+        f32x4.mul(f32x4.mul(dcu, v128.load(cPrev + s + k)), f32x4.mul(f, f32x4.sub(one, f))),
+      );
+      v128.store(d + 2 * U + k, f32x4.mul(f32x4.mul(dcu, i), f32x4.sub(one, f32x4.mul(gg, gg))));
+      v128.store(d + 3 * U + k, f32x4.mul(f32x4.mul(dhu, tc), f32x4.mul(o, f32x4.sub(one, o))));
+      v128.store(cb + k, f32x4.mul(dcu, f));
+    }
+    for (; u < units; u++) {
+      const k = <usize>u * 4;
+      const dhu = load<f32>(hb + k) + load<f32>(yb + k) + load<f32>(pb + k);
+      const i = load<f32>(g + k);
+      const f = load<f32>(g + U + k);
+      const gg = load<f32>(g + 2 * U + k);
+      const o = load<f32>(g + 3 * U + k);
+      const tc = load<f32>(tanhC + s + k);
+      const dcu = load<f32>(cb + k) + dhu * o * (1 - tc * tc);
+      store<f32>(d + k, dcu * gg * i * (1 - i));
+      store<f32>(d + U + k, dcu * load<f32>(cPrev + s + k) * f * (1 - f));
+      store<f32>(d + 2 * U + k, dcu * i * (1 - gg * gg));
+      store<f32>(d + 3 * U + k, dhu * tc * o * (1 - o));
+      store<f32>(cb + k, dcu * f);
+    }
+    memory.fill(pb, 0, U);
+    memory.fill(hb, 0, U);
+  }
+}
