@@ -7,12 +7,14 @@
  * product); here the kernel itself is recorded, with a gradient whose parts
  * are computed only for the inputs that need one:
  * `dz = dy·step(y)` (relu) or `dy` (linear), `da = dz·bᵀ`, `db = aᵀ·dz`,
- * `dbias = Σ_rows dz` — the same kernels and values as the unfused path.
+ * `dbias = Σ_rows dz` — the same values as the unfused path, relu's `dz`
+ * and `dbias` in one pass (`kernels/relu_bias_grad.ts`).
  *
  * @module
  */
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
+import { RELU_BIAS_GRAD } from "./kernels/relu_bias_grad.ts";
 
 /** The activations the fused Dense path handles. */
 export type DenseActivation = "relu" | "linear";
@@ -39,11 +41,15 @@ function registerGradient(): void {
         );
       }
       const d = dy as tf.Tensor2D;
-      const dz = activation === "relu"
-        ? tf.mul(d, tf.step(y))
+      // relu: dz = dy·step(y) and the bias's gradient in one pass.
+      const [dz, dBias] = activation === "relu"
+        ? tf.engine().runKernel(RELU_BIAS_GRAD, { dy: d, y } as unknown as tf.NamedTensorMap) as [
+          tf.Tensor,
+          tf.Tensor,
+        ]
         : activation === "linear" || activation === undefined
-        ? d
-        : null;
+        ? [d, null]
+        : [null, null];
       if (dz === null) {
         throw new RangeError(
           `Cannot differentiate _FusedMatMul with activation "${activation}": expected "relu" or "linear"`,
@@ -52,7 +58,7 @@ function registerGradient(): void {
       return {
         a: () => tf.matMul(dz as tf.Tensor2D, b as tf.Tensor2D, false, true),
         b: () => tf.matMul(a as tf.Tensor2D, dz as tf.Tensor2D, true, false),
-        bias: () => tf.sum(dz, 0),
+        bias: () => dBias ?? tf.sum(dz, 0),
       };
     },
   });

@@ -23,7 +23,9 @@ import { KERNO_UPDATE_RULES } from "./fused_rules.ts";
 import { allocate } from "./_buffer_pool.ts";
 import { gruSequenceFused, lstmSequenceFused } from "./rnn_fused.ts";
 import { maskedSoftmaxFused } from "./masked_softmax.ts";
+import { dotProductAttentionFused } from "./attention_fused.ts";
 import { layerNormFused } from "./layer_norm_fused.ts";
+import { affineTransformFused, resizeImagesFused } from "./image_ops.ts";
 
 /** kerno's replacements, by operation. */
 export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
@@ -54,8 +56,13 @@ export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
   gruSequence: gruSequenceFused,
   // Attention's mask and softmax in one pass each way.
   maskedSoftmax: maskedSoftmaxFused,
+  // Attention's heads read in place (no transposes), its softmax in WebAssembly.
+  dotProductAttention: dotProductAttentionFused,
   // The moments, the output and the gradient in one pass each.
   layerNormalization: layerNormFused,
+  // Images: a resize as two separable passes; a transform's coordinates once per pixel.
+  resizeImages: resizeImagesFused,
+  affineTransform: affineTransformFused,
 });
 
 /**

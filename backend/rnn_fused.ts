@@ -8,7 +8,7 @@
  * for the recurrent kernel's (`Σ_t h_{t−1}ᵀ·dz_t` as one `[units, batch·time]`
  * by `[batch·time, k·units]` product). A 200-step sequence makes a handful
  * of engine tensors, not thousands. The LSTM's gate math runs as 4-lane SIMD
- * WebAssembly (`tools/wasm/rnn_kernels.as`), in one memory that holds the
+ * WebAssembly (`tools/wasm/kernels.as`), in one memory that holds the
  * whole sequence's gates and states and that the products read and write
  * in place (`_wasm_workspace.ts`); the GRU's is a loop here. Declines (the plain loop of `tf` ops
  * runs) on another backend, without BLAS, or for other dtypes.
@@ -19,7 +19,7 @@ import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { blas } from "./_blas.ts";
 import { workspace } from "./_wasm_workspace.ts";
-import { WASM_BASE64 as RNN_WASM } from "./_rnn_wasm.ts";
+import { WASM_BASE64 as KERNELS } from "./_kernels_wasm.ts";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
@@ -79,7 +79,7 @@ export function lstmSequenceFused(
     // gradient with the states before each step and tanh of each new cell); out: the
     // outputs, then the last hidden and cell states; d*: the gradient's.
     const steps = batch * time;
-    const w = workspace(RNN_WASM, {
+    const w = workspace(KERNELS, {
       pre: steps * G,
       hPrev: steps * units,
       cPrev: steps * units,

@@ -20,6 +20,15 @@
  */
 import { tf } from "./tf.ts";
 import { nanAwareMaxPool } from "./_nan_max_pool.ts";
+import {
+  type FillMode,
+  plainAffineTransform,
+  plainResizeImages,
+  type ResizeMethod,
+  type TransformInterpolation,
+} from "./_image_ops.ts";
+
+export type { FillMode, ResizeMethod, TransformInterpolation } from "./_image_ops.ts";
 
 /** The activations the fused dense and convolution operations take. */
 export type FusedActivation = "relu" | "linear";
@@ -195,6 +204,27 @@ export interface FusedOps {
    */
   maskedSoftmax(logits: tf.Tensor, keep: tf.Tensor | null): tf.Tensor;
   /**
+   * Scaled dot-product attention over one attention axis, the heads kept
+   * apart (Keras's `MultiHeadAttention` core): per sample and head,
+   * `scores = scale · q·kᵀ`, `probs = maskedSoftmax(scores, keep)`,
+   * `output = probs · v`.
+   *
+   * @param query `[batch, T, heads, keyDim]`.
+   * @param key `[batch, S, heads, keyDim]`.
+   * @param value `[batch, S, heads, valueDim]`.
+   * @param keep float32 1 (keep) or 0 (mask), rank 4, broadcasting against
+   *   the scores `[batch, heads, T, S]`, or `null`.
+   * @param scale The scores' factor (`1/√keyDim`).
+   * @returns `[batch, T, heads, valueDim]`.
+   */
+  dotProductAttention(
+    query: tf.Tensor4D,
+    key: tf.Tensor4D,
+    value: tf.Tensor4D,
+    keep: tf.Tensor4D | null,
+    scale: number,
+  ): tf.Tensor4D;
+  /**
    * Layer normalization over the last axis: `(x − mean) / sqrt(variance +
    * epsilon) · gamma + beta`, the moments taken per row (the variance
    * divided by the row's size, as Keras).
@@ -211,6 +241,42 @@ export interface FusedOps {
     beta: tf.Tensor | null,
     epsilon: number,
   ): tf.Tensor;
+  /**
+   * Resizes images as TensorFlow 2's `tf.image.resize` without antialiasing
+   * (half-pixel centres): `bilinear`, `nearest`, `bicubic` (Keys' cubic,
+   * a = −0.5), `area`, `lanczos3`, `lanczos5`. Each method is separable,
+   * one weight table per axis (`_image_ops.ts`'s `resizeSpans`).
+   *
+   * @param images `[batch, height, width, channels]`.
+   * @param size The output's `[height, width]`.
+   * @param method The interpolation.
+   * @returns `[batch, size[0], size[1], channels]`, float32.
+   */
+  resizeImages(images: tf.Tensor4D, size: [number, number], method: ResizeMethod): tf.Tensor4D;
+  /**
+   * TensorFlow's `ImageProjectiveTransformV3` (Keras's `affine_transform`):
+   * output pixel `(x, y)` (column, row) samples the input at
+   * `((a0·x + a1·y + a2) / k, (b0·x + b1·y + b2) / k)`, `k = c0·x + c1·y + 1`,
+   * for a transform row `[a0, a1, a2, b0, b1, b2, c0, c1]`; points outside
+   * the input are mapped by `fillMode` (`reflect`: d c b a | a b c d | d c
+   * b a, `wrap`, `nearest`, or `constant`: `fillValue`).
+   *
+   * @param images `[batch, height, width, channels]`.
+   * @param transforms `[batch, 8]`, or `[1, 8]` for every image.
+   * @param interpolation `"bilinear"` or `"nearest"`.
+   * @param fillMode How points outside the input are filled.
+   * @param fillValue The value of `"constant"`.
+   * @param outputSize The output's `[height, width]`.
+   * @returns `[batch, outputSize[0], outputSize[1], channels]`, float32.
+   */
+  affineTransform(
+    images: tf.Tensor4D,
+    transforms: tf.Tensor2D,
+    interpolation: TransformInterpolation,
+    fillMode: FillMode,
+    fillValue: number,
+    outputSize: [number, number],
+  ): tf.Tensor4D;
 }
 
 /** A backend's replacements: each may return `null` to let the plain version run. */
@@ -313,6 +379,19 @@ function plainMaskedSoftmax(logits: tf.Tensor, keep: tf.Tensor | null): tf.Tenso
   return tf.mul(tf.softmax(lowered), keep);
 }
 
+function plainDotProductAttention(
+  query: tf.Tensor4D,
+  key: tf.Tensor4D,
+  value: tf.Tensor4D,
+  keep: tf.Tensor4D | null,
+  scale: number,
+): tf.Tensor4D {
+  const heads = (t: tf.Tensor4D) => tf.transpose(t, [0, 2, 1, 3]); // [batch, heads, steps, dim]
+  const scores = tf.mul(tf.matMul(heads(query), heads(key), false, true), scale);
+  const probs = plainMaskedSoftmax(scores, keep);
+  return tf.transpose(tf.matMul(probs, heads(value)), [0, 2, 1, 3]) as tf.Tensor4D;
+}
+
 function plainLayerNormalization(
   x: tf.Tensor,
   gamma: tf.Tensor | null,
@@ -361,7 +440,10 @@ export const plainFusedOps: Readonly<FusedOps> = Object.freeze(
     lstmSequence: plainLstmSequence,
     gruSequence: plainGruSequence,
     maskedSoftmax: plainMaskedSoftmax,
+    dotProductAttention: plainDotProductAttention,
     layerNormalization: plainLayerNormalization,
+    resizeImages: plainResizeImages,
+    affineTransform: plainAffineTransform,
   } satisfies FusedOps,
 );
 
@@ -454,7 +536,10 @@ export const fused: Readonly<FusedOps> = Object.freeze({
   lstmSequence: dispatch("lstmSequence"),
   gruSequence: dispatch("gruSequence"),
   maskedSoftmax: dispatch("maskedSoftmax"),
+  dotProductAttention: dispatch("dotProductAttention"),
   layerNormalization: dispatch("layerNormalization"),
+  resizeImages: dispatch("resizeImages"),
+  affineTransform: dispatch("affineTransform"),
 });
 
 /** What one optimizer update of one variable hands to a fused rule. */

@@ -23,6 +23,7 @@ import type { RegularizerLike } from "../engine/regularizers.ts";
 import { reject } from "../engine/validate.ts";
 import { layerOptions } from "./_checks.ts";
 import { einsum } from "./_einsum.ts";
+import { fused } from "../engine/fused.ts";
 import { analyzeEinsum, type EinsumShapes, splitEquation } from "./_einsum_shapes.ts";
 
 /** Options of {@link EinsumDense}. */
@@ -75,6 +76,8 @@ export class EinsumDense extends Layer {
   readonly biasAxes: string | null;
   readonly #options: EinsumDenseOptions;
   readonly #activation: Activation;
+  /** {@link matrixForm} of the equation, once known. */
+  #matrixForm: number | undefined;
   /** The kernel; set by `build`. */
   kernel: tf.Variable | null = null;
   /** The bias; set by `build` when `biasAxes` is given. */
@@ -191,6 +194,22 @@ export class EinsumDense extends Layer {
 
   /** Computes `activation(einsum(equation, inputs, kernel) + bias)`. */
   override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
+    const contracted = this.#matrixForm ??= matrixForm(this.equation, this.biasAxes);
+    const name = activationName(this.#options.activation);
+    if (contracted > 0 && (name === "linear" || name === "relu")) {
+      // A Dense in disguise (the attention projections): one product, bias and activation.
+      const kernel = this.kernel!;
+      const inner = kernel.shape.slice(0, contracted).reduce((a, b) => a * b, 1);
+      const flat = tf.reshape(inputs, [-1, inner]) as tf.Tensor2D;
+      const y = fused.denseBiasActivation(
+        flat,
+        tf.reshape(kernel, [inner, kernel.size / inner]) as tf.Tensor2D,
+        this.bias === null ? null : tf.reshape(this.bias, [-1]) as tf.Tensor1D,
+        name,
+      );
+      const lead = inputs.shape.slice(0, inputs.rank - contracted);
+      return tf.reshape(y, [...lead, ...kernel.shape.slice(contracted)]);
+    }
     let y = einsum(this.equation, inputs, this.kernel!);
     if (this.bias) y = tf.add(y, this.bias);
     return this.#activation(y);
@@ -216,6 +235,29 @@ export class EinsumDense extends Layer {
       ...(o.biasRegularizer === undefined ? {} : { biasRegularizer: o.biasRegularizer }),
     };
   }
+}
+
+/**
+ * How many leading kernel axes an equation contracts when it is a matrix
+ * product in disguise, `P·C,C·A->P·A` (input = kept letters then
+ * contracted ones, kernel = the contracted letters then new ones, output =
+ * kept then new, each letter once), with the bias on every new letter or
+ * none; 0 otherwise (`...`, a bias on some of the new letters only, …).
+ */
+function matrixForm(equation: string, biasAxes: string | null): number {
+  const match = /^([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)$/.exec(equation.replace(/\s/g, ""));
+  if (match === null) return 0;
+  const [, input, kernel, output] = match;
+  for (let k = input.length - 1; k >= 0; k--) {
+    const [kept, contracted] = [input.slice(0, k), input.slice(k)];
+    const added = kernel.slice(contracted.length);
+    if (!kernel.startsWith(contracted) || output !== kept + added) continue;
+    const letters = kept + contracted + added;
+    if (new Set(letters).size !== letters.length) return 0;
+    if (biasAxes !== null && biasAxes !== added) return 0;
+    return contracted.length;
+  }
+  return 0;
 }
 
 /**

@@ -23,6 +23,7 @@ import { boolean, number, positiveInt } from "../engine/validate.ts";
 import { layerOptions, noPositional } from "./_checks.ts";
 import { EinsumDense } from "./einsum_dense.ts";
 import { einsum } from "./_einsum.ts";
+import { fused } from "../engine/fused.ts";
 import {
   type AttentionCallOptions,
   attentionShapes,
@@ -315,15 +316,29 @@ export class MultiHeadAttention extends Layer {
     const withScores = boolean(what, "returnAttentionScores", options.returnAttentionScores, false);
     const [query, value, key = value] = inputs;
     const { dot, combine, axes } = this.#equations!;
-    const q = tf.mul(this._query_dense!.apply(query), 1 / Math.sqrt(this.keyDim));
+    const scale = 1 / Math.sqrt(this.keyDim);
+    const projected = this._query_dense!.apply(query);
     const k = this._key_dense!.apply(key);
     const v = this._value_dense!.apply(value);
+    const sources = { masks: options.mask, attentionMask: options.attentionMask, causal };
+    const dropping = options.training === true && this.dropout > 0;
+    if (projected.rank === 4 && axes === 1 && !withScores && !dropping) {
+      // The usual case, [batch, steps, heads, dim]: the seam's attention (no transposes on kerno's backend).
+      const [batch, time, heads] = projected.shape;
+      const mask = attentionMask(this, inputs, [batch, heads, time, k.shape[1]!], axes, sources);
+      const keep = mask === null ? null : tf.cast(mask, "float32") as tf.Tensor4D;
+      const attended = fused.dotProductAttention(
+        projected as tf.Tensor4D,
+        k as tf.Tensor4D,
+        v as tf.Tensor4D,
+        keep,
+        scale,
+      );
+      return this._output_dense!.apply(attended);
+    }
+    const q = tf.mul(projected, scale);
     const scores = einsum(dot, k, q); // [batch..., heads, T..., S...]
-    const mask = attentionMask(this, inputs, scores.shape, axes, {
-      masks: options.mask,
-      attentionMask: options.attentionMask,
-      causal,
-    });
+    const mask = attentionMask(this, inputs, scores.shape, axes, sources);
     const probs = maskedSoftmax(scores, mask, axes);
     const dropped = options.training && this.dropout > 0
       ? tf.dropout(probs, this.dropout, undefined, this.seedGenerator.next())

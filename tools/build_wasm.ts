@@ -11,9 +11,9 @@
 /** The modules: source, generated file, and what the generated file says it holds. */
 const MODULES = [
   {
-    source: "tools/wasm/rnn_kernels.as",
-    target: "backend/_rnn_wasm.ts",
-    what: "the LSTM and GRU gate kernels",
+    source: "tools/wasm/kernels.as",
+    target: "backend/_kernels_wasm.ts",
+    what: "kerno's kernels (LSTM gates, masked softmax)",
   },
 ];
 

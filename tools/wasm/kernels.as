@@ -1,8 +1,8 @@
-// kerno's LSTM and GRU gate kernels, in AssemblyScript (a TypeScript
-// dialect that compiles to WebAssembly). `deno task build-wasm` compiles this
-// file and writes the module's bytes to backend/_rnn_wasm.ts; the kernels
-// that use it are in backend/rnn_fused.ts, which also says what each array
-// holds. Everything is float32, four lanes at a time (fixed-width SIMD), with
+// kerno's WebAssembly kernels, in AssemblyScript (a TypeScript dialect that
+// compiles to WebAssembly): the LSTM's gates (used by backend/rnn_fused.ts)
+// and the attention's masked softmax (backend/attention_fused.ts); those
+// files say what each array holds. `deno task build-wasm` compiles this file
+// and writes the module's bytes to backend/_kernels_wasm.ts. Everything is float32, four lanes at a time (fixed-width SIMD), with
 // a scalar loop for the last `units % 4` values.
 //
 // Pointers are byte addresses in the module's memory (imported, so the
@@ -29,6 +29,7 @@ let ONE: v128 = i64x2.splat(0);
 let BIAS: v128 = i64x2.splat(0);
 let TWO: v128 = i64x2.splat(0);
 let SIGN: v128 = i64x2.splat(0);
+let ZERO: v128 = i64x2.splat(0);
 
 // Sets the constants; the caller runs it once per instance.
 export function init(): void {
@@ -239,5 +240,80 @@ export function lstmBackward(
     }
     memory.fill(pb, 0, U);
     memory.fill(hb, 0, U);
+  }
+}
+
+// Masked softmax of `rows` rows of `cols` logits at p, in place. keep: a
+// float32 0/1 per column (0: masked), row r's at keep + r·keepStride floats
+// (stride 0: one row for all), or 0 for none. Masked columns get 0, and a
+// row with every column masked is all zeros.
+export function softmaxRows(p: usize, rows: i32, cols: i32, keep: usize, keepStride: i32): void {
+  const vec = <usize>(cols & ~3) * 4;
+  const n = <usize>cols * 4;
+  const NEG = f32x4.splat(-Infinity);
+  for (let r = 0; r < rows; r++) {
+    const row = p + <usize>r * n;
+    const kr = keep + <usize>(r * keepStride) * 4;
+    // The largest kept logit.
+    let m4 = NEG;
+    let k: usize = 0;
+    for (; k < vec; k += 16) {
+      let l = v128.load(row + k);
+      if (keep != 0) l = v128.bitselect(l, NEG, f32x4.ne(v128.load(kr + k), ZERO));
+      m4 = f32x4.pmax(m4, l);
+    }
+    let m = max(max(f32x4.extract_lane(m4, 0), f32x4.extract_lane(m4, 1)),
+      max(f32x4.extract_lane(m4, 2), f32x4.extract_lane(m4, 3)));
+    for (; k < n; k += 4) {
+      if (keep == 0 || load<f32>(kr + k) != 0) m = max(m, load<f32>(row + k));
+    }
+    if (m == -Infinity) { // nothing kept
+      memory.fill(row, 0, n);
+      continue;
+    }
+    // e^(l − m) (times keep), and their sum.
+    const mv = f32x4.splat(m);
+    let s4 = ZERO;
+    for (k = 0; k < vec; k += 16) {
+      let e = vexp(f32x4.sub(v128.load(row + k), mv));
+      if (keep != 0) e = f32x4.mul(e, v128.load(kr + k));
+      v128.store(row + k, e);
+      s4 = f32x4.add(s4, e);
+    }
+    let s = f32x4.extract_lane(s4, 0) + f32x4.extract_lane(s4, 1) +
+      f32x4.extract_lane(s4, 2) + f32x4.extract_lane(s4, 3);
+    for (; k < n; k += 4) {
+      let e = f32x4.extract_lane(vexp(f32x4.splat(load<f32>(row + k) - m)), 0);
+      if (keep != 0) e *= load<f32>(kr + k);
+      store<f32>(row + k, e);
+      s += e;
+    }
+    const inv = f32x4.splat(1 / s);
+    for (k = 0; k < vec; k += 16) v128.store(row + k, f32x4.mul(v128.load(row + k), inv));
+    for (; k < n; k += 4) store<f32>(row + k, load<f32>(row + k) / s);
+  }
+}
+
+// The softmax's gradient from its output: dp ← scale · p ⊙ (dp − Σ_j p⊙dp),
+// row by row, in place (masked columns have p = 0, so they get 0).
+export function softmaxGradRows(p: usize, dp: usize, rows: i32, cols: i32, scale: f32): void {
+  const vec = <usize>(cols & ~3) * 4;
+  const n = <usize>cols * 4;
+  const sv = f32x4.splat(scale);
+  for (let r = 0; r < rows; r++) {
+    const pr = p + <usize>r * n;
+    const dr = dp + <usize>r * n;
+    let d4 = ZERO;
+    let k: usize = 0;
+    for (; k < vec; k += 16) d4 = f32x4.add(d4, f32x4.mul(v128.load(pr + k), v128.load(dr + k)));
+    let dot = f32x4.extract_lane(d4, 0) + f32x4.extract_lane(d4, 1) +
+      f32x4.extract_lane(d4, 2) + f32x4.extract_lane(d4, 3);
+    for (; k < n; k += 4) dot += load<f32>(pr + k) * load<f32>(dr + k);
+    const dv = f32x4.splat(dot);
+    for (k = 0; k < vec; k += 16) {
+      const g = f32x4.mul(v128.load(pr + k), f32x4.sub(v128.load(dr + k), dv));
+      v128.store(dr + k, f32x4.mul(g, sv));
+    }
+    for (; k < n; k += 4) store<f32>(dr + k, scale * load<f32>(pr + k) * (load<f32>(dr + k) - dot));
   }
 }

@@ -1,0 +1,102 @@
+/**
+ * kerno's replacement of the seam's `dotProductAttention` against the plain
+ * definition (transposes, batched products, masked softmax): values and the
+ * gradients of query, key and value, for sizes that fill the SIMD lanes and
+ * sizes that leave a tail, and masks of every broadcast shape, a row with
+ * nothing kept included.
+ */
+import assert from "node:assert/strict";
+import { tf } from "../../engine/tf.ts";
+import "../../backend/mod.ts";
+import { plainFusedOps } from "../../engine/fused.ts";
+import { KERNO_FUSED_OPS } from "../../backend/fused_ops.ts";
+import { assertClose, onKerno, randomValues, skipWithoutBlas } from "./_helpers.ts";
+
+type Shape4 = [number, number, number, number];
+
+const NO_BLAS = skipWithoutBlas("the fused attention's tests");
+await tf.setBackend("kerno");
+
+const rnd = (shape: number[], seed: number) =>
+  tf.tensor4d(randomValues(shape.reduce((a, b) => a * b, 1), seed), shape as Shape4);
+
+/** A 0/1 mask of `shape` keeping about 70% of the steps, with row 0 of the first block fully masked. */
+function keepMask(shape: number[], seed: number): tf.Tensor4D {
+  const v = randomValues(shape.reduce((a, b) => a * b, 1), seed).map((x) => (x > -0.4 ? 1 : 0));
+  v.fill(0, 0, shape[3]);
+  return tf.tensor4d(v, shape as Shape4);
+}
+
+const SIZES = [
+  { batch: 2, time: 8, steps: 8, heads: 2, dim: 4, valueDim: 4 }, // whole lanes
+  { batch: 3, time: 5, steps: 7, heads: 3, dim: 3, valueDim: 5 }, // tails everywhere, T ≠ S
+];
+
+for (const size of SIZES) {
+  const { batch, time, steps, heads, dim, valueDim } = size;
+  Deno.test({
+    name: `dotProductAttention fused equals the plain definition, gradients included (${
+      JSON.stringify(size)
+    })`,
+    ignore: NO_BLAS,
+    fn: () =>
+      onKerno(() => {
+        const q = rnd([batch, time, heads, dim], 1);
+        const k = rnd([batch, steps, heads, dim], 2);
+        const v = rnd([batch, steps, heads, valueDim], 3);
+        const weights = rnd([batch, time, heads, valueDim], 4); // every output weighed differently
+        const masks: (tf.Tensor4D | null)[] = [
+          null,
+          keepMask([batch, heads, time, steps], 5), // full
+          keepMask([batch, 1, time, steps], 6), // per sample, all heads
+          keepMask([batch, 1, 1, steps], 7), // key padding
+          keepMask([1, 1, time, steps], 8), // causal-like
+        ];
+        for (const keep of masks) {
+          const run = (impl: typeof plainFusedOps.dotProductAttention) =>
+            tf.tidy(() => {
+              const f = (qa: tf.Tensor, ka: tf.Tensor, va: tf.Tensor) =>
+                tf.sum(tf.mul(
+                  impl(qa as tf.Tensor4D, ka as tf.Tensor4D, va as tf.Tensor4D, keep, 0.37),
+                  weights,
+                ));
+              const out = impl(q, k, v, keep, 0.37);
+              return [out, ...tf.grads(f)([q, k, v])].map((t) => t.dataSync().slice());
+            });
+          const want = run(plainFusedOps.dotProductAttention);
+          const got = run((...a) => {
+            const out = KERNO_FUSED_OPS.dotProductAttention!(...a);
+            assert.ok(out !== null, "kerno's replacement takes float32 on its backend");
+            return out;
+          });
+          const label = keep === null ? "no mask" : `mask [${keep.shape}]`;
+          ["output", "dQuery", "dKey", "dValue"].forEach((name, i) =>
+            assertClose(got[i], want[i], 1e-5, `${name}, ${label}`)
+          );
+        }
+        tf.dispose([q, k, v, weights, ...masks.filter((m) => m !== null)]);
+      }),
+  });
+}
+
+Deno.test({
+  name: "dotProductAttention fused declines a mask that does not broadcast, and other backends",
+  ignore: NO_BLAS,
+  fn: async () => {
+    await onKerno(() => {
+      const q = rnd([1, 2, 1, 4], 1);
+      const wrong = tf.ones([1, 1, 2, 1]) as tf.Tensor4D; // broadcast over the key steps: not taken
+      assert.equal(KERNO_FUSED_OPS.dotProductAttention!(q, q, q, wrong, 1), null);
+      tf.dispose([q, wrong]);
+    });
+    const previous = tf.getBackend();
+    await tf.setBackend("cpu");
+    try {
+      const q = rnd([1, 2, 1, 4], 1);
+      assert.equal(KERNO_FUSED_OPS.dotProductAttention!(q, q, q, null, 1), null);
+      q.dispose();
+    } finally {
+      await tf.setBackend(previous);
+    }
+  },
+});
