@@ -13,6 +13,15 @@ import type { Model } from "../engine/model.ts";
 import type { Layer } from "../engine/layer.ts";
 import { tf } from "../engine/tf.ts";
 import { MultiHeadAttention } from "../layers/multi_head_attention.ts";
+import { RandomBrightness } from "../layers/random_brightness.ts";
+import { RandomContrast } from "../layers/random_contrast.ts";
+import { RandomCrop } from "../layers/random_crop.ts";
+import { RandomFlip } from "../layers/random_flip.ts";
+import { RandomRotation } from "../layers/random_rotation.ts";
+import { RandomTranslation } from "../layers/random_translation.ts";
+import { RandomZoom } from "../layers/random_zoom.ts";
+import { Resizing } from "../layers/resizing.ts";
+import { CenterCrop } from "../layers/center_crop.ts";
 import { EinsumDense } from "../layers/einsum_dense.ts";
 import { Attention } from "../layers/attention.ts";
 import { writeFileAtomic } from "./_atomic.ts";
@@ -116,7 +125,31 @@ export async function saveTfjs(
  * Layer classes TensorFlow.js Layers (4.22) has no equivalent of: it could
  * not load a directory holding one (`AdditiveAttention` is an `Attention`).
  */
-const NOT_IN_TFJS = [MultiHeadAttention, EinsumDense, Attention] as const;
+const NOT_IN_TFJS = [
+  MultiHeadAttention,
+  EinsumDense,
+  Attention,
+  RandomBrightness,
+  RandomContrast,
+  RandomCrop,
+  RandomFlip,
+  RandomRotation,
+  RandomTranslation,
+  RandomZoom,
+] as const;
+
+/** Why TensorFlow.js Layers could not load a layer it has: `null` when it can. */
+function tfjsCannotLoad(layer: Layer): string | null {
+  // tfjs-layers 4.22: Resizing.computeOutputShape drops the batch axis (the next layer fails);
+  // CenterCrop.computeOutputShape overwrites its input's shape (the model then wants cropped inputs).
+  if (layer instanceof Resizing) {
+    return "TensorFlow.js 4.22's Resizing gives a wrong output shape (it drops the batch axis), so no model holding one loads there";
+  }
+  if (layer instanceof CenterCrop) {
+    return "TensorFlow.js 4.22's CenterCrop overwrites its input's shape, so a model holding one would take only images of the cropped size";
+  }
+  return null;
+}
 
 /**
  * Refuses, before any file is written, a model holding a layer that
@@ -129,7 +162,13 @@ function checkTfjsLayers(model: Model): void {
     seen.add(layer);
     if (NOT_IN_TFJS.some((cls) => layer instanceof cls)) {
       throw new TypeError(
-        `Cannot save ${model.name} in the TensorFlow.js Layers format as its layer ${layer.name} (${layer.constructor.name}) has no TensorFlow.js Layers equivalent (TensorFlow.js has no MultiHeadAttention, EinsumDense, Attention or AdditiveAttention): save it to a path ending in ".keras" (the Keras 3 format) instead`,
+        `Cannot save ${model.name} in the TensorFlow.js Layers format as its layer ${layer.name} (${layer.constructor.name}) has no TensorFlow.js Layers equivalent (TensorFlow.js has no MultiHeadAttention, EinsumDense, Attention or AdditiveAttention, nor the random image layers): save it to a path ending in ".keras" (the Keras 3 format) instead`,
+      );
+    }
+    const reason = tfjsCannotLoad(layer);
+    if (reason !== null) {
+      throw new TypeError(
+        `Cannot save ${model.name} in the TensorFlow.js Layers format as its layer ${layer.name} (${layer.constructor.name}) could not be loaded there (${reason}): save it to a path ending in ".keras" (the Keras 3 format) instead`,
       );
     }
     for (const child of layer.trackedLayers) visit(child);
