@@ -11,6 +11,8 @@ import type { CompiledState } from "./compile.ts";
 import {
   type ArrayData,
   checkFinite,
+  type ColumnData,
+  conformInputs,
   type DataStructure,
   DataTree,
   numSamples,
@@ -18,6 +20,7 @@ import {
   tensorsOf,
   toArrayData,
 } from "./data_adapter.ts";
+import type { SymbolicTensor } from "./symbolic.ts";
 import type { LayerInputs } from "./layer_inputs.ts";
 import { Dataset, type Element } from "./dataset.ts";
 import { positiveInt } from "./validate.ts";
@@ -45,6 +48,8 @@ export interface Sample {
 export interface ModelArity {
   inputs: number | null;
   outputs: number | null;
+  /** The model's symbolic inputs, when known: data are fitted to their dtypes and ranks. */
+  inputTensors?: readonly SymbolicTensor[] | null;
 }
 
 /**
@@ -89,7 +94,7 @@ export function prepareFitData(
         `Cannot use "classWeight" with ${yd.items.length} outputs: it applies to a model of one output; pass "sampleWeight" instead`,
       );
     }
-    sw = classWeightsToSampleWeights(yd.items[0], o.classWeight, sw);
+    sw = classWeightsToSampleWeights(yd.items[0] as ArrayData, o.classWeight, sw);
   }
   let val = validation;
   if (o.validationSplit > 0) {
@@ -104,7 +109,7 @@ export function prepareFitData(
     }
     const slice = (t: DataTree, a: number, b: number) => t.map((d) => sliceData(d, a, b));
     const [vx, vy] = [slice(xd, splitAt, n), yd ? slice(yd, splitAt, n) : null];
-    if (vy) vy.items.forEach(warnSingleClass);
+    if (vy) (vy.items as ArrayData[]).forEach(warnSingleClass);
     val = arrayIterator(vx, vy, sw ? sliceData(sw, splitAt, n) : null, {
       batchSize: o.validationBatchSize ?? o.batchSize,
       shuffle: false,
@@ -122,6 +127,18 @@ export function prepareFitData(
   return { train, validation: val, sample: firstSample(xd, yd) };
 }
 
+/**
+ * Converts a model's input data and fits them to its inputs' dtypes and
+ * ranks (see `conformInputs`).
+ *
+ * @param x The data.
+ * @param arity The model's inputs, when known.
+ * @returns The data.
+ */
+export function inputTree(x: DataStructure, arity: ModelArity): DataTree {
+  return conformInputs(DataTree.from(x, "x", arity.inputs), arity.inputTensors ?? null, "x");
+}
+
 /** Converts `x`, `y` and per-sample weights, and checks they hold as many samples. */
 function arraysOf(
   x: DataStructure,
@@ -130,8 +147,9 @@ function arraysOf(
   method: string,
   arity: ModelArity,
 ): { xd: DataTree; yd: DataTree | null; sw: ArrayData | null } {
-  const xd = DataTree.from(x, "x", arity.inputs);
+  const xd = inputTree(x, arity);
   const yd = y === undefined ? null : DataTree.from(y, "y", arity.outputs);
+  if (yd) requireNumbers(yd, "y");
   if (yd && xd.numSamples !== yd.numSamples) {
     throw new RangeError(
       `Cannot ${method} as "x" and "y" hold different numbers of samples: ${xd.numSamples} and ${yd.numSamples}`,
@@ -148,6 +166,20 @@ function arraysOf(
   return { xd, yd, sw };
 }
 
+/** Refuses targets given as strings (a loss compares numbers). */
+function requireNumbers(tree: DataTree, argName: string): void {
+  const names = tree.names(argName);
+  tree.items.forEach((a, i) => {
+    if (a.dtype === "string") {
+      throw new TypeError(
+        `Cannot use "${
+          names[i]
+        }" as it holds strings: targets must be numbers (map labels to class indices first, e.g. with a StringLookup)`,
+      );
+    }
+  });
+}
+
 function checkAllFinite(tree: DataTree, argName: string): void {
   const names = tree.names(argName);
   tree.items.forEach((a, i) => checkFinite(a, names[i]));
@@ -155,10 +187,8 @@ function checkAllFinite(tree: DataTree, argName: string): void {
 
 /** The first input sample as a batch of one, and the targets, for building the model. */
 function firstSample(xd: DataTree, yd: DataTree | null): Sample {
-  const first = (a: ArrayData) => {
-    const row = a.values.length / Math.max(1, numSamples(a));
-    return tf.tensor(a.values.subarray(0, row), [1, ...a.shape.slice(1)], a.dtype);
-  };
+  const first = (a: ColumnData) =>
+    tf.tensor(sliceData(a, 0, 1).values, [1, ...a.shape.slice(1)], a.dtype);
   return { x: xd.build(xd.items.map(first)), y: yd };
 }
 
@@ -237,7 +267,10 @@ export function prepareModel(
       compiled.outputs.forEach((out, i) => {
         if (out.loss?.name === "sparse_categorical_crossentropy" && sample.y!.items[i]) {
           const shape = outShapes[i];
-          checkSparseLabels(sample.y!.items[i].values, shape[shape.length - 1]);
+          checkSparseLabels(
+            (sample.y!.items[i] as ArrayData).values,
+            shape[shape.length - 1],
+          );
         }
       });
     }

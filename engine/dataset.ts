@@ -11,7 +11,7 @@
  * @module
  */
 import { tf } from "./tf.ts";
-import { type ArrayData, type DataStructure, DataTree, gatherRows } from "./data_adapter.ts";
+import { type ColumnData, type DataStructure, DataTree, gatherRows } from "./data_adapter.ts";
 import { Random } from "./random.ts";
 import { boolean, positiveInt } from "./validate.ts";
 import { checkOptions } from "./options.ts";
@@ -169,7 +169,7 @@ export class Dataset<T extends Element = [tf.Tensor, tf.Tensor]> implements Iter
         if (current) tf.dispose(current);
         current = null;
         current = tf.tidy(() => {
-          const cut = (d: ArrayData) => {
+          const cut = (d: ColumnData) => {
             const t = gatherRows(d, rows);
             return batchedStage ? t : tf.reshape(t, t.shape.slice(1));
           };

@@ -102,7 +102,10 @@ export class Graph {
    */
   run(values: tf.Tensor[], training: boolean): tf.Tensor[] {
     const known = new Map<SymbolicTensor, tf.Tensor>();
-    this.inputs.forEach((t, i) => known.set(t, values[i]));
+    this.inputs.forEach((t, i) => {
+      const shape = adjustedRank(values[i].shape, t.shape);
+      known.set(t, shape.length === values[i].rank ? values[i] : tf.reshape(values[i], shape));
+    });
     const get = (t: SymbolicTensor) => known.get(t)!;
     for (const node of this.nodes) {
       const args = node.inputs instanceof SymbolicTensor
@@ -212,9 +215,17 @@ export class Graph {
           } must be a tf.Tensor: received ${describe(t)}`,
         );
       }
+      if ((input.dtype === "string") !== (t.dtype === "string")) {
+        throw new TypeError(
+          `Cannot run model ${model} as input ${JSON.stringify(names[i])} takes ${
+            input.dtype === "string" ? "strings" : "numbers"
+          } (dtype ${JSON.stringify(input.dtype)}): received ${describe(t)}`,
+        );
+      }
       const s = input.shape;
-      const bad = t.shape.length !== s.length ||
-        s.some((d, k) => d !== null && (k > 0 || d !== t.shape[0]) && d !== t.shape[k]);
+      const shape = adjustedRank(t.shape, s);
+      const bad = shape.length !== s.length ||
+        s.some((d, k) => d !== null && (k > 0 || d !== shape[0]) && d !== shape[k]);
       if (bad) {
         throw new RangeError(
           `Cannot run model ${model} as input ${JSON.stringify(names[i])} does not fit: expected ${
@@ -238,6 +249,19 @@ export class Graph {
     if (this.outputKind === "array") return values;
     return Object.fromEntries(this.outputNames.map((n, i) => [n, values[i]]));
   }
+}
+
+/**
+ * Keras's input-rank adjustment: data of one axis more than the input whose
+ * last axis is 1 lose it; data of one axis less, for an input whose last
+ * axis is 1, gain it (a flat batch of strings for `shape: [1]`).
+ *
+ * @returns The shape the data take (unchanged when neither applies).
+ */
+function adjustedRank(shape: number[], ref: (number | null)[]): number[] {
+  if (shape.length === ref.length + 1 && shape[shape.length - 1] === 1) return shape.slice(0, -1);
+  if (shape.length === ref.length - 1 && ref[ref.length - 1] === 1) return [...shape, 1];
+  return shape;
 }
 
 /**

@@ -20,7 +20,10 @@ export interface InputOptions {
   batchSize?: number;
   /** The full shape, batch axis first (instead of `shape` and `batchSize`). */
   batchShape?: (number | null)[];
-  /** The dtype of the data. @default "float32" */
+  /**
+   * The dtype of the data; `"string"` for raw text (a `TextVectorization`
+   * or `StringLookup` layer reads it). @default "float32"
+   */
   dtype?: SymbolicDType;
   /** The input's name, by which `fit` and `predict` match a record of data. @default "input_layer", "input_layer_1", … */
   name?: string;
@@ -72,9 +75,9 @@ export class InputLayer extends Layer {
     const batchShape = inputBatchShape(options);
     super({ name: options.name ?? undefined });
     const dtype = options.dtype ?? "float32";
-    if (!["float32", "int32", "bool"].includes(dtype)) {
+    if (!["float32", "int32", "bool", "string"].includes(dtype)) {
       throw new TypeError(
-        `Cannot ${what} as "dtype" must be "float32", "int32" or "bool": received ${
+        `Cannot ${what} as "dtype" must be "float32", "int32", "bool" or "string": received ${
           describe(dtype)
         }`,
       );

@@ -8,8 +8,9 @@
  *
  * Shapes are inferred by running the layer on zeros (one sample; unknown
  * axes at two sizes, an axis whose output size follows the input's is
- * unknown in the output), so every layer, including a user's, answers
- * without shape arithmetic of its own. No tensor outlives the inference.
+ * unknown in the output; empty strings for a string input), so every
+ * layer, including a user's, answers without shape arithmetic of its own.
+ * No tensor outlives the inference.
  *
  * @module
  */
@@ -21,7 +22,7 @@ import { mapStructure, type Structure, structureValues } from "./layer_inputs.ts
 import { checkOptions } from "./options.ts";
 
 /** The dtypes a symbolic tensor may have. */
-export type SymbolicDType = "float32" | "int32" | "bool";
+export type SymbolicDType = "float32" | "int32" | "bool" | "string";
 
 /**
  * A placeholder for the tensor a layer will produce: its shape (batch axis
@@ -68,6 +69,17 @@ export class SymbolicTensor {
       formatShape(this.shape)
     }, dtype=${this.dtype}, name=${this.name}>`;
   }
+}
+
+/**
+ * A layer whose output has axes sized by the data in a way one probe cannot
+ * see (TextVectorization's tokens per document, without
+ * `outputSequenceLength`): it names them, and they are unknown (`null`) in
+ * its symbolic output, so the layers after it accept any size there.
+ */
+export interface DataSizedAxes {
+  /** @returns The axes of the (first) output whose size only the data decide. */
+  dataSizedAxes(): number[];
 }
 
 /** One, an array, or a record of symbolic tensors: what a layer was called on. */
@@ -339,6 +351,8 @@ export function applySymbolic(
     );
     return { shape, dtype: o.dtype, maskRank: o.maskRank };
   });
+  const dataSized = (layer as Partial<DataSizedAxes>).dataSizedAxes?.() ?? [];
+  for (const axis of dataSized) if (axis > 0) outputs[0].shape[axis] = null;
   layer.outputShape = outputs[0].shape;
   const node = addNode(layer, inputs, outputs, options.training, {
     callArgs,
@@ -407,8 +421,12 @@ function probe(
   tf.tidy(() => {
     const zeros = (t: SymbolicTensor) => {
       const shape = t.shape.map((d, i) => d ?? (i === 0 ? 1 : size));
-      // A boolean input (an attention mask) attends everywhere: all true.
-      const z = t.dtype === "bool" ? tf.ones(shape, "bool") : tf.zeros(shape, t.dtype);
+      // A boolean input (an attention mask) attends everywhere: all true; a string input: "".
+      const z = t.dtype === "bool"
+        ? tf.ones(shape, "bool")
+        : t.dtype === "string"
+        ? tf.fill(shape, "", "string")
+        : tf.zeros(shape, t.dtype);
       if (t.maskRank > 0) {
         const maskShape = shape.slice(0, t.maskRank);
         const n = maskShape.reduce((a, b) => a * b, 1);
@@ -425,7 +443,10 @@ function probe(
     });
     const describeOut = (t: tf.Tensor) => {
       const mask = storedMask(t);
-      const dtype: SymbolicDType = t.dtype === "int32" || t.dtype === "bool" ? t.dtype : "float32";
+      const dtype: SymbolicDType = t.dtype === "int32" || t.dtype === "bool" ||
+          t.dtype === "string"
+        ? t.dtype
+        : "float32";
       return { shape: [...t.shape], dtype, maskRank: mask ? mask.shape.length : 0 };
     };
     if (y instanceof tf.Tensor) {

@@ -11,7 +11,7 @@ import { tf } from "./tf.ts";
 import type { Model, ResumePoint } from "./model.ts";
 import type { CompiledState } from "./compile.ts";
 import { overrides, packXYSampleWeight, readStepLogs } from "./step_data.ts";
-import { type DataLike, type DataStructure, DataTree, tensorsOf } from "./data_adapter.ts";
+import { type DataLike, type DataStructure, tensorsOf } from "./data_adapter.ts";
 import type { ModelOutputs } from "./model.ts";
 import { Dataset, type Element } from "./dataset.ts";
 import {
@@ -20,7 +20,14 @@ import {
   datasetIterator,
   type EpochIterator,
 } from "./epoch_iterator.ts";
-import { evaluationData, prepareFitData, prepareModel, prepareOwnStep } from "./_fit_data.ts";
+import {
+  evaluationData,
+  inputTree,
+  type ModelArity,
+  prepareFitData,
+  prepareModel,
+  prepareOwnStep,
+} from "./_fit_data.ts";
 import { positiveInt } from "./validate.ts";
 import { checkOptions } from "./options.ts";
 import type { Callback, HookResult, Logs, PredictBatchLogs } from "../callbacks/callback.ts";
@@ -293,7 +300,7 @@ function predictRun(
   positiveInt("predict", "batchSize", batchSize);
   const iterator = x instanceof Dataset
     ? datasetIterator(x, options.steps)
-    : arrayIterator(DataTree.from(x, "x", arityOf(model).inputs), null, null, {
+    : arrayIterator(inputTree(x, arityOf(model)), null, null, {
       batchSize,
       shuffle: false,
       stepsPerEpoch: options.steps,
@@ -353,10 +360,10 @@ function concatOutputs(parts: ModelOutputs[]): ModelOutputs {
 }
 
 /** How many inputs and outputs the model takes, when it has a symbolic graph. */
-function arityOf(model: Model): { inputs: number | null; outputs: number | null } {
+function arityOf(model: Model): ModelArity {
   const graph = model.symbolicGraph();
   return graph
-    ? { inputs: graph.inputs.length, outputs: graph.outputs.length }
+    ? { inputs: graph.inputs.length, outputs: graph.outputs.length, inputTensors: graph.inputs }
     : { inputs: null, outputs: null };
 }
 

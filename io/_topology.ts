@@ -323,11 +323,12 @@ function inputDtype(value: unknown, file: string): SymbolicDType {
     if (/^(b?float|mixed_)/.test(name)) return "float32";
     if (/^u?int/.test(name)) return "int32";
     if (name === "bool") return "bool";
+    if (name === "string") return "string";
   }
   throw new TypeError(
     `Cannot load ${file} as an InputLayer has dtype ${
       JSON.stringify(value)
-    }: kerno's inputs are float32, int32 or bool`,
+    }: kerno's inputs are float32, int32, bool or string`,
   );
 }
 

@@ -86,7 +86,7 @@ Deno.test("Input refuses bad options, naming the argument, the value and what wa
   bad({ shape: [3], batch_size: 4 }, /"batch_size" is not an option: did you mean "batchSize"\?/);
   bad(
     { shape: [3], dtype: "float64" },
-    /"dtype" must be "float32", "int32" or "bool": received string float64/,
+    /"dtype" must be "float32", "int32", "bool" or "string": received string float64/,
   );
   bad({ shape: [3], batchSize: 0 }, /"batchSize" must be a positive integer: received number 0/);
   bad({ shape: [3], batchShape: [null, 3] }, /both "shape" and "batchShape"/);
