@@ -18,16 +18,35 @@ export { AveragePooling1D } from "./average_pooling1d.ts";
 export { AveragePooling2D } from "./average_pooling2d.ts";
 export { BaseConv, type ConvOptions } from "./base_conv.ts";
 export { BaseGlobalPooling, type GlobalPoolingOptions } from "./base_global_pooling.ts";
+export {
+  BaseImageLayer,
+  type ImageFactor,
+  type ImageFill,
+  type ImageFillOptions,
+} from "./_image_layer.ts";
+export type { FillMode, ResizeMethod, TransformInterpolation } from "../engine/fused.ts";
 export { BasePooling, type PoolingOptions } from "./base_pooling.ts";
 export { BaseMerge } from "./base_merge.ts";
 export { BaseRNNCell, type BaseRNNCellOptions } from "./base_rnn_cell.ts";
 export { BaseSpatialDropout, type SpatialDropoutOptions } from "./base_spatial_dropout.ts";
 export { BatchNormalization, type BatchNormalizationOptions } from "./batch_normalization.ts";
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from "./bidirectional.ts";
+export {
+  CategoryEncoding,
+  type CategoryEncodingCallOptions,
+  type CategoryEncodingOptions,
+} from "./category_encoding.ts";
+export type { EncodeMode } from "./_encoding.ts";
+export { CenterCrop } from "./center_crop.ts";
 export { Concatenate, concatenate, type ConcatenateOptions } from "./concatenate.ts";
 export { Conv1D } from "./conv1d.ts";
 export { Conv2D } from "./conv2d.ts";
 export { Dense, type DenseOptions } from "./dense.ts";
+export {
+  Discretization,
+  type DiscretizationOptions,
+  type DiscretizationOutputMode,
+} from "./discretization.ts";
 export { Dot, dot, type DotOptions } from "./dot.ts";
 export { Dropout, type DropoutOptions } from "./dropout.ts";
 export { EinsumDense, type EinsumDenseOptions } from "./einsum_dense.ts";
@@ -43,8 +62,11 @@ export { GlobalMaxPooling2D } from "./global_max_pooling2d.ts";
 export { GroupNormalization, type GroupNormalizationOptions } from "./group_normalization.ts";
 export { GRU, type GRUOptions } from "./gru.ts";
 export { GRUCell, type GRUCellOptions } from "./gru_cell.ts";
+export { Hashing, type HashingOptions, type HashingOutputMode } from "./hashing.ts";
 export { Identity } from "./identity.ts";
+export { IndexLookup, type IndexLookupOptions, type LookupOutputMode } from "./_index_lookup.ts";
 export { InputLayer, type InputOptions } from "../engine/input_layer.ts";
+export { IntegerLookup, type IntegerLookupOptions } from "./integer_lookup.ts";
 export { Lambda, type LambdaOptions } from "./lambda.ts";
 export { LayerNormalization, type LayerNormalizationOptions } from "./layer_normalization.ts";
 export { LeakyReLU, type LeakyReLUOptions } from "./leaky_relu.ts";
@@ -61,9 +83,26 @@ export {
   type MultiHeadAttentionOptions,
 } from "./multi_head_attention.ts";
 export { Multiply, multiply } from "./multiply.ts";
+export { type NestedNumbers, Normalization, type NormalizationOptions } from "./normalization.ts";
 export { Permute } from "./permute.ts";
 export { PReLU, type PReLUOptions } from "./prelu.ts";
+export {
+  type AdaptBatch,
+  type AdaptData,
+  type AdaptOptions,
+  type NestedArray,
+  PreprocessingLayer,
+} from "./_adapt.ts";
 export { ReLU, type ReLUOptions } from "./relu.ts";
+export { RandomBrightness, type RandomBrightnessOptions } from "./random_brightness.ts";
+export { RandomContrast, type RandomContrastOptions } from "./random_contrast.ts";
+export { RandomCrop, type RandomCropOptions } from "./random_crop.ts";
+export { type FlipMode, RandomFlip, type RandomFlipOptions } from "./random_flip.ts";
+export { RandomRotation, type RandomRotationOptions } from "./random_rotation.ts";
+export { RandomTranslation, type RandomTranslationOptions } from "./random_translation.ts";
+export { RandomZoom, type RandomZoomOptions } from "./random_zoom.ts";
+export { Rescaling, type RescalingOptions } from "./rescaling.ts";
+export { Resizing, type ResizingOptions } from "./resizing.ts";
 export { RNN, type RNNCallOptions, type RNNOptions, type SymbolicRNNCallOptions } from "./rnn.ts";
 export { type CellCallOptions, type CellStep, RNNCell, type SequencePlan } from "./rnn_cell.ts";
 export { RepeatVector } from "./repeat_vector.ts";
@@ -75,6 +114,14 @@ export { SpatialDropout1D } from "./spatial_dropout1d.ts";
 export { SpatialDropout2D } from "./spatial_dropout2d.ts";
 export { SpatialDropout3D } from "./spatial_dropout3d.ts";
 export { StackedRNNCells } from "./stacked_rnn_cells.ts";
+export { StringLookup, type StringLookupOptions } from "./string_lookup.ts";
 export { Subtract, subtract } from "./subtract.ts";
+export {
+  type SplitOption,
+  type StandardizeOption,
+  type TextOutputMode,
+  TextVectorization,
+  type TextVectorizationOptions,
+} from "./text_vectorization.ts";
 export { TimeDistributed } from "./time_distributed.ts";
 export { UnitNormalization, type UnitNormalizationOptions } from "./unit_normalization.ts";

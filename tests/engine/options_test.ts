@@ -369,6 +369,12 @@ Deno.test("a user's layer subclass with options of its own is not refused for th
 
 const NOT_OPTION = { definitelyNotAnOption: 1 };
 
+/** Options some layers cannot be built without. */
+const REQUIRED_LAYER_OPTIONS: Record<string, Record<string, unknown>> = {
+  InputLayer: { shape: [2] },
+  Discretization: { numBins: 2 },
+};
+
 /** Minimal valid arguments before the options object, by namespace and class. */
 const ARGS: Record<string, Record<string, unknown[]>> = {
   layers: {
@@ -432,6 +438,23 @@ const ARGS: Record<string, Record<string, unknown[]>> = {
     SimpleRNNCell: [2],
     StackedRNNCells: [[new layers.GRUCell(2)]],
     TimeDistributed: [new layers.Dense(2)],
+    Rescaling: [0.5],
+    Resizing: [4, 4],
+    CenterCrop: [2, 2],
+    RandomFlip: [],
+    RandomRotation: [0.1],
+    RandomZoom: [0.1],
+    RandomTranslation: [0.1, 0.1],
+    RandomCrop: [2, 2],
+    RandomContrast: [0.1],
+    RandomBrightness: [0.1],
+    Normalization: [],
+    Discretization: [],
+    CategoryEncoding: [3],
+    Hashing: [3],
+    IntegerLookup: [],
+    StringLookup: [],
+    TextVectorization: [],
   },
   optimizers: Object.fromEntries(
     ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Lion", "Nadam", "RMSprop", "SGD"].map(
@@ -522,6 +545,9 @@ const NO_OPTIONS = new Set([
   "layers.BaseSpatialDropout",
   "layers.BaseMerge",
   "layers.BaseRNNCell",
+  "layers.BaseImageLayer",
+  "layers.PreprocessingLayer",
+  "layers.IndexLookup",
   "layers.RNNCell",
   "optimizers.Optimizer",
   "schedules.LearningRateSchedule",
@@ -547,8 +573,8 @@ Deno.test("every exported layer, optimizer, schedule, callback, loss and metric 
       // Options a class requires (a schedule's, an InputLayer's shape), given with the unknown one.
       const schedule = ns === "schedules"
         ? SCHEDULE_OPTIONS[name]
-        : ns === "layers" && name === "InputLayer"
-        ? { shape: [2] }
+        : ns === "layers"
+        ? REQUIRED_LAYER_OPTIONS[name]
         : undefined;
       const args = ns === "schedules" ? [] : ARGS[ns][name];
       assert.ok(
