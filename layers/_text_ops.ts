@@ -6,10 +6,11 @@
  * runs (`tf.strings.lower`, `tf.strings.regex_replace`, `tf.strings.split`,
  * `tf.strings.unicode_split`, `tf.strings.ngrams`):
  *
- * - `"lower"` lowercases the ASCII letters A–Z only, as `tf.strings.lower`
- *   with its default encoding (the one Keras 3 uses): `"ÉTÉ"` stays
- *   `"ÉTÉ"`. Pass `standardize: (s) => s.toLowerCase()` for Unicode case
- *   folding.
+ * - `"lower"` lowercases every letter by Unicode's default case mapping
+ *   (`"ÉTÉ"` → `"été"`, `"ΣΟΦΊΑ"` → `"σοφία"`), locale-independent. Keras 3
+ *   calls `tf.strings.lower` with its default encoding, which changes A–Z
+ *   only; on ASCII text the two agree, and kerno's is what a vocabulary of
+ *   any other script needs.
  * - `"strip_punctuation"` removes the 32 ASCII punctuation characters
  *   (Keras's pattern `[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~']`); other
  *   characters, accented letters and emoji included, are kept whole.
@@ -44,12 +45,6 @@ const PUNCTUATION = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~']/g;
 
 /** Runs of the whitespace `tf.strings.split` splits on (ASCII only). */
 const WHITESPACE = /[ \t\n\v\f\r]+/;
-
-/** Any ASCII capital letter. */
-const ASCII_UPPER = /[A-Z]/g;
-
-/** Any character beyond ASCII. */
-const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Checks a `standardize` option.
@@ -105,15 +100,13 @@ export function ngramWidths(what: string, value: unknown): number[] | null {
 }
 
 /**
- * Lowercases the ASCII letters of a string (what `tf.strings.lower` does
- * with its default encoding); every other character is kept.
+ * Lowercases a string by Unicode's default case mapping (locale-independent).
  *
  * @param text The string.
- * @returns The string with A–Z lowercased.
+ * @returns The string lowercased.
  */
-export function lowerAscii(text: string): string {
-  if (!NON_ASCII.test(text)) return text.toLowerCase();
-  return text.replace(ASCII_UPPER, (c) => c.toLowerCase());
+export function lowerCase(text: string): string {
+  return text.toLowerCase();
 }
 
 /**
@@ -147,7 +140,7 @@ export function standardizeText(text: string, option: StandardizeOption, what: s
     }
     return out;
   }
-  const lowered = option === "strip_punctuation" ? text : lowerAscii(text);
+  const lowered = option === "strip_punctuation" ? text : lowerCase(text);
   return option === "lower" ? lowered : stripPunctuation(lowered);
 }
 

@@ -49,7 +49,7 @@ export interface TextVectorizationOptions extends LayerOptions {
    */
   maxTokens?: number | null;
   /**
-   * `"lower_and_strip_punctuation"`, `"lower"` (ASCII letters, as Keras),
+   * `"lower_and_strip_punctuation"`, `"lower"` (Unicode lowercasing),
    * `"strip_punctuation"`, `null` (none), or a function of one string.
    * @default "lower_and_strip_punctuation"
    */
@@ -126,8 +126,9 @@ const OPTION_KEYS: readonly string[] = [
  * batch), so a saved model predicts on raw text; the vocabulary is saved
  * as Keras 3 saves it (the asset `vocabulary.txt`, or the config when it
  * was given as an array; IDF weights as the variable `idf_weights`).
- * Standardization follows Keras 3 exactly: `"lower"` changes the ASCII
- * letters only (pass `(s) => s.toLowerCase()` for Unicode lowercasing).
+ * Standardization is Keras 3's (its 32 punctuation marks, ASCII
+ * whitespace), with Unicode lowercasing where Keras's `tf.strings.lower`
+ * changes A–Z only.
  * A `standardize` or `split` function cannot be saved in a file.
  *
  * @example

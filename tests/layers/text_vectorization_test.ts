@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Dataset, Input, layers, loadModel, Model, tf } from "../../mod.ts";
 import {
-  lowerAscii,
+  lowerCase,
   ngrams,
   splitText,
   standardizeText,
@@ -38,10 +38,10 @@ Deno.test("TextVectorization: Keras's docstring examples (adapt order, int outpu
   assert.equal(tf.memory().numTensors, before);
 });
 
-Deno.test("TextVectorization standardizes as Keras 3: ASCII lowercase, the 32 ASCII punctuation marks", () => {
-  // tf.strings.lower with its default encoding changes A-Z only.
-  assert.equal(lowerAscii("ÉCOLE Été ÀB"), "École Été Àb");
-  assert.equal(lowerAscii("Hello WORLD"), "hello world");
+Deno.test("TextVectorization standardizes as Keras 3 (the 32 ASCII punctuation marks), lowercasing by Unicode", () => {
+  // Unicode's default case mapping, not only A-Z (tf.strings.lower's default).
+  assert.equal(lowerCase("ÉCOLE Été ÀB ΣΟΦΊΑ"), "école été àb σοφία");
+  assert.equal(lowerCase("Hello WORLD"), "hello world");
   // Python's string.punctuation, the set Keras's pattern lists.
   const ascii = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
   assert.equal(ascii.length, 32);
@@ -56,13 +56,13 @@ Deno.test("TextVectorization standardizes as Keras 3: ASCII lowercase, the 32 AS
   assert.equal(standardizeText("Don't STOP", "lower", what), "don't stop");
   assert.equal(standardizeText("Don't STOP", "strip_punctuation", what), "Dont STOP");
   assert.equal(standardizeText("Don't", null, what), "Don't");
-  // In the layer: "Été" and "été" are different tokens (as in Keras 3); a function folds Unicode.
+  // In the layer: "Été" and "été" are one token; a function can keep them apart.
   const v = new TextVectorization();
   v.adapt(["Été été été"]);
-  assert.deepEqual(v.getVocabulary(), ["", "[UNK]", "été", "Été"]);
-  const folded = new TextVectorization({ standardize: (s) => s.toLocaleLowerCase("fr") });
-  folded.adapt(["Été été"]);
-  assert.deepEqual(folded.getVocabulary(), ["", "[UNK]", "été"]);
+  assert.deepEqual(v.getVocabulary(), ["", "[UNK]", "été"]);
+  const kept = new TextVectorization({ standardize: (s) => s });
+  kept.adapt(["Été été été"]);
+  assert.deepEqual(kept.getVocabulary(), ["", "[UNK]", "été", "Été"]);
 });
 
 Deno.test("TextVectorization splits on ASCII whitespace or into code points, and makes n-grams", () => {
