@@ -13,6 +13,9 @@
  * @module
  */
 
+import { tf } from "../engine/tf.ts";
+import { allocate } from "./_buffer_pool.ts";
+
 const modules = new Map<string, WebAssembly.Module>();
 
 function compiled(base64: string): WebAssembly.Module {
@@ -112,4 +115,34 @@ export function workspace<K extends string>(
       if (pool.length < POOL_SIZE) pool.push(instance);
     },
   };
+}
+
+/**
+ * A float32 tensor's values as kerno's backend stores them, without
+ * marking them as leaving the backend (as `dataSync` does, which keeps
+ * them from being recycled): for a kernel that copies them into its
+ * workspace at once and keeps no reference.
+ *
+ * @param t A float32 tensor.
+ * @returns Its values (not a copy: read them, never write or keep them).
+ */
+export function peek(t: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as {
+    data?: { has(id: unknown): boolean; get(id: unknown): { values?: unknown } };
+  };
+  const stored = backend.data?.has(t.dataId) ? backend.data.get(t.dataId).values : undefined;
+  return stored instanceof Float32Array ? stored : t.dataSync() as Float32Array;
+}
+
+/**
+ * Copies a region into a buffer of kerno's pool (recycled when the tensor
+ * made from it is freed).
+ *
+ * @param view The region.
+ * @returns A pooled copy.
+ */
+export function pooledCopy(view: Float32Array): Float32Array {
+  const out = allocate(view.length);
+  out.set(view);
+  return out;
 }

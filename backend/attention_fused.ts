@@ -15,7 +15,7 @@
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { blas } from "./_blas.ts";
-import { workspace } from "./_wasm_workspace.ts";
+import { peek, pooledCopy, workspace } from "./_wasm_workspace.ts";
 import { WASM_BASE64 as KERNELS } from "./_kernels_wasm.ts";
 
 /** Whether the shapes and dtypes are the fused path's. */
@@ -79,9 +79,9 @@ export function dotProductAttentionFused(
       dv: B * S * H * Dv,
     });
     const { f32, at, fns } = w;
-    f32.set(q.dataSync() as Float32Array, at.q);
-    f32.set(k.dataSync() as Float32Array, at.k);
-    f32.set(v.dataSync() as Float32Array, at.v);
+    f32.set(peek(q), at.q);
+    f32.set(peek(k), at.k);
+    f32.set(peek(v), at.v);
     if (keepValues !== null) f32.set(keepValues, at.keep);
     // Where sample b's head h starts in each array (floats).
     const rowsOf = (b: number, h: number) => ({
@@ -122,13 +122,13 @@ export function dotProductAttentionFused(
         );
       }
     }
-    const result = tf.tensor4d(w.view("out").slice(), [B, T, H, Dv]);
+    const result = tf.tensor4d(pooledCopy(w.view("out")), [B, T, H, Dv]);
     if (!recording) w.release(); // no gradient will ask for the probabilities
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
       if (w.released) {
         throw new Error("The attention's probabilities were released before its gradient ran");
       }
-      f32.set((dy as tf.Tensor).dataSync() as Float32Array, at.dOut);
+      f32.set(peek(dy as tf.Tensor), at.dOut);
       for (let b = 0; b < B; b++) {
         for (let h = 0; h < H; h++) {
           const o = rowsOf(b, h);
@@ -182,9 +182,9 @@ export function dotProductAttentionFused(
         }
       }
       const grads = [
-        tf.tensor4d(w.view("dq").slice(), [B, T, H, D]),
-        tf.tensor4d(w.view("dk").slice(), [B, S, H, D]),
-        tf.tensor4d(w.view("dv").slice(), [B, S, H, Dv]),
+        tf.tensor4d(pooledCopy(w.view("dq")), [B, T, H, D]),
+        tf.tensor4d(pooledCopy(w.view("dk")), [B, S, H, D]),
+        tf.tensor4d(pooledCopy(w.view("dv")), [B, S, H, Dv]),
       ];
       w.release();
       return grads;

@@ -1,8 +1,8 @@
 /**
  * kerno's layer normalization over the last axis (the seam's
- * `layerNormalization`, `engine/fused.ts`): one pass per row for the
- * moments and the output, keeping the normalized values and each row's
- * `1/σ`; the gradient is one pass too, `dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))/σ`
+ * `layerNormalization`, `engine/fused.ts`), as 4-lane SIMD WebAssembly
+ * (`tools/wasm/kernels.as`): per row the moments and the output, keeping
+ * the normalized values and each row's `1/σ`; the gradient per row too, `dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))/σ`
  * with `ĝ = dy·gamma`, plus the column sums for gamma and beta. The plain
  * definition makes about ten tensors each way.
  *
@@ -10,7 +10,8 @@
  */
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
-import { allocate } from "./_buffer_pool.ts";
+import { peek, pooledCopy, workspace } from "./_wasm_workspace.ts";
+import { WASM_BASE64 as KERNELS } from "./_kernels_wasm.ts";
 
 /**
  * kerno's `layerNormalization`, or `null` to let the plain definition run.
@@ -35,63 +36,62 @@ export function layerNormFused(
   if (n === 0) return null;
   const shape = x.shape;
   const inputs = [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])];
+  const size = x.size;
+  const rows = size / n;
+  const recording = tf.engine().isTapeOn(); // (customGrad runs its function with the tape off)
   const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const xv = (args[0] as tf.Tensor).dataSync() as Float32Array;
-    const gv = gamma ? (args[1] as tf.Tensor).dataSync() as Float32Array : null;
-    const bv = beta ? (args[gamma ? 2 : 1] as tf.Tensor).dataSync() as Float32Array : null;
-    const rows = xv.length / n;
-    const xhat = new Float32Array(xv.length);
-    const rstd = new Float32Array(rows);
-    const y = allocate(xv.length);
-    for (let r = 0; r < rows; r++) {
-      const base = r * n;
-      let mean = 0;
-      for (let j = 0; j < n; j++) mean += xv[base + j];
-      mean /= n;
-      let variance = 0;
-      for (let j = 0; j < n; j++) {
-        const d = xv[base + j] - mean;
-        variance += d * d;
-      }
-      variance /= n;
-      const inv = 1 / Math.sqrt(variance + epsilon);
-      rstd[r] = inv;
-      for (let j = 0; j < n; j++) {
-        const h = (xv[base + j] - mean) * inv;
-        xhat[base + j] = h;
-        y[base + j] = (gv ? h * gv[j] : h) + (bv ? bv[j] : 0);
-      }
-    }
-    const value = tf.tensor(y, shape, "float32");
+    const w = workspace(KERNELS, {
+      x: size, // the input, then the gradient reaching it
+      y: size, // the output, then the gradient reaching it
+      xhat: size,
+      rstd: rows,
+      gamma: gamma ? n : 0,
+      beta: beta ? n : 0,
+      dGamma: n,
+      dBeta: n,
+    });
+    const { f32, at, fns } = w;
+    f32.set(peek(args[0] as tf.Tensor), at.x);
+    if (gamma) f32.set((args[1] as tf.Tensor).dataSync() as Float32Array, at.gamma);
+    if (beta) f32.set((args[gamma ? 2 : 1] as tf.Tensor).dataSync() as Float32Array, at.beta);
+    const addr = (name: keyof typeof at) => at[name] * 4;
+    fns.layerNormForward(
+      addr("x"),
+      addr("y"),
+      addr("xhat"),
+      addr("rstd"),
+      gamma ? addr("gamma") : 0,
+      beta ? addr("beta") : 0,
+      rows,
+      n,
+      epsilon,
+    );
+    const value = tf.tensor(pooledCopy(w.view("y")), shape, "float32");
+    if (!recording) w.release(); // no gradient will ask for the normalized values
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
-      const dv = (dy as tf.Tensor).dataSync() as Float32Array;
-      const dx = allocate(dv.length);
-      const dg = new Float32Array(n);
-      const db = new Float32Array(n);
-      for (let r = 0; r < rows; r++) {
-        const base = r * n;
-        let meanG = 0;
-        let meanGX = 0;
-        for (let j = 0; j < n; j++) {
-          const d = dv[base + j];
-          const h = xhat[base + j];
-          dg[j] += d * h;
-          db[j] += d;
-          const g = gv ? d * gv[j] : d;
-          meanG += g;
-          meanGX += g * h;
-        }
-        meanG /= n;
-        meanGX /= n;
-        const inv = rstd[r];
-        for (let j = 0; j < n; j++) {
-          const g = gv ? dv[base + j] * gv[j] : dv[base + j];
-          dx[base + j] = inv * (g - meanG - xhat[base + j] * meanGX);
-        }
+      if (w.released) {
+        throw new Error(
+          "The layer normalization's saved values were released before its gradient ran",
+        );
       }
-      const grads = [tf.tensor(dx, shape, "float32")];
-      if (gamma) grads.push(tf.tensor1d(dg));
-      if (beta) grads.push(tf.tensor1d(db));
+      f32.set(peek(dy as tf.Tensor), at.y);
+      w.view("dGamma").fill(0);
+      w.view("dBeta").fill(0);
+      fns.layerNormBackward(
+        addr("y"),
+        addr("xhat"),
+        addr("rstd"),
+        gamma ? addr("gamma") : 0,
+        addr("x"),
+        gamma ? addr("dGamma") : 0,
+        beta ? addr("dBeta") : 0,
+        rows,
+        n,
+      );
+      const grads = [tf.tensor(pooledCopy(w.view("x")), shape, "float32")];
+      if (gamma) grads.push(tf.tensor1d(w.view("dGamma").slice()));
+      if (beta) grads.push(tf.tensor1d(w.view("dBeta").slice()));
+      w.release();
       return grads.length === 1 ? grads[0] : grads;
     };
     return { value, gradFunc };

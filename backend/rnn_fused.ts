@@ -18,7 +18,7 @@
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { blas } from "./_blas.ts";
-import { workspace } from "./_wasm_workspace.ts";
+import { peek, pooledCopy, workspace } from "./_wasm_workspace.ts";
 import { WASM_BASE64 as KERNELS } from "./_kernels_wasm.ts";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
@@ -96,7 +96,7 @@ export function lstmSequenceFused(
       dPrev: batch * units,
     });
     const { f32, at, fns } = w;
-    f32.set(x.dataSync() as Float32Array, at.pre);
+    f32.set(peek(x), at.pre);
     f32.set(hInit.dataSync() as Float32Array, at.h);
     f32.set(cInit.dataSync() as Float32Array, at.c);
     w.view("prev").fill(0);
@@ -143,13 +143,13 @@ export function lstmSequenceFused(
       f32.copyWithin(row, at.h + b * units, at.h + (b + 1) * units);
       f32.copyWithin(row + units, at.c + b * units, at.c + (b + 1) * units);
     }
-    const value = tf.tensor3d(w.view("out").slice(), [batch, time + 2, units]);
+    const value = tf.tensor3d(pooledCopy(w.view("out")), [batch, time + 2, units]);
     if (!recording) w.release(); // no gradient will ask for the saved gates
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
       if (w.released) {
         throw new Error("The LSTM's saved gates were released before its gradient ran");
       }
-      f32.set((dy as tf.Tensor).dataSync() as Float32Array, at.dOut);
+      f32.set(peek(dy as tf.Tensor), at.dOut);
       w.view("dPrev").fill(0);
       for (let b = 0; b < batch; b++) {
         const row = at.dOut + (b * (time + 2) + time) * units;
@@ -211,7 +211,7 @@ export function lstmSequenceFused(
         G,
       );
       const grads = [
-        tf.tensor3d(w.view("dPre").slice(), [batch, time, G]),
+        tf.tensor3d(pooledCopy(w.view("dPre")), [batch, time, G]),
         tf.tensor2d(dr, [units, G]),
         tf.tensor2d(dh.slice(), [batch, units]),
         tf.tensor2d(w.view("dc").slice(), [batch, units]),

@@ -1,7 +1,7 @@
 /**
  * kerno's replacement of the seam's `layerNormalization` against the plain
  * definition: values and gradients (input, gamma, beta), with and without
- * gamma and beta, on ranks 2 and 3.
+ * gamma and beta (each alone too), on ranks 2 and 3, sizes that fill the SIMD lanes and not.
  */
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
@@ -17,11 +17,16 @@ Deno.test("layerNormalization fused equals the plain definition, gradients inclu
   const previous = tf.getBackend() ?? "kerno";
   await tf.setBackend("kerno");
   try {
-    for (const shape of [[5, 7], [2, 3, 6]]) {
+    for (const shape of [[5, 7], [2, 3, 6], [3, 8]]) {
       const n = shape[shape.length - 1];
       const x = rnd(shape, 1);
       const w = rnd(shape, 2);
-      for (const [g, b] of [[rnd([n], 3), rnd([n], 4)], [null, null], [rnd([n], 5), null]]) {
+      for (
+        const [g, b] of [[rnd([n], 3), rnd([n], 4)], [null, null], [rnd([n], 5), null], [
+          null,
+          rnd([n], 6),
+        ]]
+      ) {
         const run = (impl: typeof plainFusedOps.layerNormalization) =>
           tf.tidy(() => {
             const params = [x, ...(g ? [g] : []), ...(b ? [b] : [])];

@@ -317,3 +317,120 @@ export function softmaxGradRows(p: usize, dp: usize, rows: i32, cols: i32, scale
     for (; k < n; k += 4) store<f32>(dr + k, scale * load<f32>(pr + k) * (load<f32>(dr + k) - dot));
   }
 }
+
+// The sum of the four lanes.
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) +
+    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+// Layer normalization of `rows` rows of n values: xhat = (x − mean)·rstd
+// with rstd = 1/√(variance + eps) (the variance divided by n), then
+// y = xhat·gamma + beta; keeps xhat and rstd for the gradient. gamma, beta:
+// n floats each, or 0 for none.
+export function layerNormForward(
+  x: usize, y: usize, xhat: usize, rstd: usize, gamma: usize, beta: usize,
+  rows: i32, n: i32, eps: f32,
+): void {
+  const vec = <usize>(n & ~3) * 4;
+  const bytes = <usize>n * 4;
+  const inv = <f32>1 / <f32>n;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * bytes;
+    const hr = xhat + <usize>r * bytes;
+    const yr = y + <usize>r * bytes;
+    let s4 = ZERO;
+    let k: usize = 0;
+    for (; k < vec; k += 16) s4 = f32x4.add(s4, v128.load(xr + k));
+    let sum = hsum(s4);
+    for (; k < bytes; k += 4) sum += load<f32>(xr + k);
+    const mean = sum * inv;
+    const m4 = f32x4.splat(mean);
+    let q4 = ZERO;
+    for (k = 0; k < vec; k += 16) {
+      const d = f32x4.sub(v128.load(xr + k), m4);
+      q4 = f32x4.add(q4, f32x4.mul(d, d));
+    }
+    let sq = hsum(q4);
+    for (; k < bytes; k += 4) {
+      const d = load<f32>(xr + k) - mean;
+      sq += d * d;
+    }
+    const rs = <f32>1 / Mathf.sqrt(sq * inv + eps);
+    store<f32>(rstd + <usize>r * 4, rs);
+    const r4 = f32x4.splat(rs);
+    for (k = 0; k < vec; k += 16) {
+      const h = f32x4.mul(f32x4.sub(v128.load(xr + k), m4), r4);
+      v128.store(hr + k, h);
+      let o = gamma != 0 ? f32x4.mul(h, v128.load(gamma + k)) : h;
+      if (beta != 0) o = f32x4.add(o, v128.load(beta + k));
+      v128.store(yr + k, o);
+    }
+    for (; k < bytes; k += 4) {
+      const h = (load<f32>(xr + k) - mean) * rs;
+      store<f32>(hr + k, h);
+      let o = gamma != 0 ? h * load<f32>(gamma + k) : h;
+      if (beta != 0) o += load<f32>(beta + k);
+      store<f32>(yr + k, o);
+    }
+  }
+}
+
+// Layer normalization's gradient from the saved xhat and rstd: with
+// g = dy·gamma, dx = rstd·(g − mean(g) − xhat·mean(g·xhat)); dgamma and
+// dbeta (n floats each, zeroed by the caller; 0 for none) receive the
+// column sums of dy·xhat and dy.
+export function layerNormBackward(
+  dy: usize, xhat: usize, rstd: usize, gamma: usize, dx: usize, dgamma: usize, dbeta: usize,
+  rows: i32, n: i32,
+): void {
+  const vec = <usize>(n & ~3) * 4;
+  const bytes = <usize>n * 4;
+  const inv = <f32>1 / <f32>n;
+  for (let r = 0; r < rows; r++) {
+    const dr = dy + <usize>r * bytes;
+    const hr = xhat + <usize>r * bytes;
+    const xr = dx + <usize>r * bytes;
+    let g4 = ZERO;
+    let gh4 = ZERO;
+    let k: usize = 0;
+    for (; k < vec; k += 16) {
+      const d = v128.load(dr + k);
+      const h = v128.load(hr + k);
+      if (dgamma != 0) v128.store(dgamma + k, f32x4.add(v128.load(dgamma + k), f32x4.mul(d, h)));
+      if (dbeta != 0) v128.store(dbeta + k, f32x4.add(v128.load(dbeta + k), d));
+      const g = gamma != 0 ? f32x4.mul(d, v128.load(gamma + k)) : d;
+      g4 = f32x4.add(g4, g);
+      gh4 = f32x4.add(gh4, f32x4.mul(g, h));
+    }
+    let sg = hsum(g4);
+    let sgh = hsum(gh4);
+    for (; k < bytes; k += 4) {
+      const d = load<f32>(dr + k);
+      const h = load<f32>(hr + k);
+      if (dgamma != 0) store<f32>(dgamma + k, load<f32>(dgamma + k) + d * h);
+      if (dbeta != 0) store<f32>(dbeta + k, load<f32>(dbeta + k) + d);
+      const g = gamma != 0 ? d * load<f32>(gamma + k) : d;
+      sg += g;
+      sgh += g * h;
+    }
+    const mg = sg * inv;
+    const mgh = sgh * inv;
+    const rs = load<f32>(rstd + <usize>r * 4);
+    const mg4 = f32x4.splat(mg);
+    const mgh4 = f32x4.splat(mgh);
+    const rs4 = f32x4.splat(rs);
+    for (k = 0; k < vec; k += 16) {
+      const d = v128.load(dr + k);
+      const h = v128.load(hr + k);
+      const g = gamma != 0 ? f32x4.mul(d, v128.load(gamma + k)) : d;
+      v128.store(xr + k, f32x4.mul(rs4, f32x4.sub(f32x4.sub(g, mg4), f32x4.mul(h, mgh4))));
+    }
+    for (; k < bytes; k += 4) {
+      const d = load<f32>(dr + k);
+      const g = gamma != 0 ? d * load<f32>(gamma + k) : d;
+      store<f32>(xr + k, rs * (g - mg - load<f32>(hr + k) * mgh));
+    }
+  }
+}
