@@ -58,7 +58,9 @@ function registerGradient(): void {
       return {
         a: () => tf.matMul(dz as tf.Tensor2D, b as tf.Tensor2D, false, true),
         b: () => tf.matMul(a as tf.Tensor2D, dz as tf.Tensor2D, true, false),
-        bias: () => dBias ?? tf.sum(dz, 0),
+        // linear: the column sums as one product with a row of ones (a BLAS call, not a loop).
+        bias: () =>
+          dBias ?? tf.reshape(tf.matMul(tf.ones([1, dz.shape[0]]), dz as tf.Tensor2D), [-1]),
       };
     },
   });
