@@ -15,6 +15,7 @@
 import { tf } from "../engine/tf.ts";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { KERNO_KERNELS } from "./kernels/kernel_table.ts";
+import { registerMeanGradient } from "./mean_grad.ts";
 import { blas } from "./_blas.ts";
 import { noteEscaped, noteStored, release } from "./_buffer_pool.ts";
 import { registerKernoFusedOps } from "./fused_ops.ts";
@@ -120,6 +121,7 @@ export function registerKernoBackend(): void {
     tf.registerBackend(KERNO_BACKEND_NAME, () => new KernoBackend(), 0);
   }
   registerKernoFusedOps(KERNO_BACKEND_NAME);
+  registerMeanGradient();
   const replaced = new Map(KERNO_KERNELS.map((k) => [k.kernelName, k.kernelFunc]));
   for (const config of tf.getKernelsForBackend("cpu")) {
     if (replaced.has(config.kernelName)) continue;

@@ -18,6 +18,7 @@ import { gatherV2Kernel, unsortedSegmentSumKernel } from "./gather.ts";
 import { transposeKernel } from "./transpose.ts";
 import { padKernel, sliceKernel } from "./slice.ts";
 import { castKernel, reverseKernel } from "./reverse_cast.ts";
+import { tileKernel } from "./tile.ts";
 import { RELU_BIAS_GRAD, reluBiasGradKernel } from "./relu_bias_grad.ts";
 import { CONV2D_FROM_COLS, conv2DFromColsKernel } from "./conv2d_cols.ts";
 import {
@@ -81,6 +82,7 @@ const REPLACEMENTS: readonly [string, (args: KernelArgs) => KernelResult][] = [
   [tf.Slice, sliceKernel],
   [tf.PadV2, padKernel],
   [tf.Reverse, reverseKernel],
+  [tf.Tile, tileKernel],
   [tf.Cast, castKernel],
   [RELU_BIAS_GRAD, reluBiasGradKernel],
   [CONV2D_FROM_COLS, conv2DFromColsKernel],
