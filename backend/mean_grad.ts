@@ -25,7 +25,8 @@ export function registerMeanGradient(): void {
       const [x] = saved;
       const axes = tf.util.parseAxisParam((attrs as { axis: number | number[] }).axis, x.shape);
       const n = axes.reduce((p, a) => p * x.shape[a], 1);
-      const kept = tf.backend_util.expandShapeToKeepDim((dy as tf.Tensor).shape, axes);
+      // dy's shape with the reduced axes kept as 1, whether or not the mean kept them.
+      const kept = x.shape.map((d, a) => (axes.includes(a) ? 1 : d));
       const scaled = tf.div(tf.reshape(dy as tf.Tensor, kept), n);
       if (tf.getBackend() === KERNO_BACKEND_NAME && x.dtype === "float32") {
         return { x: () => tf.broadcastTo(scaled, x.shape) };

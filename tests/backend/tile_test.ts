@@ -38,17 +38,23 @@ Deno.test("broadcastTo and Mean's gradient on kerno equal the cpu backend's", as
     0,
     "broadcastTo",
   );
-  for (const axis of [1, [0, 2], -1]) {
+  const cases: [number | number[], boolean][] = [[1, false], [[0, 2], false], [-1, false], [
+    1,
+    true,
+  ]];
+  for (const [axis, keepDims] of cases) {
     await assertSameAsCpu(
       () =>
         tf.tidy(() => {
           const w = tf.tensor(randomValues(2 * 5 * 3, 8), [2, 5, 3]);
-          return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, axis), tf.mean(w, axis))))(
+          return tf.grad((t: tf.Tensor) =>
+            tf.sum(tf.mul(tf.mean(t, axis, keepDims), tf.mean(w, axis, keepDims)))
+          )(
             tf.tensor(x, [2, 5, 3]),
           );
         }),
       1e-6,
-      `mean's gradient over ${JSON.stringify(axis)}`,
+      `mean's gradient over ${JSON.stringify(axis)}, keepDims ${keepDims}`,
     );
   }
 });
