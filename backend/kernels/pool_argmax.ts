@@ -15,6 +15,36 @@ export const MAX_POOL_ARGMAX = "_KernoMaxPoolArgmax";
 /** The gradient kernel's name (kerno's backend only). */
 export const MAX_POOL_SCATTER = "_KernoMaxPoolScatter";
 
+/**
+ * What the gradient of a relu before the pool may skip. A 2×2, stride-2 pool
+ * that covered all of its finite input scatters its gradient onto one
+ * position per window, so `dy` is zero elsewhere; `_KernoReluBiasGrad` then
+ * visits only those positions (a quarter of the values). Keyed by the
+ * tensors' data ids, which are never reused.
+ */
+interface Scattered {
+  /** The flat input index of each pooled value. */
+  indices: Int32Array;
+  /** The data id of the pool's input. */
+  input: tf.DataId;
+}
+
+/** Argmax records of complete, finite, disjoint pools, by the indices' data id. */
+const pools = new WeakMap<tf.DataId, tf.DataId>();
+/** Gradients that are zero but at their indices, by their data id. */
+const scattered = new WeakMap<tf.DataId, Scattered>();
+
+/**
+ * Where a gradient is known to be zero but at some positions (a complete,
+ * disjoint max pool's scatter), with the data id of the pool's input.
+ *
+ * @param dataId A gradient's data id.
+ * @returns The positions and the pool's input, or `undefined`.
+ */
+export function scatteredGradient(dataId: tf.DataId): Scattered | undefined {
+  return scattered.get(dataId);
+}
+
 interface PoolAttrs {
   filterSize: [number, number] | number;
   strides: [number, number] | number;
@@ -60,10 +90,10 @@ export function maxPoolArgmaxKernel(args: KernelArgs): KernelResult {
     top === 0 && left === 0 && outHeight * 2 <= h && outWidth * 2 <= w &&
     argmax2x2(xv, out, where, info.batchSize, h, w, c, outHeight, outWidth)
   ) {
-    return [
-      output(backend, info.outShape, out),
-      backend.makeTensorInfo(info.outShape, "int32", where),
-    ];
+    const indices = backend.makeTensorInfo(info.outShape, "int32", where);
+    // Every input value was seen (and finite): the scatter's gradient is sparse.
+    if (outHeight * 2 === h && outWidth * 2 === w) pools.set(indices.dataId, x.dataId);
+    return [output(backend, info.outShape, out), indices];
   }
   let o = 0;
   for (let b = 0; b < info.batchSize; b++) {
@@ -136,7 +166,10 @@ export function maxPoolScatterKernel(args: KernelArgs): KernelResult {
     const j = iv[i];
     if (j >= 0) dx[j] += dyv[i];
   }
-  return output(backend, shape, dx);
+  const result = output(backend, shape, dx);
+  const input = pools.get(indices.dataId);
+  if (input !== undefined) scattered.set(result.dataId, { indices: iv, input });
+  return result;
 }
 
 /**

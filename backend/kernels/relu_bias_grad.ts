@@ -3,10 +3,14 @@
  * and the bias gradient `Σ_rows dz`, where `y` is the relu's output and the
  * bias runs along the last axis. kerno's fused Conv2D gradient uses it in
  * place of Step, Multiply and Sum (three passes over the activations).
+ * When `dy` is a 2×2 max pool's scatter onto `y` itself (zero but at one
+ * position per window; `pool_argmax.ts` records it), only those positions
+ * are visited.
  *
  * @module
  */
-import { allocate } from "../_buffer_pool.ts";
+import { allocate, allocateZeroed } from "../_buffer_pool.ts";
+import { scatteredGradient } from "./pool_argmax.ts";
 import { cpuBackend, f32, type KernelArgs, type KernelResult, need, output } from "./_util.ts";
 
 /** The kernel's name (registered on kerno's backend only). */
@@ -32,6 +36,21 @@ export function reluBiasGradKernel(args: KernelArgs): KernelResult {
     );
   }
   const n = dy.shape[dy.shape.length - 1];
+  const sparse = scatteredGradient(dy.dataId);
+  if (sparse !== undefined && sparse.input === y.dataId) {
+    // dy came from a max pool of y that saw every (finite) value: zero but at one
+    // position per window, so only those are visited.
+    const dz = allocateZeroed(dyv.length);
+    const acc = new Float64Array(n);
+    const at = sparse.indices;
+    for (let i = 0; i < at.length; i++) {
+      const p = at[i];
+      const g = dyv[p] * +(yv[p] > 0);
+      dz[p] = g;
+      acc[p % n] += g;
+    }
+    return [output(backend, dy.shape, dz), output(backend, [n], Float32Array.from(acc))];
+  }
   const dz = allocate(dyv.length);
   const acc = new Float64Array(n);
   const len = dyv.length;

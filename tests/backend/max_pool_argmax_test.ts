@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
 import { maxPoolArgmax } from "../../backend/max_pool_argmax.ts";
+import { fused } from "../../engine/fused.ts";
 import {
   assertGradient,
   assertSameAsCpu,
@@ -121,4 +122,41 @@ Deno.test("maxPoolArgmax declines outside a gradient tape and on cpu", async () 
   })(x);
   tf.dispose([x, g]);
   await tf.setBackend(previous);
+});
+
+Deno.test("a 2×2 pool of a relu convolution: the gradient's sparse relu pass equals the cpu backend's", async () => {
+  // [2, 8, 6, 3] → conv 3×3 same relu (4 channels) → 2×2 pool: every value pooled (the sparse
+  // path); [2, 7, 6, 3]: the last row is not, so the dense pass runs. Both against cpu.
+  for (const shape of [[2, 8, 6, 3], [2, 7, 6, 3]]) {
+    const x = rand(shape, 11);
+    const filter = rand([3, 3, 3, 4], 12);
+    const bias = rand([4], 13);
+    await assertSameAsCpu(
+      () => {
+        const [xt, ft, bt] = [make(x), make(filter), make(bias)] as [
+          tf.Tensor4D,
+          tf.Tensor4D,
+          tf.Tensor1D,
+        ];
+        const f = (a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
+          const y = fused.conv2dBiasActivation(
+            a as tf.Tensor4D,
+            w as tf.Tensor4D,
+            b as tf.Tensor1D,
+            {
+              strides: [1, 1],
+              padding: "same",
+              dilations: [1, 1],
+              activation: "relu",
+            },
+          );
+          const pooled = fused.maxPool2d(y, [2, 2], [2, 2], "valid");
+          return tf.sum(tf.mul(pooled, tf.range(1, pooled.size + 1).reshape(pooled.shape)));
+        };
+        return tf.grads(f)([xt, ft, bt]);
+      },
+      1e-4,
+      `conv relu pool gradients, [${shape}]`,
+    );
+  }
 });
