@@ -240,7 +240,9 @@ export function conv2dFused(
   if (x.dtype !== "float32" || filter.dtype !== "float32" || bias.dtype !== "float32") return null;
   if (x.rank !== 4 || filter.rank !== 4 || bias.rank !== 1) return null;
   if (x.shape[3] !== filter.shape[2] || bias.shape[0] !== filter.shape[3]) return null;
-  const viaCols = fromCols(x, filter, bias, strides, padding, activation);
+  // One input channel: the column matrix is small and its JavaScript unfolding fast, so it is
+  // kept for the filter's gradient; otherwise both passes unfold in WebAssembly (_im2col_wasm.ts).
+  const viaCols = x.shape[3] === 1 ? fromCols(x, filter, bias, strides, padding, activation) : null;
   if (viaCols !== null) return viaCols;
   registerGradient();
   return tf.engine().runKernel(

@@ -8,7 +8,8 @@ import { tf } from "../../engine/tf.ts";
 import { allocate } from "../_buffer_pool.ts";
 import { type Blas, blas } from "../_blas.ts";
 import { applyActivationInPlace, fillRowsWithBias, supportsActivation } from "./_activation.ts";
-import { type ConvInfo, forEachChunk, im2col, isPointwise, patchSize } from "./_im2col.ts";
+import { type ConvInfo, isPointwise, patchSize } from "./_im2col.ts";
+import { withColumns } from "./_im2col_wasm.ts";
 import {
   cpuBackend,
   f32,
@@ -92,8 +93,7 @@ export function convolveInto(
     lib.sgemm(false, false, info.batchSize * rowsPerImage, n, k, 1, x, k, filter, n, beta, out, n);
     return;
   }
-  forEachChunk(info, (first, count, rows, cols) => {
-    im2col(x, info, first, count, cols);
+  withColumns(info, x, ({ first, count, rows, cols }) => {
     const dst = out.subarray(first * rowsPerImage * n, (first + count) * rowsPerImage * n);
     lib.sgemm(false, false, rows, n, k, 1, cols, k, filter, n, beta, dst, n);
   });

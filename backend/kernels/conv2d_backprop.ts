@@ -1,15 +1,17 @@
 /**
  * The two gradients of an NHWC Conv2D through `cblas_sgemm`:
  * Conv2DBackpropInput (`dx = col2im(dy · Wᵀ)`) and Conv2DBackpropFilter
- * (`dW = Σ im2col(x)ᵀ · dy`), chunked over images like the forward pass.
+ * (`dW = Σ im2col(x)ᵀ · dy`), chunked over images like the forward pass,
+ * the column matrix in WebAssembly memory (`_im2col_wasm.ts`).
  *
  * @module
  */
 import { tf } from "../../engine/tf.ts";
-import { allocate, allocateZeroed } from "../_buffer_pool.ts";
+import { allocate } from "../_buffer_pool.ts";
 import { type Blas, blas } from "../_blas.ts";
 import { type ConvGeometryAttrs, convInfoOf } from "./conv2d.ts";
-import { col2im, forEachChunk, im2col, isPointwise, patchSize } from "./_im2col.ts";
+import { isPointwise, patchSize } from "./_im2col.ts";
+import { withColumns } from "./_im2col_wasm.ts";
 import {
   cpuBackend,
   f32,
@@ -79,17 +81,16 @@ export function conv2DBackpropInput(args: KernelArgs): KernelResult {
   const k = patchSize(info);
   const n = info.outChannels;
   const rowsPerImage = info.outHeight * info.outWidth;
-  const dx = allocateZeroed(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
-  if (dx.length === 0 || rowsPerImage * n === 0) return output(backend, outShape, dx);
+  const dx = allocate(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  if (dx.length === 0 || rowsPerImage * n === 0) return output(backend, outShape, dx.fill(0));
   if (isPointwise(info)) {
     lib.sgemm(false, true, info.batchSize * rowsPerImage, k, n, 1, dyv, n, fv, n, 0, dx, k);
     return output(backend, outShape, dx);
   }
-  forEachChunk(info, (first, count, rows, cols) => {
+  withColumns(info, null, ({ first, count, rows, cols }) => {
     const dyChunk = dyv.subarray(first * rowsPerImage * n, (first + count) * rowsPerImage * n);
     lib.sgemm(false, true, rows, k, n, 1, dyChunk, n, fv, n, 0, cols, k);
-    col2im(cols, info, first, count, dx);
-  });
+  }, dx);
   return output(backend, outShape, dx);
 }
 
@@ -116,8 +117,7 @@ export function conv2DBackpropFilter(args: KernelArgs): KernelResult {
     lib.sgemm(true, false, k, n, info.batchSize * rowsPerImage, 1, xv, k, dyv, n, 0, dw, n);
     return output(backend, outShape, dw);
   }
-  forEachChunk(info, (first, count, rows, cols) => {
-    im2col(xv, info, first, count, cols);
+  withColumns(info, xv, ({ first, count, rows, cols }) => {
     const dyChunk = dyv.subarray(first * rowsPerImage * n, (first + count) * rowsPerImage * n);
     lib.sgemm(true, false, k, n, rows, 1, cols, k, dyChunk, n, first === 0 ? 0 : 1, dw, n);
   });

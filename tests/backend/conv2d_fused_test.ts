@@ -115,7 +115,7 @@ for (const activation of ["relu", "linear"] as const) {
 
 Deno.test({
   name:
-    "conv2dFused records the column-matrix kernel, reuses it for dW and frees it after the gradient",
+    "conv2dFused records the column-matrix kernel for one input channel, reuses it for dW and frees it after the gradient",
   ignore: NO_BLAS,
   fn: () =>
     onKerno(async () => {
@@ -139,16 +139,10 @@ Deno.test({
         });
         for (const kernel of info.kernels) names.push(kernel.name);
         const pointwise = ks[0] === 1 && ks[1] === 1 && strides[0] === 1 && strides[1] === 1;
-        assert.equal(
-          names.includes(CONV2D_FROM_COLS),
-          !pointwise,
-          `[${xs}] [${ks}] ${strides} ${pad}`,
-        );
-        assert.equal(
-          names.includes(tf.Conv2DBackpropFilter),
-          pointwise,
-          `[${xs}] [${ks}] ${strides}`,
-        );
+        // Kept only for one input channel (a small matrix); else dW unfolds x again, in WebAssembly.
+        const kept = !pointwise && xs[3] === 1;
+        assert.equal(names.includes(CONV2D_FROM_COLS), kept, `[${xs}] [${ks}] ${strides} ${pad}`);
+        assert.equal(names.includes(tf.Conv2DBackpropFilter), !kept, `[${xs}] [${ks}] ${strides}`);
         tf.dispose([x, k, b]);
       }
     }),

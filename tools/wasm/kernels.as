@@ -434,3 +434,83 @@ export function layerNormBackward(
     }
   }
 }
+
+// Copies n floats (4 at a time, then the tail).
+// @ts-ignore: decorator
+@inline function copyRun(dst: usize, src: usize, n: i32): void {
+  const vec = <usize>(n & ~3) * 4;
+  const bytes = <usize>n * 4;
+  let k: usize = 0;
+  for (; k < vec; k += 16) v128.store(dst + k, v128.load(src + k));
+  for (; k < bytes; k += 4) store<f32>(dst + k, load<f32>(src + k));
+}
+
+// Adds n floats of src into dst (4 at a time, then the tail).
+// @ts-ignore: decorator
+@inline function addRun(dst: usize, src: usize, n: i32): void {
+  const vec = <usize>(n & ~3) * 4;
+  const bytes = <usize>n * 4;
+  let k: usize = 0;
+  for (; k < vec; k += 16) v128.store(dst + k, f32x4.add(v128.load(dst + k), v128.load(src + k)));
+  for (; k < bytes; k += 4) store<f32>(dst + k, load<f32>(dst + k) + load<f32>(src + k));
+}
+
+// im2col for an NHWC convolution: images [first, first + count) of x (the
+// whole batch, image 0 at x) unfold into cols, one row per output pixel of
+// fH·fW·c values (tap-major, channels innermost); taps in the padding are 0.
+export function im2col(
+  x: usize, cols: usize, first: i32, count: i32,
+  inH: i32, inW: i32, c: i32, outH: i32, outW: i32, fH: i32, fW: i32,
+  sH: i32, sW: i32, dH: i32, dW: i32, top: i32, left: i32,
+): void {
+  const run = <usize>c * 4;
+  let o = cols;
+  for (let b = first; b < first + count; b++) {
+    const image = x + <usize>b * <usize>(inH * inW) * run;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let fy = 0; fy < fH; fy++) {
+          const iy = oy * sH - top + fy * dH;
+          const inside = iy >= 0 && iy < inH;
+          for (let fx = 0; fx < fW; fx++) {
+            const ix = ox * sW - left + fx * dW;
+            if (inside && ix >= 0 && ix < inW) {
+              copyRun(o, image + <usize>(iy * inW + ix) * run, c);
+            } else {
+              memory.fill(o, 0, run);
+            }
+            o += run;
+          }
+        }
+      }
+    }
+  }
+}
+
+// col2im, im2col's adjoint: each row of cols (the gradient of one output
+// pixel's patch) is added back onto the input positions it was read from;
+// dx holds the whole batch (image 0 at dx).
+export function col2im(
+  cols: usize, dx: usize, first: i32, count: i32,
+  inH: i32, inW: i32, c: i32, outH: i32, outW: i32, fH: i32, fW: i32,
+  sH: i32, sW: i32, dH: i32, dW: i32, top: i32, left: i32,
+): void {
+  const run = <usize>c * 4;
+  let o = cols;
+  for (let b = first; b < first + count; b++) {
+    const image = dx + <usize>b * <usize>(inH * inW) * run;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let fy = 0; fy < fH; fy++) {
+          const iy = oy * sH - top + fy * dH;
+          const inside = iy >= 0 && iy < inH;
+          for (let fx = 0; fx < fW; fx++) {
+            const ix = ox * sW - left + fx * dW;
+            if (inside && ix >= 0 && ix < inW) addRun(image + <usize>(iy * inW + ix) * run, o, c);
+            o += run;
+          }
+        }
+      }
+    }
+  }
+}
