@@ -24,6 +24,12 @@ import { Resizing } from "../layers/resizing.ts";
 import { CenterCrop } from "../layers/center_crop.ts";
 import { EinsumDense } from "../layers/einsum_dense.ts";
 import { Attention } from "../layers/attention.ts";
+import { Normalization } from "../layers/normalization.ts";
+import { Discretization } from "../layers/discretization.ts";
+import { Hashing } from "../layers/hashing.ts";
+import { IntegerLookup } from "../layers/integer_lookup.ts";
+import { StringLookup } from "../layers/string_lookup.ts";
+import { TextVectorization } from "../layers/text_vectorization.ts";
 import { writeFileAtomic } from "./_atomic.ts";
 import {
   byteSize,
@@ -119,6 +125,14 @@ export async function saveTfjs(
   };
   await saveDirAssets(model, dir);
   await writeFileAtomic(`${dir}/model.json`, JSON.stringify(json));
+  const kernoOnly = kernoOnlyLayers(model);
+  if (kernoOnly.length > 0) {
+    console.warn(
+      `Saved ${dir} in the TensorFlow.js Layers format with layers TensorFlow.js Layers does not have (${
+        kernoOnly.join(", ")
+      }), under kerno's class names: kerno loads it, TensorFlow.js will not; a ".keras" path saves it for Keras`,
+    );
+  }
 }
 
 /**
@@ -137,6 +151,37 @@ const NOT_IN_TFJS = [
   RandomTranslation,
   RandomZoom,
 ] as const;
+
+/**
+ * Preprocessing layers TensorFlow.js Layers (4.22) lacks but whose state
+ * the directory holds (configs, weights, `assets/`): saved, for kerno to
+ * load, with a warning that TensorFlow.js cannot.
+ */
+const KERNO_ONLY = [
+  Normalization,
+  Discretization,
+  Hashing,
+  IntegerLookup,
+  StringLookup,
+  TextVectorization,
+] as const;
+
+/** `name (Class)` of each layer of `model` that only kerno loads from the TensorFlow.js format. */
+function kernoOnlyLayers(model: Model): string[] {
+  const found: string[] = [];
+  const seen = new Set<Layer>();
+  const visit = (layer: Layer): void => {
+    if (seen.has(layer)) return;
+    seen.add(layer);
+    if (KERNO_ONLY.some((cls) => layer instanceof cls)) {
+      found.push(`${layer.name} (${layer.constructor.name})`);
+      return; // a TextVectorization's own StringLookup is part of it
+    }
+    for (const child of layer.trackedLayers) visit(child);
+  };
+  visit(model);
+  return found;
+}
 
 /** Why TensorFlow.js Layers could not load a layer it has: `null` when it can. */
 function tfjsCannotLoad(layer: Layer): string | null {
