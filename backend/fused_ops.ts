@@ -15,6 +15,8 @@ import {
 } from "../engine/fused.ts";
 import { denseMatMul } from "./dense_matmul.ts";
 import { conv2dFused } from "./conv2d_fused.ts";
+import { convNdFused, convTransposeNdFused } from "./conv_nd_fused.ts";
+import { depthwiseConvFused } from "./depthwise_conv.ts";
 import { maxPoolArgmax } from "./max_pool_argmax.ts";
 import { embeddingGradient } from "./embedding_grad.ts";
 import { canFuseSparseCrossentropy, fusedSparseCrossentropy } from "./sparse_ce_fused.ts";
@@ -36,6 +38,12 @@ export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
     bias === null || o.dilations[0] !== 1 || o.dilations[1] !== 1
       ? null
       : conv2dFused(x, filter, bias, o.strides, o.padding, o.activation),
+  // Direct loops over the channels in SIMD WebAssembly, bias and relu in the same pass.
+  depthwiseConv2d: depthwiseConvFused,
+  // Grouped and 3-D convolutions: im2col and one product per group; transposed: one product
+  // and a col2im scatter. Each a recorded operation whose gradient makes every input's at once.
+  convBiasActivation: convNdFused,
+  convTransposeBiasActivation: convTransposeNdFused,
   sparseCrossentropyFromLogits: (labels, logits) =>
     canFuseSparseCrossentropy(logits) ? fusedSparseCrossentropy(labels, logits) : null,
   // kerno's MaxPool kernel already gives NaN for a window holding one.

@@ -41,7 +41,7 @@ export interface AnchorResult {
   error?: string;
 }
 
-/** Every workload the anchor scripts define (`bench/run.ts` times all but the autoencoder). */
+/** Every workload the anchor scripts define (`bench/run.ts` times them all). */
 export const ANCHOR_WORKLOADS = [
   "mlp",
   "cnn",

@@ -1,6 +1,7 @@
 /**
  * `deno task bench`: kerno's training speed next to TensorFlow.js Layers and
- * PyTorch on five workloads (mlp, cnn, embedding, lstm, transformer), all in
+ * PyTorch on six workloads (mlp, cnn, embedding, autoencoder, lstm,
+ * transformer), all in
  * one run, plus raw matrix-product GFLOP/s and `predict` throughput. The mlp
  * and cnn workloads are also built with the functional API (`Input`,
  * `layer.apply`, `new Model({ inputs, outputs })`) and timed beside their
@@ -9,7 +10,7 @@
  * this folder's own scripts (`torch_anchor.py`, `tfjs_layers_anchor.ts`);
  * a missing PyTorch or OpenBLAS is reported with the command that installs it.
  *
- * Options: `--only=mlp,cnn,embedding,lstm,transformer`, `--quick` (fewer
+ * Options: `--only=mlp,cnn,embedding,autoencoder,lstm,transformer`, `--quick` (fewer
  * passes, for a smoke test), `--no-anchors` (kerno only), `--no-functional`
  * (skip the functional variants), `--out=PATH` (write the JSON there
  * instead). Every figure, kerno's and the anchors', is the fastest of the
@@ -244,6 +245,7 @@ const TARGETS: Record<WorkloadName, number> = {
   mlp: 1,
   cnn: 0.7,
   embedding: 1,
+  autoencoder: 1,
   lstm: 1,
   transformer: 1,
 };

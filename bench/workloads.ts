@@ -1,6 +1,6 @@
 /**
  * The anchors' training workloads (`bench/torch_anchor.py`,
- * `bench/tfjs_layers_anchor.ts`) but the autoencoder, built with kerno: the
+ * `bench/tfjs_layers_anchor.ts`), built with kerno: the
  * same layers, shapes, batch sizes and optimizer (Adam, 1e-3) on synthetic
  * data, and the timer whose rule the anchors follow too (one warm-up epoch,
  * then the best of N epochs of `fit`). The mlp and cnn workloads also come
@@ -24,13 +24,14 @@ import {
 } from "../mod.ts";
 
 /** The workloads' names. */
-export type WorkloadName = "mlp" | "cnn" | "embedding" | "lstm" | "transformer";
+export type WorkloadName = "mlp" | "cnn" | "embedding" | "autoencoder" | "lstm" | "transformer";
 
 /** Every workload, in the anchors' order. */
 export const WORKLOADS: readonly WorkloadName[] = [
   "mlp",
   "cnn",
   "embedding",
+  "autoencoder",
   "lstm",
   "transformer",
 ];
@@ -49,6 +50,7 @@ export const OWN_API: Readonly<Record<WorkloadName, WorkloadApi>> = {
   mlp: "sequential",
   cnn: "sequential",
   embedding: "sequential",
+  autoencoder: "sequential",
   lstm: "sequential",
   transformer: "functional",
 };
@@ -76,6 +78,7 @@ export const SIZES: Readonly<Record<WorkloadName, { samples: number; batchSize: 
   mlp: { samples: 8192, batchSize: 64 },
   cnn: { samples: 2048, batchSize: 64 },
   embedding: { samples: 8192, batchSize: 32 },
+  autoencoder: { samples: 2048, batchSize: 64 },
   lstm: { samples: 2048, batchSize: 64 },
   transformer: { samples: 2048, batchSize: 32 },
 };
@@ -87,7 +90,7 @@ const TOKENS = 80;
 /**
  * Builds a workload.
  *
- * @param name `"mlp"`, `"cnn"`, `"embedding"`, `"lstm"` or `"transformer"`.
+ * @param name `"mlp"`, `"cnn"`, `"embedding"`, `"autoencoder"`, `"lstm"` or `"transformer"`.
  * @param samples Samples per epoch. @default {the anchor's size}
  * @param api `"functional"` builds the same layers with `Input`,
  *   `layer.apply` and `new Model({ inputs, outputs })` (mlp and cnn, and the
@@ -148,6 +151,19 @@ export function buildWorkload(
     ]);
     model.compile({ optimizer: adam(), loss: "binary_crossentropy" });
     return { name, api, model, x: tokens(n, 42), y: binary(n), batchSize, samples: n };
+  }
+  if (name === "autoencoder") {
+    // PyTorch's: two stride-2 convolutions down to 7x7x64, two stride-2 transposed ones back up.
+    const same = { strides: 2, padding: "same" as const };
+    const model = new Sequential([
+      new layers.Conv2D(32, 3, { ...same, activation: "relu", inputShape: [28, 28, 1] }),
+      new layers.Conv2D(64, 3, { ...same, activation: "relu" }),
+      new layers.Conv2DTranspose(32, 3, { ...same, activation: "relu" }),
+      new layers.Conv2DTranspose(1, 3, { ...same, activation: "sigmoid" }),
+    ]);
+    model.compile({ optimizer: adam(), loss: "mse" });
+    const x = tf.randomUniform([n, 28, 28, 1]);
+    return { name, api, model, x, y: x.clone(), batchSize, samples: n };
   }
   if (name === "lstm") {
     // PyTorch's LastStepLstm: nn.LSTM's output at the last step is Keras's LSTM without returnSequences.

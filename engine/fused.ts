@@ -27,8 +27,15 @@ import {
   type ResizeMethod,
   type TransformInterpolation,
 } from "./_image_ops.ts";
+import {
+  type FusedConvOptions,
+  type FusedConvTransposeOptions,
+  plainConv,
+  plainConvTranspose,
+} from "./_conv_ops.ts";
 
 export type { FillMode, ResizeMethod, TransformInterpolation } from "./_image_ops.ts";
+export type { FusedConvOptions, FusedConvTransposeOptions } from "./_conv_ops.ts";
 
 /** The activations the fused dense and convolution operations take. */
 export type FusedActivation = "relu" | "linear";
@@ -87,6 +94,58 @@ export interface FusedOps {
     bias: tf.Tensor1D | null,
     options: FusedConv2DOptions,
   ): tf.Tensor4D;
+  /**
+   * `activation(depthwiseConv2d(x, filter) + bias)`, NHWC: each input
+   * channel `c` convolved with its own `depthMultiplier` kernels, output
+   * channel `c·depthMultiplier + m` (TensorFlow's `depthwise_conv2d`, with
+   * its asymmetric "same" padding: the odd pixel at the end).
+   *
+   * @param x `[batch, rows, cols, channels]`.
+   * @param filter `[kRows, kCols, channels, depthMultiplier]`.
+   * @param bias `[channels·depthMultiplier]`, or `null`.
+   * @param options Strides, padding, dilations, activation.
+   * @returns `[batch, outRows, outCols, channels·depthMultiplier]`.
+   */
+  depthwiseConv2d(
+    x: tf.Tensor4D,
+    filter: tf.Tensor4D,
+    bias: tf.Tensor1D | null,
+    options: FusedConv2DOptions,
+  ): tf.Tensor4D;
+  /**
+   * `activation(conv(x, kernel) + bias)` for 1-, 2- or 3-D inputs, channels
+   * last, with explicit padding, dilations and channel groups (Conv3D, and
+   * grouped Conv1D/2D/3D).
+   *
+   * @param x `[batch, ...spatial, inChannels]`.
+   * @param kernel `[...taps, inChannels / groups, filters]`.
+   * @param bias `[filters]`, or `null`.
+   * @param options Strides, dilations, padding, groups, activation.
+   * @returns `[batch, ...outSpatial, filters]`.
+   */
+  convBiasActivation(
+    x: tf.Tensor,
+    kernel: tf.Tensor,
+    bias: tf.Tensor1D | null,
+    options: FusedConvOptions,
+  ): tf.Tensor;
+  /**
+   * `activation(convTranspose(x, kernel) + bias)` for 1-, 2- or 3-D inputs,
+   * channels last: input `i`, tap `t` adds into output `i·stride +
+   * t·dilation − padBefore` (the adjoint of a convolution).
+   *
+   * @param x `[batch, ...spatial, inChannels]`.
+   * @param kernel `[...taps, filters, inChannels]` (Keras's layout).
+   * @param bias `[filters]`, or `null`.
+   * @param options Strides, dilations, output size, placement, activation.
+   * @returns `[batch, ...outputSize, filters]`.
+   */
+  convTransposeBiasActivation(
+    x: tf.Tensor,
+    kernel: tf.Tensor,
+    bias: tf.Tensor1D | null,
+    options: FusedConvTransposeOptions,
+  ): tf.Tensor;
   /**
    * Per-row `−log softmax(logits)[label]`; a label outside `[0, classes)`
    * gives 0 and no gradient.
@@ -370,6 +429,41 @@ function plainGruSequence(
   return [tf.stack(outputs, 1) as tf.Tensor3D, h as tf.Tensor2D];
 }
 
+/**
+ * A kernel `[kRows, kCols, ...]` with `rate − 1` zeros between its taps
+ * along the first two axes: the dilated convolution as one at dilation 1
+ * (TensorFlow.js has no gradient for dilated depthwise convolutions).
+ */
+function spreadKernel(filter: tf.Tensor4D, dilations: [number, number]): tf.Tensor4D {
+  let k: tf.Tensor = filter;
+  dilations.forEach((rate, axis) => {
+    if (rate === 1) return;
+    const shape = k.shape;
+    const spread = tf.expandDims(k, axis + 1); // [.., size, 1, ..] → pad → [.., size, rate, ..]
+    const pads = spread.shape.map((_, i) => [0, i === axis + 1 ? rate - 1 : 0] as [number, number]);
+    const flat = tf.reshape(tf.pad(spread, pads), [
+      ...shape.slice(0, axis),
+      shape[axis] * rate,
+      ...shape.slice(axis + 1),
+    ]);
+    const size = shape.map((d, i) => (i === axis ? (d - 1) * rate + 1 : d));
+    k = tf.slice(flat, shape.map(() => 0), size);
+  });
+  return k as tf.Tensor4D;
+}
+
+function plainDepthwiseConv2d(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D | null,
+  o: FusedConv2DOptions,
+): tf.Tensor4D {
+  const k = spreadKernel(filter, o.dilations);
+  let y: tf.Tensor = tf.depthwiseConv2d(x, k, o.strides, o.padding, "NHWC");
+  if (bias !== null) y = tf.add(y, bias);
+  return plainActivation(y, o.activation) as tf.Tensor4D;
+}
+
 /** Keras's large negative number for float32, added to masked logits. */
 const MASKED_LOGIT = -1e9;
 
@@ -415,6 +509,9 @@ export const plainFusedOps: Readonly<FusedOps> = Object.freeze(
       if (bias !== null) y = tf.add(y, bias);
       return plainActivation(y, o.activation) as tf.Tensor4D;
     },
+    convBiasActivation: plainConv,
+    convTransposeBiasActivation: plainConvTranspose,
+    depthwiseConv2d: plainDepthwiseConv2d,
     sparseCrossentropyFromLogits: (labels, logits) => {
       const classes = logits.shape[logits.rank - 1];
       const oneHot = tf.oneHot(tf.cast(labels, "int32"), classes);
@@ -528,6 +625,9 @@ function dispatch<K extends keyof FusedOps>(name: K): FusedOps[K] {
 export const fused: Readonly<FusedOps> = Object.freeze({
   denseBiasActivation: dispatch("denseBiasActivation"),
   conv2dBiasActivation: dispatch("conv2dBiasActivation"),
+  convBiasActivation: dispatch("convBiasActivation"),
+  convTransposeBiasActivation: dispatch("convTransposeBiasActivation"),
+  depthwiseConv2d: dispatch("depthwiseConv2d"),
   sparseCrossentropyFromLogits: dispatch("sparseCrossentropyFromLogits"),
   maxPool2d: dispatch("maxPool2d"),
   gatherGradient: dispatch("gatherGradient"),

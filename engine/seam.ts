@@ -10,6 +10,8 @@ export {
   fused,
   type FusedActivation,
   type FusedConv2DOptions,
+  type FusedConvOptions,
+  type FusedConvTransposeOptions,
   type FusedOps,
   type FusedReplacements,
   type FusedUpdateRule,

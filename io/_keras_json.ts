@@ -131,6 +131,8 @@ export function configToKeras(
       out[toSnake(key)] = initializerToKeras(value, dialect);
     } else if (key.endsWith("Regularizer") && value !== null && value !== undefined) {
       out[toSnake(key)] = regularizerToKeras(value, dialect);
+    } else if (key === "dataFormat" && dialect === "tfjs" && typeof value === "string") {
+      out.data_format = TFJS_DATA_FORMAT[value] ?? value; // TensorFlow.js spells it channelsLast
     } else if (nested && isNestedLayer(value)) {
       out[toSnake(key)] = nested(value, key);
     } else if (
@@ -143,6 +145,12 @@ export function configToKeras(
   }
   return out;
 }
+
+/** Keras's `data_format` values as TensorFlow.js Layers writes them, and back. */
+const TFJS_DATA_FORMAT: Record<string, string> = {
+  channels_last: "channelsLast",
+  channels_first: "channelsFirst",
+};
 
 /**
  * Keys whose `null` is a value of its own, kept (elsewhere `null` stands
@@ -158,7 +166,7 @@ const IGNORED: Record<string, (v: unknown) => boolean> = {
   batch_shape: () => true,
   input_shape: () => true,
   input_dtype: () => true,
-  data_format: (v) => v === null || v === "channels_last",
+  data_format: (v) => v === null || v === "channels_last" || v === "channelsLast",
   activity_regularizer: (v) => v === null,
   sparse: (v) => v === false || v === null,
   ragged: (v) => v === false || v === null,
@@ -191,6 +199,10 @@ export function configFromKeras(
 ): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(config)) {
+    if (key === "data_format" && (value === "channels_first" || value === "channelsFirst")) {
+      out.dataFormat = "channels_first"; // layers without the option refuse it by name
+      continue;
+    }
     if (Object.hasOwn(IGNORED, key)) {
       if (IGNORED[key](value)) continue;
       throw new TypeError(

@@ -24,6 +24,26 @@ import { Resizing } from "../layers/resizing.ts";
 import { CenterCrop } from "../layers/center_crop.ts";
 import { EinsumDense } from "../layers/einsum_dense.ts";
 import { Attention } from "../layers/attention.ts";
+import { UpSampling1D } from "../layers/up_sampling1d.ts";
+import { UpSampling2D } from "../layers/up_sampling2d.ts";
+import { UpSampling3D } from "../layers/up_sampling3d.ts";
+import { ZeroPadding1D } from "../layers/zero_padding1d.ts";
+import { ZeroPadding3D } from "../layers/zero_padding3d.ts";
+import { Cropping1D } from "../layers/cropping1d.ts";
+import { Cropping3D } from "../layers/cropping3d.ts";
+import { GlobalAveragePooling3D } from "../layers/global_average_pooling3d.ts";
+import { GlobalMaxPooling3D } from "../layers/global_max_pooling3d.ts";
+import { MaxPooling1D } from "../layers/max_pooling1d.ts";
+import { AveragePooling1D } from "../layers/average_pooling1d.ts";
+import { GlobalAveragePooling1D } from "../layers/global_average_pooling1d.ts";
+import { GlobalMaxPooling1D } from "../layers/global_max_pooling1d.ts";
+import { DepthwiseConv1D } from "../layers/depthwise_conv1d.ts";
+import { Conv1DTranspose } from "../layers/conv1d_transpose.ts";
+import { BaseConvTranspose } from "../layers/_conv_transpose_base.ts";
+import { BaseConv } from "../layers/base_conv.ts";
+import { DepthwiseConv2D } from "../layers/depthwise_conv2d.ts";
+import { SeparableConv1D } from "../layers/separable_conv1d.ts";
+import { SeparableConv2D } from "../layers/separable_conv2d.ts";
 import { Normalization } from "../layers/normalization.ts";
 import { Discretization } from "../layers/discretization.ts";
 import { Hashing } from "../layers/hashing.ts";
@@ -150,6 +170,17 @@ const NOT_IN_TFJS = [
   RandomRotation,
   RandomTranslation,
   RandomZoom,
+  UpSampling1D,
+  UpSampling3D,
+  ZeroPadding1D,
+  ZeroPadding3D,
+  Cropping1D,
+  Cropping3D,
+  GlobalAveragePooling3D,
+  GlobalMaxPooling3D,
+  DepthwiseConv1D,
+  SeparableConv1D,
+  Conv1DTranspose,
 ] as const;
 
 /**
@@ -187,8 +218,33 @@ function kernoOnlyLayers(model: Model): string[] {
 function tfjsCannotLoad(layer: Layer): string | null {
   // tfjs-layers 4.22: Resizing.computeOutputShape drops the batch axis (the next layer fails);
   // CenterCrop.computeOutputShape overwrites its input's shape (the model then wants cropped inputs).
+  const pooling1d = [MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D];
+  if (
+    pooling1d.some((cls) => layer instanceof cls) &&
+    (layer as MaxPooling1D).dataFormat === "channels_first"
+  ) {
+    return "TensorFlow.js 4.22's 1-D pooling layers have no dataFormat (they read channels last), so it would compute another function";
+  }
+  if (layer instanceof UpSampling2D && layer.interpolation !== "nearest") {
+    return `TensorFlow.js 4.22's UpSampling2D takes only "nearest" and "bilinear", and its bilinear aligns pixel corners, not centres as Keras 3 (interpolation "${layer.interpolation}"), so it would compute another function`;
+  }
   if (layer instanceof Resizing) {
     return "TensorFlow.js 4.22's Resizing gives a wrong output shape (it drops the batch axis), so no model holding one loads there";
+  }
+  if (layer instanceof SeparableConv2D && layer.geometry.dataFormat === "channels_first") {
+    return "TensorFlow.js 4.22's SeparableConv2D adds a channels-first bias to its channels-last output, so it fails on channels-first inputs";
+  }
+  if (layer instanceof DepthwiseConv2D && layer.geometry.dilationRate.some((d) => d > 1)) {
+    return "TensorFlow.js 4.22's DepthwiseConv2D ignores dilationRate, so it would compute another function";
+  }
+  if (layer instanceof BaseConv && layer.groups > 1) {
+    return "TensorFlow.js 4.22's convolutions have no groups, so it would compute another function";
+  }
+  if (
+    layer instanceof BaseConvTranspose &&
+    (layer.outputPadding !== null || layer.dilationRate.some((d) => d > 1))
+  ) {
+    return "TensorFlow.js 4.22's transposed convolutions ignore outputPadding and dilationRate, so it would compute another function";
   }
   if (layer instanceof CenterCrop) {
     return "TensorFlow.js 4.22's CenterCrop overwrites its input's shape, so a model holding one would take only images of the cropped size";
@@ -207,7 +263,7 @@ function checkTfjsLayers(model: Model): void {
     seen.add(layer);
     if (NOT_IN_TFJS.some((cls) => layer instanceof cls)) {
       throw new TypeError(
-        `Cannot save ${model.name} in the TensorFlow.js Layers format as its layer ${layer.name} (${layer.constructor.name}) has no TensorFlow.js Layers equivalent (TensorFlow.js has no MultiHeadAttention, EinsumDense, Attention or AdditiveAttention, nor the random image layers): save it to a path ending in ".keras" (the Keras 3 format) instead`,
+        `Cannot save ${model.name} in the TensorFlow.js Layers format as its layer ${layer.name} (${layer.constructor.name}) has no TensorFlow.js Layers equivalent (TensorFlow.js has no MultiHeadAttention, EinsumDense, Attention or AdditiveAttention, no DepthwiseConv1D, SeparableConv1D or Conv1DTranspose, no 1-D or 3-D UpSampling, ZeroPadding or Cropping, no GlobalAveragePooling3D or GlobalMaxPooling3D, nor the random image layers): save it to a path ending in ".keras" (the Keras 3 format) instead`,
       );
     }
     const reason = tfjsCannotLoad(layer);

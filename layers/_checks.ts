@@ -1,6 +1,6 @@
 /**
- * Layer geometry: kernel/stride tuples, padding modes, axes, output lengths
- * and the pooling layers' rank check. Their argument checks throw through
+ * Layer geometry: kernel/stride tuples, padding modes, axes and output
+ * lengths. Their argument checks throw through
  * `engine/validate.ts`, so every failure reads
  * `Cannot build Conv2D as "kernelSize" must be ...: received ...`.
  *
@@ -73,28 +73,6 @@ export function convOutputLength(
   const span = (kernel - 1) * dilation + 1;
   const out = padding === "valid" ? length - span + 1 : length;
   return Math.floor((out + stride - 1) / stride);
-}
-
-/**
- * Throws when a pooling layer's input is not `[batch, steps, channels]`
- * (1-D) or `[batch, rows, cols, channels]` (2-D).
- *
- * @param layer The layer, for the message.
- * @param inputShape The input shape given to `build`.
- * @param rank 1 or 2: the number of spatial axes.
- */
-export function checkPoolingRank(
-  layer: { name: string; constructor: { name: string } },
-  inputShape: readonly (number | null)[],
-  rank: number,
-): void {
-  if (inputShape.length !== rank + 2) {
-    throw new RangeError(
-      `Cannot build ${layer.name} (${layer.constructor.name}) as its input must have rank ${
-        rank + 2
-      } (batch, ${rank === 1 ? "steps" : "rows, cols"}, channels): received [${inputShape}]`,
-    );
-  }
 }
 
 /**

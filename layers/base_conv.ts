@@ -1,6 +1,7 @@
 /**
- * BaseConv: what Conv1D and Conv2D share (options, weights, bias,
- * activation, output-shape arithmetic). Channels-last only.
+ * BaseConv: what Conv1D, Conv2D and Conv3D share (options, weights, bias,
+ * activation, channel groups, the data format, output-shape arithmetic and
+ * the input checks).
  *
  * @module
  */
@@ -17,8 +18,20 @@ import { getInitializer, type InitializerLike } from "../engine/initializers.ts"
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
 import { convOutputLength, intTuple, layerOptions, noPositional, paddingMode } from "./_checks.ts";
 import { boolean, positiveInt } from "../engine/validate.ts";
+import { fused } from "../engine/fused.ts";
+import { convPadding } from "../engine/_conv_ops.ts";
+import {
+  checkKernelFits,
+  type DataFormat,
+  dataFormatOption,
+  inputChannels,
+  shapeChannelsLast,
+  shapeInFormat,
+  toChannelsFirst,
+  toChannelsLast,
+} from "./_conv_checks.ts";
 
-/** Options of {@link Conv1D} and {@link Conv2D}. */
+/** Options of {@link Conv1D}, {@link Conv2D} and {@link Conv3D}. */
 export interface ConvOptions extends LayerOptions {
   /** Step of the window along each spatial axis. @default 1 */
   strides?: number | number[];
@@ -30,6 +43,19 @@ export interface ConvOptions extends LayerOptions {
   padding?: "valid" | "same" | "causal";
   /** Spacing of the kernel's taps; cannot be combined with strides > 1. @default 1 */
   dilationRate?: number | number[];
+  /**
+   * Channel groups: the input channels and the filters are split into
+   * `groups` blocks, and block `g` of the filters sees only block `g` of the
+   * channels (the kernel is `[...kernelSize, channels / groups, filters]`).
+   * Must divide `filters` and the input's channels. @default 1
+   */
+  groups?: number;
+  /**
+   * Where the channels are: `"channels_last"` (`[batch, ...spatial,
+   * channels]`) or `"channels_first"` (`[batch, channels, ...spatial]`).
+   * @default "channels_last"
+   */
+  dataFormat?: DataFormat;
   /** Activation applied to the output. @default "linear" */
   activation?: string | Activation;
   /** Whether to add a bias per filter. @default true */
@@ -59,10 +85,14 @@ export abstract class BaseConv extends Layer {
   readonly padding: "valid" | "same" | "causal";
   /** Dilation per spatial axis. */
   readonly dilationRate: number[];
+  /** Channel groups. */
+  readonly groups: number;
+  /** Where the channels are. */
+  readonly dataFormat: DataFormat;
   readonly #rank: number;
   readonly #options: ConvOptions;
   readonly #activation: Activation;
-  /** The kernel, `[...kernelSize, inChannels, filters]`; set by `build`. */
+  /** The kernel, `[...kernelSize, inChannels / groups, filters]`; set by `build`. */
   kernel: tf.Variable | null = null;
   /** The bias, `[filters]`; set by `build` when `useBias`. */
   bias: tf.Variable | null = null;
@@ -73,6 +103,8 @@ export abstract class BaseConv extends Layer {
     "strides",
     "padding",
     "dilationRate",
+    "groups",
+    "dataFormat",
     "activation",
     "useBias",
     "kernelInitializer",
@@ -84,7 +116,7 @@ export abstract class BaseConv extends Layer {
   /**
    * Creates a BaseConv layer.
    *
-   * @param rank Number of spatial axes (1 or 2).
+   * @param rank Number of spatial axes (1, 2 or 3).
    * @param filters Output channels: a positive integer.
    * @param kernelSize Window size: an integer or one per spatial axis.
    * @param options Strides, padding, dilation, activation, bias, initializers, regularizers.
@@ -118,6 +150,13 @@ export abstract class BaseConv extends Layer {
         } and dilationRate ${JSON.stringify(this.dilationRate)}`,
       );
     }
+    this.groups = positiveInt(what, "groups", options.groups ?? 1);
+    if (this.filters % this.groups !== 0) {
+      throw new RangeError(
+        `Cannot ${what} as "groups" must divide "filters": received groups ${this.groups} and filters ${this.filters}`,
+      );
+    }
+    this.dataFormat = dataFormatOption(what, options.dataFormat);
     boolean(what, "useBias", options.useBias, true);
     this.#activation = getActivation(options.activation);
     getInitializer(options.kernelInitializer ?? "glorot_uniform");
@@ -129,18 +168,11 @@ export abstract class BaseConv extends Layer {
 
   /** Creates the layer's weights for the input shape (called once by `apply`). */
   override build(inputShape: Shape): void {
-    const channels = inputShape[inputShape.length - 1];
-    if (inputShape.length !== this.#rank + 2 || channels === null) {
-      throw new RangeError(
-        `Cannot build ${this.name} (${this.constructor.name}) as its input must have rank ${
-          this.#rank + 2
-        } (batch, ${
-          this.#rank === 1 ? "steps" : "rows, cols"
-        }, channels) with known channels: received [${inputShape}]`,
-      );
-    }
+    const channels = inputChannels(this, inputShape, this.#rank, this.dataFormat, this.groups);
+    this.#checkFits(inputShape);
     const o = this.#options;
-    this.kernel = this.addWeight("kernel", [...this.kernelSize, channels, this.filters], {
+    const kernelShape = [...this.kernelSize, channels / this.groups, this.filters];
+    this.kernel = this.addWeight("kernel", kernelShape, {
       initializer: o.kernelInitializer ?? "glorot_uniform",
       regularizer: o.kernelRegularizer,
     });
@@ -242,24 +274,77 @@ export abstract class BaseConv extends Layer {
     return null;
   }
 
+  /**
+   * The layer's convolution as the seam's general one
+   * (`fused.convBiasActivation`): Keras's padding made explicit, the
+   * dilation and the groups passed on. Conv3D and grouped convolutions run
+   * this way.
+   *
+   * @param inputs The batch, channels last.
+   * @param kernel The kernel, `[...kernelSize, inChannels / groups, filters]`.
+   * @param bias The bias, or `null`.
+   * @param activation `"relu"` or `"linear"`, applied after the bias.
+   * @returns `[batch, ...outSpatial, filters]`.
+   */
+  protected generalConvolution(
+    inputs: tf.Tensor,
+    kernel: tf.Tensor,
+    bias: tf.Tensor | null,
+    activation: "relu" | "linear",
+  ): tf.Tensor {
+    const pads = inputs.shape.slice(1, 1 + this.#rank).map((n, i) =>
+      convPadding(n, this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding)
+    );
+    return fused.convBiasActivation(inputs, kernel, bias as tf.Tensor1D | null, {
+      strides: this.strides,
+      dilations: this.dilationRate,
+      padBefore: pads.map((p) => p[0]),
+      padAfter: pads.map((p) => p[1]),
+      groups: this.groups,
+      activation,
+    });
+  }
+
   /** The layer's computation on one batch. */
   override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
+    this.#checkFits(inputs.shape);
+    const x = this.dataFormat === "channels_first" ? toChannelsLast(inputs) : inputs;
+    const y = this.#convolveChannelsLast(x);
+    return this.dataFormat === "channels_first" ? toChannelsFirst(y) : y;
+  }
+
+  #convolveChannelsLast(inputs: tf.Tensor): tf.Tensor {
     const name = activationName(this.#options.activation);
     if (this.bias !== null && (name === "relu" || name === "linear")) {
       const fused = this.convolveFused(inputs, this.bias, name);
-      if (fused !== null) return fused; // kerno, while training: one recorded kernel
+      if (fused !== null) return fused; // one fused operation (on kerno: one recorded kernel)
     }
     let y = this.convolve(inputs);
     if (this.bias) y = tf.add(y, this.bias);
     return this.#activation(y);
   }
 
+  #checkFits(inputShape: Shape): void {
+    const spatial = shapeChannelsLast(inputShape, this.dataFormat).slice(1, 1 + this.#rank);
+    if (spatial.length !== this.#rank) return; // (the rank is checked by build)
+    checkKernelFits(
+      this,
+      spatial,
+      inputShape,
+      this.kernelSize,
+      this.strides,
+      this.dilationRate,
+      this.padding,
+    );
+  }
+
   /** The output shape for an input shape, computed without running the layer. */
   override computeOutputShape(inputShape: Shape): Shape {
-    const spatial = inputShape.slice(1, 1 + this.#rank).map((d, i) =>
+    const last = shapeChannelsLast(inputShape, this.dataFormat);
+    const spatial = last.slice(1, 1 + this.#rank).map((d, i) =>
       convOutputLength(d, this.kernelSize[i], this.padding, this.strides[i], this.dilationRate[i])
     );
-    return [inputShape[0] ?? null, ...spatial, this.filters];
+    return shapeInFormat([inputShape[0] ?? null, ...spatial, this.filters], this.dataFormat);
   }
 
   /** The constructor's options (with defaults filled in), for `fromConfig`. */
@@ -272,6 +357,8 @@ export abstract class BaseConv extends Layer {
       strides: [...this.strides],
       padding: this.padding,
       dilationRate: [...this.dilationRate],
+      groups: this.groups,
+      dataFormat: this.dataFormat,
       activation: activationName(o.activation),
       useBias: o.useBias ?? true,
       kernelInitializer: o.kernelInitializer ?? "glorot_uniform",

@@ -10,7 +10,8 @@ import { BaseConv, type ConvOptions } from "./base_conv.ts";
  * A 1-D (temporal) convolution: input `[batch, steps, channels]`, kernel
  * `[k, channels, filters]`, output `[batch, outSteps, filters]`. Padding
  * `"causal"` pads `(k-1)·dilation` zeros on the left only, so step `t` of the
- * output sees no input after `t`.
+ * output sees no input after `t`. `groups` splits the channels and filters
+ * into blocks convolved apart.
  *
  * @example
  * ```ts
@@ -31,11 +32,25 @@ export class Conv1D extends BaseConv {
    *
    * @param filters Output channels: a positive integer.
    * @param kernelSize Window length: an integer (or a one-element list).
-   * @param options Strides, padding (`"valid"` | `"same"` | `"causal"`), dilation,
-   *   activation, bias, initializers and regularizers.
+   * @param options Strides, padding (`"valid"` | `"same"` | `"causal"`), dilation, groups,
+   *   data format, activation, bias, initializers and regularizers.
    */
   constructor(filters: number, kernelSize: number | number[], options: ConvOptions = {}) {
     super(1, filters, kernelSize, options);
+  }
+
+  /**
+   * A grouped convolution with its bias and activation as the seam's one
+   * operation; `null` (the separate ops) otherwise, or when a subclass
+   * overrides `convolutionOp`.
+   */
+  protected override convolveFused(
+    inputs: tf.Tensor,
+    bias: tf.Tensor,
+    activation: "relu" | "linear",
+  ): tf.Tensor | null {
+    if (this.groups === 1 || !this.convolutionIsBuiltIn(Conv1D)) return null;
+    return this.generalConvolution(inputs, this.kernel!, bias, activation);
   }
 
   /**
@@ -43,10 +58,11 @@ export class Conv1D extends BaseConv {
    * (strides, padding, causal padding and dilation of the layer).
    *
    * @param inputs `[batch, steps, channels]`.
-   * @param kernel `[k, channels, filters]`.
+   * @param kernel `[k, channels / groups, filters]`.
    * @returns `[batch, outSteps, filters]`.
    */
   override convolutionOp(inputs: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
+    if (this.groups > 1) return this.generalConvolution(inputs, kernel, null, "linear");
     let x = inputs as tf.Tensor3D;
     let padding: "valid" | "same" = this.padding === "same" ? "same" : "valid";
     if (this.padding === "causal") {

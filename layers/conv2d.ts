@@ -12,6 +12,9 @@ import { BaseConv, type ConvOptions } from "./base_conv.ts";
  * `[kRows, kCols, channels, filters]`, output `[batch, outRows, outCols,
  * filters]` with `out = ceil((in - (k-1)·dilation) / stride)` for `"valid"`
  * padding and `ceil(in / stride)` for `"same"`; then bias and activation.
+ * `groups` splits the channels and filters into blocks convolved apart;
+ * `dataFormat: "channels_first"` takes and gives `[batch, channels, rows,
+ * cols]`.
  *
  * @example
  * ```ts
@@ -33,8 +36,8 @@ export class Conv2D extends BaseConv {
    *
    * @param filters Output channels: a positive integer.
    * @param kernelSize Window size: an integer or `[rows, cols]`.
-   * @param options Strides, padding (`"valid"` | `"same"`), dilation, activation, bias,
-   *   initializers and regularizers.
+   * @param options Strides, padding (`"valid"` | `"same"`), dilation, groups, data format,
+   *   activation, bias, initializers and regularizers.
    */
   constructor(filters: number, kernelSize: number | number[], options: ConvOptions = {}) {
     super(2, filters, kernelSize, options);
@@ -52,6 +55,7 @@ export class Conv2D extends BaseConv {
     activation: "relu" | "linear",
   ): tf.Tensor | null {
     if (!this.convolutionIsBuiltIn(Conv2D)) return null;
+    if (this.groups > 1) return this.generalConvolution(inputs, this.kernel!, bias, activation);
     return fused.conv2dBiasActivation(
       inputs as tf.Tensor4D,
       this.effectiveKernel() as tf.Tensor4D,
@@ -69,11 +73,13 @@ export class Conv2D extends BaseConv {
    * Keras's `convolution_op`: the bare convolution of `inputs` with `kernel`
    * (strides, padding and dilation of the layer).
    *
-   * @param inputs `[batch, rows, cols, channels]`.
-   * @param kernel `[kRows, kCols, channels, filters]`.
+   * @param inputs `[batch, rows, cols, channels]` (channels last: `call`
+   *   transposes a `"channels_first"` batch before).
+   * @param kernel `[kRows, kCols, channels / groups, filters]`.
    * @returns `[batch, outRows, outCols, filters]`.
    */
   override convolutionOp(inputs: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
+    if (this.groups > 1) return this.generalConvolution(inputs, kernel, null, "linear");
     return tf.conv2d(
       inputs as tf.Tensor4D,
       this.effectiveKernel(kernel) as tf.Tensor4D,

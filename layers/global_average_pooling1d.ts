@@ -41,10 +41,12 @@ export class GlobalAveragePooling1D extends BaseGlobalPooling {
   /** The layer's computation on one batch. */
   override call(inputs: tf.Tensor, options: CallOptions): tf.Tensor {
     if (!options.mask) return super.call(inputs, options);
-    // weights [batch, steps, 1]: 1 for kept steps, 0 for masked ones
-    const weights = tf.expandDims(tf.cast(options.mask, inputs.dtype), -1);
-    const total = tf.sum(tf.mul(inputs, weights), 1, this.keepdims);
-    const count = tf.maximum(tf.sum(weights, 1, this.keepdims), 1);
+    // weights [batch, steps, 1] ([batch, 1, steps] channels first): 1 for kept steps, 0 for masked ones
+    const first = this.dataFormat === "channels_first";
+    const weights = tf.expandDims(tf.cast(options.mask, inputs.dtype), first ? 1 : -1);
+    const axis = first ? 2 : 1;
+    const total = tf.sum(tf.mul(inputs, weights), axis, this.keepdims);
+    const count = tf.maximum(tf.sum(weights, axis, this.keepdims), 1);
     return tf.div(total, count);
   }
 }

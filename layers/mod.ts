@@ -16,7 +16,10 @@ export type { AttentionCallOptions } from "./_attention.ts";
 export { Average, average } from "./average.ts";
 export { AveragePooling1D } from "./average_pooling1d.ts";
 export { AveragePooling2D } from "./average_pooling2d.ts";
+export { AveragePooling3D } from "./average_pooling3d.ts";
 export { BaseConv, type ConvOptions } from "./base_conv.ts";
+export { BaseConvTranspose, type ConvTransposeOptions } from "./_conv_transpose_base.ts";
+export { BaseCropping, type CroppingOptions } from "./base_cropping.ts";
 export { BaseGlobalPooling, type GlobalPoolingOptions } from "./base_global_pooling.ts";
 export {
   BaseImageLayer,
@@ -29,6 +32,7 @@ export { BasePooling, type PoolingOptions } from "./base_pooling.ts";
 export { BaseMerge } from "./base_merge.ts";
 export { BaseRNNCell, type BaseRNNCellOptions } from "./base_rnn_cell.ts";
 export { BaseSpatialDropout, type SpatialDropoutOptions } from "./base_spatial_dropout.ts";
+export { BaseZeroPadding, type ZeroPaddingOptions } from "./base_zero_padding.ts";
 export { BatchNormalization, type BatchNormalizationOptions } from "./batch_normalization.ts";
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from "./bidirectional.ts";
 export {
@@ -40,8 +44,26 @@ export type { EncodeMode } from "./_encoding.ts";
 export { CenterCrop } from "./center_crop.ts";
 export { Concatenate, concatenate, type ConcatenateOptions } from "./concatenate.ts";
 export { Conv1D } from "./conv1d.ts";
+export { Conv1DTranspose } from "./conv1d_transpose.ts";
 export { Conv2D } from "./conv2d.ts";
+export { Conv2DTranspose } from "./conv2d_transpose.ts";
+export { Conv3D } from "./conv3d.ts";
+export { Conv3DTranspose } from "./conv3d_transpose.ts";
+export { Cropping1D, type Cropping1DOptions } from "./cropping1d.ts";
+export { Cropping2D } from "./cropping2d.ts";
+export { Cropping3D } from "./cropping3d.ts";
+export type { DataFormat } from "./_reshaping.ts";
 export { Dense, type DenseOptions } from "./dense.ts";
+export { DepthwiseConv1D } from "./depthwise_conv1d.ts";
+export { DepthwiseConv2D } from "./depthwise_conv2d.ts";
+export {
+  BaseDepthwiseConv,
+  BaseSeparableConv,
+  type DepthwiseConvOptions,
+  type DepthwiseGeometry,
+  type GeometryOptions,
+  type SeparableConvOptions,
+} from "./_depthwise.ts";
 export {
   Discretization,
   type DiscretizationOptions,
@@ -57,8 +79,10 @@ export { GaussianDropout, type GaussianDropoutOptions } from "./gaussian_dropout
 export { GaussianNoise, type GaussianNoiseOptions } from "./gaussian_noise.ts";
 export { GlobalAveragePooling1D } from "./global_average_pooling1d.ts";
 export { GlobalAveragePooling2D } from "./global_average_pooling2d.ts";
+export { GlobalAveragePooling3D } from "./global_average_pooling3d.ts";
 export { GlobalMaxPooling1D } from "./global_max_pooling1d.ts";
 export { GlobalMaxPooling2D } from "./global_max_pooling2d.ts";
+export { GlobalMaxPooling3D } from "./global_max_pooling3d.ts";
 export { GroupNormalization, type GroupNormalizationOptions } from "./group_normalization.ts";
 export { GRU, type GRUOptions } from "./gru.ts";
 export { GRUCell, type GRUCellOptions } from "./gru_cell.ts";
@@ -75,6 +99,7 @@ export { LSTMCell, type LSTMCellOptions } from "./lstm_cell.ts";
 export { Masking, type MaskingOptions } from "./masking.ts";
 export { MaxPooling1D } from "./max_pooling1d.ts";
 export { MaxPooling2D } from "./max_pooling2d.ts";
+export { MaxPooling3D } from "./max_pooling3d.ts";
 export { Maximum, maximum } from "./maximum.ts";
 export { Minimum, minimum } from "./minimum.ts";
 export {
@@ -107,6 +132,8 @@ export { RNN, type RNNCallOptions, type RNNOptions, type SymbolicRNNCallOptions 
 export { type CellCallOptions, type CellStep, RNNCell, type SequencePlan } from "./rnn_cell.ts";
 export { RepeatVector } from "./repeat_vector.ts";
 export { Reshape } from "./reshape.ts";
+export { SeparableConv1D } from "./separable_conv1d.ts";
+export { SeparableConv2D } from "./separable_conv2d.ts";
 export { SimpleRNN, type SimpleRNNOptions } from "./simple_rnn.ts";
 export { SimpleRNNCell, type SimpleRNNCellOptions } from "./simple_rnn_cell.ts";
 export { Softmax, type SoftmaxOptions } from "./softmax.ts";
@@ -125,3 +152,13 @@ export {
 } from "./text_vectorization.ts";
 export { TimeDistributed } from "./time_distributed.ts";
 export { UnitNormalization, type UnitNormalizationOptions } from "./unit_normalization.ts";
+export { UpSampling1D, type UpSampling1DOptions } from "./up_sampling1d.ts";
+export {
+  UpSampling2D,
+  type UpSampling2DOptions,
+  type UpSamplingInterpolation,
+} from "./up_sampling2d.ts";
+export { UpSampling3D, type UpSampling3DOptions } from "./up_sampling3d.ts";
+export { ZeroPadding1D } from "./zero_padding1d.ts";
+export { ZeroPadding2D } from "./zero_padding2d.ts";
+export { ZeroPadding3D } from "./zero_padding3d.ts";

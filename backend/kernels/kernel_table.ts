@@ -19,6 +19,12 @@ import { transposeKernel } from "./transpose.ts";
 import { padKernel, sliceKernel } from "./slice.ts";
 import { castKernel, reverseKernel } from "./reverse_cast.ts";
 import { tileKernel } from "./tile.ts";
+import {
+  avgPool3DGradKernel,
+  avgPool3DKernel,
+  maxPool3DGradKernel,
+  maxPool3DKernel,
+} from "./volume_pool.ts";
 import { RELU_BIAS_GRAD, reluBiasGradKernel } from "./relu_bias_grad.ts";
 import { CONV2D_FROM_COLS, conv2DFromColsKernel } from "./conv2d_cols.ts";
 import {
@@ -76,6 +82,10 @@ const REPLACEMENTS: readonly [string, (args: KernelArgs) => KernelResult][] = [
   [tf.AvgPool, avgPoolKernel],
   [tf.MaxPoolGrad, maxPoolGradKernel],
   [tf.AvgPoolGrad, avgPoolGradKernel],
+  [tf.MaxPool3D, maxPool3DKernel],
+  [tf.AvgPool3D, avgPool3DKernel],
+  [tf.MaxPool3DGrad, maxPool3DGradKernel],
+  [tf.AvgPool3DGrad, avgPool3DGradKernel],
   [tf.GatherV2, gatherV2Kernel],
   [tf.UnsortedSegmentSum, unsortedSegmentSumKernel],
   [tf.Transpose, transposeKernel],

@@ -9,6 +9,8 @@
 import { tf } from "../../engine/tf.ts";
 import { allocate, allocateZeroed } from "../_buffer_pool.ts";
 import { cpuBackend, f32, type KernelArgs, type KernelResult, need, output } from "./_util.ts";
+import { workspace } from "../_wasm_workspace.ts";
+import { WASM_BASE64 as KERNELS } from "../_kernels_wasm.ts";
 
 /** The forward kernel's name (kerno's backend only). */
 export const MAX_POOL_ARGMAX = "_KernoMaxPoolArgmax";
@@ -88,7 +90,8 @@ export function maxPoolArgmaxKernel(args: KernelArgs): KernelResult {
   if (
     filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
     top === 0 && left === 0 && outHeight * 2 <= h && outWidth * 2 <= w &&
-    argmax2x2(xv, out, where, info.batchSize, h, w, c, outHeight, outWidth)
+    (argmax2x2Wasm(xv, out, where, info.batchSize, h, w, c, outHeight, outWidth) ||
+      argmax2x2(xv, out, where, info.batchSize, h, w, c, outHeight, outWidth))
   ) {
     const indices = backend.makeTensorInfo(info.outShape, "int32", where);
     // Every input value was seen (and finite): the scatter's gradient is sparse.
@@ -170,6 +173,49 @@ export function maxPoolScatterKernel(args: KernelArgs): KernelResult {
   const input = pools.get(indices.dataId);
   if (input !== undefined) scattered.set(result.dataId, { indices: iv, input });
   return result;
+}
+
+/**
+ * The 2×2, stride-2, unpadded windows as SIMD WebAssembly (four channels at
+ * a time, `tools/wasm/kernels.as`): the input staged in the module's memory,
+ * the maxima and their indices copied out.
+ *
+ * @returns `false` when some window held a NaN (results then unusable).
+ */
+function argmax2x2Wasm(
+  xv: Float32Array,
+  out: Float32Array,
+  where: Int32Array,
+  batch: number,
+  h: number,
+  w: number,
+  c: number,
+  outHeight: number,
+  outWidth: number,
+): boolean {
+  const n = out.length;
+  const ws = workspace(KERNELS, { x: xv.length, y: n, where: n });
+  try {
+    ws.f32.set(xv, ws.at.x);
+    const { at } = ws;
+    const fine = ws.fns.maxPool2x2(
+      at.x * 4,
+      at.y * 4,
+      at.where * 4,
+      batch,
+      h,
+      w,
+      c,
+      outHeight,
+      outWidth,
+    ) as unknown as number;
+    if (fine !== 1) return false;
+    out.set(ws.view("y"));
+    where.set(new Int32Array(ws.f32.buffer, at.where * 4, n));
+    return true;
+  } finally {
+    ws.release();
+  }
 }
 
 /**

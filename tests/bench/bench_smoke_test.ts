@@ -58,10 +58,24 @@ for (const [name, api] of VARIANTS) {
 }
 
 Deno.test("buildWorkload keeps the anchors' shapes and sizes", () => {
-  const shapes = { mlp: [784], cnn: [28, 28, 1], embedding: [42], lstm: [80], transformer: [80] };
-  const batches = { mlp: 64, cnn: 64, embedding: 32, lstm: 64, transformer: 32 };
-  const samples = { mlp: 8192, cnn: 2048, embedding: 8192, lstm: 2048, transformer: 2048 };
-  assert.deepEqual(WORKLOADS, ["mlp", "cnn", "embedding", "lstm", "transformer"]);
+  const shapes = {
+    mlp: [784],
+    cnn: [28, 28, 1],
+    embedding: [42],
+    autoencoder: [28, 28, 1],
+    lstm: [80],
+    transformer: [80],
+  };
+  const batches = { mlp: 64, cnn: 64, embedding: 32, autoencoder: 64, lstm: 64, transformer: 32 };
+  const samples = {
+    mlp: 8192,
+    cnn: 2048,
+    embedding: 8192,
+    autoencoder: 2048,
+    lstm: 2048,
+    transformer: 2048,
+  };
+  assert.deepEqual(WORKLOADS, ["mlp", "cnn", "embedding", "autoencoder", "lstm", "transformer"]);
   for (const name of WORKLOADS) {
     const w = buildWorkload(name, 4);
     assert.deepEqual(w.x.shape.slice(1), shapes[name]);
@@ -148,6 +162,6 @@ Deno.test("bench/run.ts names every workload when --only lists an unknown one", 
   }).output();
   assert.equal(out.success, false);
   const stderr = new TextDecoder().decode(out.stderr);
-  assert.match(stderr, /must list some of mlp, cnn, embedding, lstm, transformer/);
+  assert.match(stderr, /must list some of mlp, cnn, embedding, autoencoder, lstm, transformer/);
   assert.match(stderr, /received "rnn"/);
 });

@@ -1,14 +1,19 @@
 // kerno's WebAssembly kernels, in AssemblyScript (a TypeScript dialect that
-// compiles to WebAssembly): the LSTM's gates (used by backend/rnn_fused.ts)
-// and the attention's masked softmax (backend/attention_fused.ts); those
-// files say what each array holds. `deno task build-wasm` compiles this file
-// and writes the module's bytes to backend/_kernels_wasm.ts. Everything is float32, four lanes at a time (fixed-width SIMD), with
-// a scalar loop for the last `units % 4` values.
+// compiles to WebAssembly): the LSTM's gates (backend/rnn_fused.ts), the
+// attention's masked softmax (backend/attention_fused.ts), layer
+// normalization (backend/layer_norm_fused.ts), im2col/col2im
+// (backend/kernels/_im2col_wasm.ts) and 2×2 max pooling
+// (backend/kernels/pool_argmax.ts); those files say what each array holds.
+// `deno task build-wasm` compiles this file and writes the module's bytes to
+// backend/_kernels_wasm.ts. Everything is float32, four lanes at a time
+// (fixed-width SIMD), with a scalar loop for the remainder.
 //
 // Pointers are byte addresses in the module's memory (imported, so the
 // caller sizes it and runs its matrix products on the same bytes). Arrays
 // laid out [batch, time, k] are passed as the address of step t's first row
-// and their per-sample stride in floats.
+// and their per-sample stride in floats. Nothing here allocates (no arrays,
+// no strings): the module's memory is the caller's workspace from byte 16 on,
+// and a static data segment or heap would overlap it.
 
 // The constants of exp, as mutable globals that `init` sets: V8 builds a
 // v128 constant written in the code afresh at each use, while a global is
@@ -510,6 +515,251 @@ export function col2im(
             o += run;
           }
         }
+      }
+    }
+  }
+}
+
+// 2×2, stride-2, unpadded max pooling of NHWC x, with the flat index into x
+// of each maximum (the first strictly greater tap in row-major order wins,
+// as MaxPoolGrad chooses). Returns 0 when some window held a NaN (the caller
+// then runs its exact loop, where NaN wins), else 1.
+export function maxPool2x2(
+  x: usize, y: usize, where: usize, batch: i32, h: i32, w: i32, c: i32, outH: i32, outW: i32,
+): i32 {
+  const row = w * c;
+  const vec = c & ~3;
+  const lanes = i32x4(0, 1, 2, 3);
+  let nan = i32x4.splat(0);
+  let o = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const rowStart = (b * h + oy * 2) * row;
+      for (let ox = 0; ox < outW; ox++) {
+        const p = rowStart + ox * 2 * c;
+        let ch = 0;
+        for (; ch < vec; ch += 4) {
+          const i0 = p + ch;
+          const v0 = v128.load(x + (<usize>i0 << 2));
+          const v1 = v128.load(x + (<usize>(i0 + c) << 2));
+          const v2 = v128.load(x + (<usize>(i0 + row) << 2));
+          const v3 = v128.load(x + (<usize>(i0 + row + c) << 2));
+          nan = v128.or(nan, v128.or(v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)),
+            v128.or(f32x4.ne(v2, v2), f32x4.ne(v3, v3))));
+          let best = v0;
+          let at = i32x4.add(i32x4.splat(i0), lanes);
+          let g = f32x4.gt(v1, best);
+          best = v128.bitselect(v1, best, g);
+          at = v128.bitselect(i32x4.add(i32x4.splat(i0 + c), lanes), at, g);
+          g = f32x4.gt(v2, best);
+          best = v128.bitselect(v2, best, g);
+          at = v128.bitselect(i32x4.add(i32x4.splat(i0 + row), lanes), at, g);
+          g = f32x4.gt(v3, best);
+          best = v128.bitselect(v3, best, g);
+          at = v128.bitselect(i32x4.add(i32x4.splat(i0 + row + c), lanes), at, g);
+          v128.store(y + (<usize>(o + ch) << 2), best);
+          v128.store(where + (<usize>(o + ch) << 2), at);
+        }
+        for (; ch < c; ch++) {
+          const i0 = p + ch;
+          let best = load<f32>(x + (<usize>i0 << 2));
+          let at = i0;
+          if (best != best) return 0;
+          // The other three taps: right, below, below right.
+          for (let t = 1; t < 4; t++) {
+            const i = i0 + (t & 1 ? c : 0) + (t & 2 ? row : 0);
+            const v = load<f32>(x + (<usize>i << 2));
+            if (v != v) return 0;
+            if (v > best) {
+              best = v;
+              at = i;
+            }
+          }
+          store<f32>(y + (<usize>(o + ch) << 2), best);
+          store<i32>(where + (<usize>(o + ch) << 2), at);
+        }
+        o += c;
+      }
+    }
+  }
+  return v128.any_true(nan) ? 0 : 1;
+}
+
+// Depthwise convolution, NHWC (backend/depthwise_conv.ts): every output
+// pixel's row of c·mult values is the sum over the kernel's taps inside the
+// input of the tap's input row (c values) times the tap's kernel row
+// (c·mult values, [kh, kw, c, mult]); channel ci·mult + m reads input
+// channel ci only. With mult = 1 both rows line up and four channels go at
+// a time; with mult > 1 an input value is spread over its mult outputs.
+// Geometry: batch, input h×w, channels c, mult, output oh×ow, kernel kh×kw,
+// strides, dilations, and the padding before the first row and column.
+
+// @ts-ignore: decorator
+@inline function dwTap(row: usize, xr: usize, wr: usize, c: i32, mult: i32): void {
+  if (mult == 1) {
+    const vec = <usize>(c & ~3) * 4;
+    const bytes = <usize>c * 4;
+    let k: usize = 0;
+    for (; k < vec; k += 16) {
+      v128.store(row + k, f32x4.add(v128.load(row + k), f32x4.mul(v128.load(xr + k), v128.load(wr + k))));
+    }
+    for (; k < bytes; k += 4) store<f32>(row + k, load<f32>(row + k) + load<f32>(xr + k) * load<f32>(wr + k));
+    return;
+  }
+  const mvec = <usize>(mult & ~3) * 4;
+  const mbytes = <usize>mult * 4;
+  for (let ci = 0; ci < c; ci++) {
+    const xv = load<f32>(xr + <usize>ci * 4);
+    const x4 = f32x4.splat(xv);
+    const o = row + <usize>ci * mbytes;
+    const w = wr + <usize>ci * mbytes;
+    let k: usize = 0;
+    for (; k < mvec; k += 16) v128.store(o + k, f32x4.add(v128.load(o + k), f32x4.mul(x4, v128.load(w + k))));
+    for (; k < mbytes; k += 4) store<f32>(o + k, load<f32>(o + k) + xv * load<f32>(w + k));
+  }
+}
+
+// The forward pass: y = depthwise(x, w) + bias (0: none), then relu when asked.
+export function depthwiseForward(
+  x: usize, w: usize, bias: usize, y: usize, batch: i32,
+  inH: i32, inW: i32, c: i32, mult: i32, outH: i32, outW: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, dH: i32, dW: i32, top: i32, left: i32, relu: i32,
+): void {
+  const cm = c * mult;
+  const rowBytes = <usize>cm * 4;
+  const inRow = <usize>c * 4;
+  const vec = <usize>(cm & ~3) * 4;
+  let row = y;
+  for (let b = 0; b < batch; b++) {
+    const image = x + <usize>b * <usize>(inH * inW) * inRow;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        if (bias != 0) memory.copy(row, bias, rowBytes);
+        else memory.fill(row, 0, rowBytes);
+        for (let fy = 0; fy < kH; fy++) {
+          const iy = oy * sH - top + fy * dH;
+          if (iy < 0 || iy >= inH) continue;
+          for (let fx = 0; fx < kW; fx++) {
+            const ix = ox * sW - left + fx * dW;
+            if (ix < 0 || ix >= inW) continue;
+            dwTap(row, image + <usize>(iy * inW + ix) * inRow, w + <usize>(fy * kW + fx) * rowBytes, c, mult);
+          }
+        }
+        if (relu != 0) {
+          let k: usize = 0;
+          for (; k < vec; k += 16) v128.store(row + k, f32x4.max(v128.load(row + k), ZERO));
+          for (; k < rowBytes; k += 4) {
+            const v = load<f32>(row + k);
+            store<f32>(row + k, v > 0 ? v : (v == v ? <f32>0 : v));
+          }
+        }
+        row += rowBytes;
+      }
+    }
+  }
+}
+
+// The gradient reaching the pre-activation, in place in dy (relu: dy·step(y),
+// step(NaN) = NaN), and its column sums into dbias (cm floats, 0: none).
+export function depthwiseBiasGrad(dy: usize, y: usize, rows: i32, cm: i32, relu: i32, dbias: usize): void {
+  const bytes = <usize>cm * 4;
+  const vec = <usize>(cm & ~3) * 4;
+  if (dbias != 0) memory.fill(dbias, 0, bytes);
+  for (let r = 0; r < rows; r++) {
+    const d = dy + <usize>r * bytes;
+    const v = y + <usize>r * bytes;
+    if (relu != 0) {
+      let k: usize = 0;
+      for (; k < vec; k += 16) {
+        v128.store(d + k, v128.and(v128.load(d + k), f32x4.gt(v128.load(v + k), ZERO)));
+      }
+      for (; k < bytes; k += 4) {
+        const yv = load<f32>(v + k);
+        store<f32>(d + k, yv > 0 ? load<f32>(d + k) : (yv == yv ? load<f32>(d + k) * 0 : NaN));
+      }
+    }
+    if (dbias != 0) {
+      let k: usize = 0;
+      for (; k < vec; k += 16) v128.store(dbias + k, f32x4.add(v128.load(dbias + k), v128.load(d + k)));
+      for (; k < bytes; k += 4) store<f32>(dbias + k, load<f32>(dbias + k) + load<f32>(d + k));
+    }
+  }
+}
+
+// The input's gradient: each output pixel's row of dz, times each tap's
+// kernel row, summed over mult and added onto the input row the tap read.
+export function depthwiseBackwardInput(
+  dz: usize, w: usize, dx: usize, batch: i32,
+  inH: i32, inW: i32, c: i32, mult: i32, outH: i32, outW: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, dH: i32, dW: i32, top: i32, left: i32,
+): void {
+  const cm = c * mult;
+  const rowBytes = <usize>cm * 4;
+  const inRow = <usize>c * 4;
+  const vec = <usize>(c & ~3) * 4;
+  memory.fill(dx, 0, <usize>batch * <usize>(inH * inW) * inRow);
+  let row = dz;
+  for (let b = 0; b < batch; b++) {
+    const image = dx + <usize>b * <usize>(inH * inW) * inRow;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let fy = 0; fy < kH; fy++) {
+          const iy = oy * sH - top + fy * dH;
+          if (iy < 0 || iy >= inH) continue;
+          for (let fx = 0; fx < kW; fx++) {
+            const ix = ox * sW - left + fx * dW;
+            if (ix < 0 || ix >= inW) continue;
+            const xr = image + <usize>(iy * inW + ix) * inRow;
+            const wr = w + <usize>(fy * kW + fx) * rowBytes;
+            if (mult == 1) {
+              let k: usize = 0;
+              for (; k < vec; k += 16) {
+                v128.store(xr + k, f32x4.add(v128.load(xr + k), f32x4.mul(v128.load(row + k), v128.load(wr + k))));
+              }
+              for (; k < inRow; k += 4) store<f32>(xr + k, load<f32>(xr + k) + load<f32>(row + k) * load<f32>(wr + k));
+            } else {
+              for (let ci = 0; ci < c; ci++) {
+                let s: f32 = 0;
+                const o = <usize>(ci * mult) * 4;
+                for (let m = 0; m < mult; m++) s += load<f32>(row + o + <usize>m * 4) * load<f32>(wr + o + <usize>m * 4);
+                store<f32>(xr + <usize>ci * 4, load<f32>(xr + <usize>ci * 4) + s);
+              }
+            }
+          }
+        }
+        row += rowBytes;
+      }
+    }
+  }
+}
+
+// The kernel's gradient: each tap's row accumulates the input row it read
+// times the output pixel's row of dz (spread over mult).
+export function depthwiseBackwardFilter(
+  x: usize, dz: usize, dw: usize, batch: i32,
+  inH: i32, inW: i32, c: i32, mult: i32, outH: i32, outW: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, dH: i32, dW: i32, top: i32, left: i32,
+): void {
+  const cm = c * mult;
+  const rowBytes = <usize>cm * 4;
+  const inRow = <usize>c * 4;
+  memory.fill(dw, 0, <usize>(kH * kW) * rowBytes);
+  let row = dz;
+  for (let b = 0; b < batch; b++) {
+    const image = x + <usize>b * <usize>(inH * inW) * inRow;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let fy = 0; fy < kH; fy++) {
+          const iy = oy * sH - top + fy * dH;
+          if (iy < 0 || iy >= inH) continue;
+          for (let fx = 0; fx < kW; fx++) {
+            const ix = ox * sW - left + fx * dW;
+            if (ix < 0 || ix >= inW) continue;
+            // dw[tap] += x_row ⊗ dz_row: the forward's tap with dz in the kernel's place
+            dwTap(dw + <usize>(fy * kW + fx) * rowBytes, image + <usize>(iy * inW + ix) * inRow, row, c, mult);
+          }
+        }
+        row += rowBytes;
       }
     }
   }

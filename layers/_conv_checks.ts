@@ -1,0 +1,187 @@
+/**
+ * What the convolution layers share beyond their base classes: the data
+ * format (channels last or first) and its transposes, the input checks of
+ * `build` (rank, known channels, groups dividing them, a kernel that fits
+ * the padded input), and the non-negative tuples of `outputPadding`.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import type { Shape } from "../engine/layer.ts";
+import { reject } from "../engine/validate.ts";
+import { paddingMode } from "./_checks.ts";
+import { convPadding, dilatedSpan } from "../engine/_conv_ops.ts";
+
+import type { DataFormat } from "./mod.ts";
+/** Where the channels axis is: `"channels_last"` or `"channels_first"` (public as `layers.DataFormat`). */
+export type { DataFormat };
+
+/** A layer, for messages. */
+export interface Named {
+  /** The layer's name. */
+  name: string;
+  /** Its class. */
+  constructor: { name: string };
+}
+
+/**
+ * Checks a `dataFormat` option (case-insensitive, as Keras).
+ *
+ * @param what What was being done, e.g. `"build Conv2D"`.
+ * @param value The option's value.
+ * @returns `"channels_last"` (the default) or `"channels_first"`.
+ */
+export function dataFormatOption(what: string, value: unknown): DataFormat {
+  return paddingMode(what, "dataFormat", value, ["channels_last", "channels_first"] as const);
+}
+
+/**
+ * Checks a non-negative integer or a list of `n` of them.
+ *
+ * @param what What was being done.
+ * @param arg The argument's name.
+ * @param value The value received.
+ * @param n The list's length.
+ * @returns The list.
+ */
+export function nonNegativeTuple(what: string, arg: string, value: unknown, n: number): number[] {
+  const want = n === 1
+    ? "a non-negative integer or a list of one"
+    : `a non-negative integer or a list of ${n} non-negative integers`;
+  const list = typeof value === "number" ? new Array(n).fill(value) : value;
+  if (!Array.isArray(list)) reject(what, arg, value, want);
+  if (list.length !== n || list.some((d) => !Number.isInteger(d) || d < 0)) {
+    reject(what, arg, value, want, RangeError);
+  }
+  return [...list] as number[];
+}
+
+/**
+ * A channels-first tensor as channels last: `[b, c, ...s]` → `[b, ...s, c]`.
+ *
+ * @param x The tensor.
+ * @returns The transposed tensor.
+ */
+export function toChannelsLast(x: tf.Tensor): tf.Tensor {
+  const r = x.rank;
+  return tf.transpose(x, [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1]);
+}
+
+/**
+ * A channels-last tensor as channels first: `[b, ...s, c]` → `[b, c, ...s]`.
+ *
+ * @param x The tensor.
+ * @returns The transposed tensor.
+ */
+export function toChannelsFirst(x: tf.Tensor): tf.Tensor {
+  const r = x.rank;
+  return tf.transpose(x, [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)]);
+}
+
+/**
+ * A shape in the layer's data format as channels last.
+ *
+ * @param shape `[batch, ...]` in `format`.
+ * @param format The data format.
+ * @returns `[batch, ...spatial, channels]`.
+ */
+export function shapeChannelsLast(shape: Shape, format: DataFormat): Shape {
+  return format === "channels_last" ? shape : [shape[0], ...shape.slice(2), shape[1]];
+}
+
+/**
+ * A channels-last shape in the layer's data format.
+ *
+ * @param shape `[batch, ...spatial, channels]`.
+ * @param format The data format.
+ * @returns The shape in `format`.
+ */
+export function shapeInFormat(shape: Shape, format: DataFormat): Shape {
+  return format === "channels_last"
+    ? shape
+    : [shape[0], shape[shape.length - 1], ...shape.slice(1, -1)];
+}
+
+const AXES = ["steps", "rows, cols", "depth, rows, cols"];
+
+/**
+ * The input's channels, after checking the rank, that they are known and
+ * that `groups` divides them.
+ *
+ * @param layer The layer, for messages.
+ * @param inputShape The input shape given to `build`, in `format`.
+ * @param rank Spatial axes.
+ * @param format The data format.
+ * @param groups Channel groups. @default 1
+ * @returns The number of input channels.
+ */
+export function inputChannels(
+  layer: Named,
+  inputShape: Shape,
+  rank: number,
+  format: DataFormat,
+  groups = 1,
+): number {
+  const where = `${layer.name} (${layer.constructor.name})`;
+  const layout = format === "channels_last"
+    ? `batch, ${AXES[rank - 1]}, channels`
+    : `batch, channels, ${AXES[rank - 1]}`;
+  if (inputShape.length !== rank + 2) {
+    throw new RangeError(
+      `Cannot build ${where} as its input must have rank ${
+        rank + 2
+      } (${layout}): received [${inputShape}]`,
+    );
+  }
+  const channels = shapeChannelsLast(inputShape, format)[rank + 1];
+  if (channels === null) {
+    throw new RangeError(
+      `Cannot build ${where} as the channels of its input must be known at build time (${layout}, data format "${format}"): received input shape [${inputShape}]`,
+    );
+  }
+  if (channels % groups !== 0) {
+    throw new RangeError(
+      `Cannot build ${where} as "groups" must divide the input's channels: received groups ${groups} and ${channels} channels (input shape [${inputShape}])`,
+    );
+  }
+  return channels;
+}
+
+/**
+ * Throws when a kernel (dilated) is longer than the padded input along some
+ * axis, so that the convolution would have no output.
+ *
+ * @param layer The layer, for messages.
+ * @param spatial The input's spatial sizes (`null` where unknown).
+ * @param inputShape The input shape as received, for the message.
+ * @param kernel Taps per axis.
+ * @param strides Step per axis.
+ * @param dilations Spacing per axis.
+ * @param padding The padding mode.
+ */
+export function checkKernelFits(
+  layer: Named,
+  spatial: (number | null)[],
+  inputShape: Shape,
+  kernel: number[],
+  strides: number[],
+  dilations: number[],
+  padding: "valid" | "same" | "causal",
+): void {
+  const padded = spatial.map((n, i) => {
+    if (n === null) return null;
+    const [before, after] = convPadding(n, kernel[i], strides[i], dilations[i], padding);
+    return n + before + after;
+  });
+  const spans = kernel.map((k, i) => dilatedSpan(k, dilations[i]));
+  if (padded.every((n, i) => n === null || n >= spans[i])) return;
+  throw new RangeError(
+    `Cannot apply ${layer.name} (${layer.constructor.name}) as its kernel ${
+      JSON.stringify(kernel)
+    } (span ${JSON.stringify(spans)} with dilationRate ${
+      JSON.stringify(dilations)
+    }) is larger than its padded input ${
+      JSON.stringify(padded)
+    } (padding "${padding}"): received input shape [${inputShape}]; use a smaller kernel, padding "same" or a larger input`,
+  );
+}
