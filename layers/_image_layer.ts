@@ -8,12 +8,14 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, Layer, type Shape } from "../engine/layer.ts";
+import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
 import { type FillMode, fused, type TransformInterpolation } from "../engine/fused.ts";
 import { FILL_MODES } from "../engine/_image_ops.ts";
 import { Random } from "../engine/random.ts";
-import type { SeedGenerator } from "../engine/seed_generator.ts";
+import { SeedGenerator } from "../engine/seed_generator.ts";
 import { oneOf, reject } from "../engine/validate.ts";
+import { layerOptions, noPositional } from "./_checks.ts";
+import { seedOption } from "./_noise.ts";
 
 /**
  * The base of kerno's image preprocessing layers: `call` gets a batch of
@@ -141,6 +143,61 @@ export function factorRange(
 /** A copy of a factor for `getConfig`. */
 export function factorConfig(factor: ImageFactor): ImageFactor {
   return Array.isArray(factor) ? [factor[0], factor[1]] : factor;
+}
+
+/**
+ * The shared code of RandomBrightness and RandomContrast: a factor drawn
+ * per image from a range, the `valueRange` outputs are clipped to, the
+ * seed, and the config.
+ *
+ * @internal
+ */
+export abstract class RandomValueLayer extends BaseImageLayer {
+  /** The factor, as given. */
+  readonly factor: ImageFactor;
+  /** The value range outputs are clipped to. */
+  readonly valueRange: [number, number];
+  /** The fixed seed, or null. */
+  readonly seed: number | null;
+  readonly #range: [number, number];
+
+  /**
+   * Checks the factor and the options.
+   *
+   * @param layer The class name, for messages.
+   * @param factor The factor, as given.
+   * @param options `valueRange`, `seed`.
+   * @param range Checks the factor and returns its range `[lower, upper]`.
+   */
+  constructor(
+    layer: string,
+    factor: ImageFactor,
+    options: LayerOptions & { valueRange?: [number, number]; seed?: number | null },
+    range: (factor: unknown) => [number, number],
+  ) {
+    const how = `new ${layer}(factor, { valueRange: [0, 255], seed })`;
+    super(layerOptions(layer, options, noPositional, how));
+    this.#range = range(factor);
+    this.factor = factorConfig(factor);
+    this.valueRange = valueRange(`build ${layer}`, options.valueRange ?? [0, 255]);
+    this.seed = seedOption(layer, options.seed);
+    if (this.seed !== null) this.seedGenerator = new SeedGenerator(this.seed);
+  }
+
+  /** The factor's range `[lower, upper]`, as the subclass read it. */
+  protected get range(): [number, number] {
+    return this.#range;
+  }
+
+  /** The constructor's options (with defaults filled in), for `fromConfig`. */
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      factor: factorConfig(this.factor),
+      valueRange: [...this.valueRange],
+      seed: this.seed,
+    };
+  }
 }
 
 /**

@@ -8,11 +8,11 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import type { Shape } from "../engine/layer.ts";
+import { type CallOptions, Layer, type LayerOptions, type Shape } from "../engine/layer.ts";
 import { rejectPositional } from "../engine/options.ts";
 import { formatShape } from "../engine/format.ts";
 import { reject, show } from "../engine/validate.ts";
-import { layerOptions, noPositional, paddingMode } from "./_checks.ts";
+import { intTuple, layerOptions, noPositional, paddingMode } from "./_checks.ts";
 
 /** Where the channels axis is: last (`[batch, ...spatial, channels]`, Keras's default) or first after the batch. */
 export type DataFormat = "channels_last" | "channels_first";
@@ -166,6 +166,167 @@ export function sidePairs(
     }
     return reject(what, arg, value, want, Array.isArray(entry) ? RangeError : kind(entry));
   });
+}
+
+/**
+ * The `[before, after]` amounts as `getConfig` writes them (and messages
+ * show them): the one pair of a 1-D layer, a list of pairs otherwise.
+ *
+ * @param pairs One `[before, after]` pair per spatial axis.
+ * @returns A copy: `[before, after]`, or `[[before, after], ...]`.
+ */
+export function sidePairsConfig(pairs: [number, number][]): number[] | number[][] {
+  return pairs.length === 1 ? [...pairs[0]] : pairs.map((p) => [...p]);
+}
+
+/**
+ * The output shape of a layer that changes only the lengths of the spatial
+ * axes (up-sampling, padding, cropping); unknown lengths stay unknown.
+ *
+ * @param inputShape The input shape.
+ * @param rank The number of spatial axes.
+ * @param dataFormat Where the channels are.
+ * @param length The new length of spatial axis `i` of known length `d`.
+ * @returns The output shape.
+ */
+function spatialOutputShape(
+  inputShape: Shape,
+  rank: number,
+  dataFormat: DataFormat,
+  length: (d: number, i: number) => number,
+): Shape {
+  const out = [...inputShape];
+  spatialAxes(rank, dataFormat).forEach((axis, i) => {
+    const d = out[axis];
+    out[axis] = d === null ? null : length(d, i);
+  });
+  return out;
+}
+
+/**
+ * The shared code of `BaseZeroPadding` and `BaseCropping`: the amount
+ * (`padding` or `cropping`, Keras's positional argument) read as a
+ * `[before, after]` pair per spatial axis, `dataFormat`, the rank check,
+ * the output shape and the config. Subclasses make the output in `call`.
+ *
+ * @internal
+ */
+export abstract class SpatialSidesLayer extends Layer {
+  /** Where the channels are. */
+  readonly dataFormat: DataFormat;
+  readonly #sides: [number, number][];
+  /** The option's name, `"padding"` or `"cropping"`. */
+  readonly #key: string;
+  /** `1` when each axis grows by its amounts, `-1` when it shrinks. */
+  readonly #sign: 1 | -1;
+
+  /**
+   * Reads the amounts and the options.
+   *
+   * @param key The option's name, `"padding"` or `"cropping"`.
+   * @param sign `1` when each axis grows by its amounts, `-1` when it shrinks.
+   * @param rank The number of spatial axes.
+   * @param fallback The amount when none is given.
+   * @param value The amounts given positionally, or the options.
+   * @param options The options, when the amounts are given positionally.
+   */
+  constructor(
+    key: string,
+    sign: 1 | -1,
+    rank: number,
+    fallback: number,
+    value: unknown,
+    options: unknown,
+  ) {
+    const name = new.target.name;
+    const o = valueOrOptions<LayerOptions & Record<string, unknown>>(name, key, value, options);
+    super(o);
+    this.#key = key;
+    this.#sign = sign;
+    this.#sides = sidePairs(`build ${name}`, key, o[key] ?? fallback, rank);
+    this.dataFormat = dataFormatOption(`build ${name}`, o.dataFormat);
+    this.supportsMasking = false;
+  }
+
+  /** `[before, after]` per spatial axis (the subclass's `padding` or `cropping`). */
+  protected get sides(): [number, number][] {
+    return this.#sides;
+  }
+
+  /** The spatial axes of the input, in order. */
+  protected spatialAxes(): number[] {
+    return spatialAxes(this.#sides.length, this.dataFormat);
+  }
+
+  /** Checks the input's rank (called once by `apply`). */
+  override build(inputShape: Shape): void {
+    checkSpatialRank(this, inputShape, this.#sides.length, this.dataFormat);
+  }
+
+  /** The output shape for an input shape, computed without running the layer. */
+  override computeOutputShape(inputShape: Shape): Shape {
+    const grow = this.#sides.map(([before, after]) => this.#sign * (before + after));
+    return spatialOutputShape(inputShape, grow.length, this.dataFormat, (d, i) => d + grow[i]);
+  }
+
+  /** The constructor's options (with defaults filled in), for `fromConfig`. */
+  override getConfig(): Record<string, unknown> {
+    const sides = sidePairsConfig(this.#sides);
+    return { ...super.getConfig(), [this.#key]: sides, dataFormat: this.dataFormat };
+  }
+}
+
+/**
+ * The shared code of `UpSampling2D` and `UpSampling3D`: `size` (a positive
+ * integer per spatial axis, default 2), `dataFormat`, the rank check,
+ * nearest-neighbour repetition, the output shape and the config.
+ *
+ * @internal
+ */
+export abstract class SpatialRepeatLayer extends Layer {
+  /** The repeat count per spatial axis. */
+  readonly size: number[];
+  /** Where the channels are. */
+  readonly dataFormat: DataFormat;
+
+  /**
+   * Reads `size` and `dataFormat`.
+   *
+   * @param layer The class name, for messages.
+   * @param rank The number of spatial axes.
+   * @param options The layer's options (`size` already filled from the positional argument).
+   */
+  constructor(
+    layer: string,
+    rank: number,
+    options: LayerOptions & { size?: number | number[]; dataFormat?: DataFormat },
+  ) {
+    super(options);
+    this.size = intTuple(`build ${layer}`, "size", options.size ?? 2, rank);
+    this.dataFormat = dataFormatOption(`build ${layer}`, options.dataFormat);
+    this.supportsMasking = false;
+  }
+
+  /** Checks the input's rank (called once by `apply`). */
+  override build(inputShape: Shape): void {
+    checkSpatialRank(this, inputShape, this.size.length, this.dataFormat);
+  }
+
+  /** The layer's computation on one batch: each position repeated `size[k]` times along axis `k`. */
+  override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
+    return repeatSpatial(inputs, this.size, this.dataFormat);
+  }
+
+  /** The output shape for an input shape, computed without running the layer. */
+  override computeOutputShape(inputShape: Shape): Shape {
+    const size = this.size;
+    return spatialOutputShape(inputShape, size.length, this.dataFormat, (d, i) => d * size[i]);
+  }
+
+  /** The constructor's options (with defaults filled in), for `fromConfig`. */
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), size: [...this.size], dataFormat: this.dataFormat };
+  }
 }
 
 /**

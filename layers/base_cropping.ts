@@ -6,20 +6,12 @@
 import { tf } from "../engine/tf.ts";
 import {
   type CallOptions,
-  Layer,
   LAYER_OPTION_KEYS,
   type LayerOptions,
   type Shape,
 } from "../engine/layer.ts";
 import { formatShape } from "../engine/format.ts";
-import {
-  checkSpatialRank,
-  type DataFormat,
-  dataFormatOption,
-  sidePairs,
-  spatialAxes,
-  valueOrOptions,
-} from "./_reshaping.ts";
+import { type DataFormat, sidePairsConfig, SpatialSidesLayer } from "./_reshaping.ts";
 
 /** Options of the cropping layers. */
 export interface CroppingOptions extends LayerOptions {
@@ -48,15 +40,10 @@ export interface CroppingOptions extends LayerOptions {
  * tf.dispose([x, y]);
  * ```
  */
-export abstract class BaseCropping extends Layer {
+export abstract class BaseCropping extends SpatialSidesLayer {
   /** `[before, after]` per spatial axis. */
-  readonly cropping: [number, number][];
-  /** Where the channels are. */
-  readonly dataFormat: DataFormat;
-  readonly #rank: number;
+  readonly cropping: [number, number][] = this.sides;
 
-  /** The constructor's positional arguments, in order, for `fromConfig`. */
-  static override positionalArgs: string[] = [];
   /** The keys of {@link CroppingOptions}. */
   static override optionKeys: readonly string[] = [
     ...LAYER_OPTION_KEYS,
@@ -78,30 +65,24 @@ export abstract class BaseCropping extends Layer {
     cropping: number | (number | number[])[] | CroppingOptions | undefined,
     options: CroppingOptions | undefined,
   ) {
-    const name = new.target.name;
-    const o = valueOrOptions<CroppingOptions>(name, "cropping", cropping, options);
-    super(o);
-    this.#rank = rank;
-    this.cropping = sidePairs(`build ${name}`, "cropping", o.cropping ?? fallback, rank);
-    this.dataFormat = dataFormatOption(`build ${name}`, o.dataFormat);
-    this.supportsMasking = false;
+    super("cropping", -1, rank, fallback, cropping, options);
   }
 
   /** Checks the input's rank and that each known spatial axis outlasts its cropping. */
   override build(inputShape: Shape): void {
-    checkSpatialRank(this, inputShape, this.#rank, this.dataFormat);
+    super.build(inputShape);
     this.#checkFits(inputShape);
   }
 
   /** Throws when the cropping of an axis of known length removes all of it. */
   #checkFits(shape: Shape): void {
-    spatialAxes(this.#rank, this.dataFormat).forEach((axis, i) => {
+    this.spatialAxes().forEach((axis, i) => {
       const d = shape[axis];
       const [before, after] = this.cropping[i];
       if (d === null || before + after < d) return;
       throw new RangeError(
         `Cannot apply ${this.name} (${this.constructor.name}) as "cropping" ${
-          JSON.stringify(this.#rank === 1 ? this.cropping[0] : this.cropping)
+          JSON.stringify(sidePairsConfig(this.cropping))
         } removes ${
           before + after
         } of the ${d} positions of spatial axis ${i} (axis ${axis}): the input shape is ${
@@ -116,7 +97,7 @@ export abstract class BaseCropping extends Layer {
     this.#checkFits(inputs.shape);
     const begin = inputs.shape.map(() => 0);
     const size = [...inputs.shape];
-    spatialAxes(this.#rank, this.dataFormat).forEach((axis, i) => {
+    this.spatialAxes().forEach((axis, i) => {
       begin[axis] = this.cropping[i][0];
       size[axis] -= this.cropping[i][0] + this.cropping[i][1];
     });
@@ -126,17 +107,6 @@ export abstract class BaseCropping extends Layer {
   /** The output shape for an input shape, computed without running the layer. */
   override computeOutputShape(inputShape: Shape): Shape {
     this.#checkFits(inputShape);
-    const out = [...inputShape];
-    spatialAxes(this.#rank, this.dataFormat).forEach((axis, i) => {
-      const d = out[axis];
-      out[axis] = d === null ? null : d - this.cropping[i][0] - this.cropping[i][1];
-    });
-    return out;
-  }
-
-  /** The constructor's options (with defaults filled in), for `fromConfig`. */
-  override getConfig(): Record<string, unknown> {
-    const cropping = this.#rank === 1 ? [...this.cropping[0]] : this.cropping.map((p) => [...p]);
-    return { ...super.getConfig(), cropping, dataFormat: this.dataFormat };
+    return super.computeOutputShape(inputShape);
   }
 }

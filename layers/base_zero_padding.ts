@@ -4,21 +4,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import {
-  type CallOptions,
-  Layer,
-  LAYER_OPTION_KEYS,
-  type LayerOptions,
-  type Shape,
-} from "../engine/layer.ts";
-import {
-  checkSpatialRank,
-  type DataFormat,
-  dataFormatOption,
-  sidePairs,
-  spatialAxes,
-  valueOrOptions,
-} from "./_reshaping.ts";
+import { type CallOptions, LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
+import { type DataFormat, SpatialSidesLayer } from "./_reshaping.ts";
 
 /** Options of the zero-padding layers. */
 export interface ZeroPaddingOptions extends LayerOptions {
@@ -46,15 +33,10 @@ export interface ZeroPaddingOptions extends LayerOptions {
  * tf.dispose([x, y]);
  * ```
  */
-export abstract class BaseZeroPadding extends Layer {
+export abstract class BaseZeroPadding extends SpatialSidesLayer {
   /** `[before, after]` per spatial axis. */
-  readonly padding: [number, number][];
-  /** Where the channels are. */
-  readonly dataFormat: DataFormat;
-  readonly #rank: number;
+  readonly padding: [number, number][] = this.sides;
 
-  /** The constructor's positional arguments, in order, for `fromConfig`. */
-  static override positionalArgs: string[] = [];
   /** The keys of {@link ZeroPaddingOptions}. */
   static override optionKeys: readonly string[] = [
     ...LAYER_OPTION_KEYS,
@@ -74,40 +56,13 @@ export abstract class BaseZeroPadding extends Layer {
     padding: number | (number | number[])[] | ZeroPaddingOptions | undefined,
     options: ZeroPaddingOptions | undefined,
   ) {
-    const name = new.target.name;
-    const o = valueOrOptions<ZeroPaddingOptions>(name, "padding", padding, options);
-    super(o);
-    this.#rank = rank;
-    this.padding = sidePairs(`build ${name}`, "padding", o.padding ?? 1, rank);
-    this.dataFormat = dataFormatOption(`build ${name}`, o.dataFormat);
-    this.supportsMasking = false;
-  }
-
-  /** Checks the input's rank (called once by `apply`). */
-  override build(inputShape: Shape): void {
-    checkSpatialRank(this, inputShape, this.#rank, this.dataFormat);
+    super("padding", 1, rank, 1, padding, options);
   }
 
   /** The layer's computation on one batch. */
   override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
     const pads: [number, number][] = inputs.shape.map(() => [0, 0]);
-    spatialAxes(this.#rank, this.dataFormat).forEach((axis, i) => pads[axis] = this.padding[i]);
+    this.spatialAxes().forEach((axis, i) => pads[axis] = this.padding[i]);
     return tf.pad(inputs, pads);
-  }
-
-  /** The output shape for an input shape, computed without running the layer. */
-  override computeOutputShape(inputShape: Shape): Shape {
-    const out = [...inputShape];
-    spatialAxes(this.#rank, this.dataFormat).forEach((axis, i) => {
-      const d = out[axis];
-      out[axis] = d === null ? null : d + this.padding[i][0] + this.padding[i][1];
-    });
-    return out;
-  }
-
-  /** The constructor's options (with defaults filled in), for `fromConfig`. */
-  override getConfig(): Record<string, unknown> {
-    const padding = this.#rank === 1 ? [...this.padding[0]] : this.padding.map((p) => [...p]);
-    return { ...super.getConfig(), padding, dataFormat: this.dataFormat };
   }
 }

@@ -5,17 +5,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
-import { SeedGenerator } from "../engine/seed_generator.ts";
-import { layerOptions, noPositional } from "./_checks.ts";
-import { seedOption } from "./_noise.ts";
-import {
-  BaseImageLayer,
-  factorConfig,
-  factorRange,
-  type ImageFactor,
-  uniforms,
-  valueRange,
-} from "./_image_layer.ts";
+import { factorRange, type ImageFactor, RandomValueLayer, uniforms } from "./_image_layer.ts";
 
 /** Options of {@link RandomBrightness}. */
 export interface RandomBrightnessOptions extends LayerOptions {
@@ -40,15 +30,7 @@ export interface RandomBrightnessOptions extends LayerOptions {
  * tf.dispose([images, y]);
  * ```
  */
-export class RandomBrightness extends BaseImageLayer {
-  /** The factor, as given. */
-  readonly factor: ImageFactor;
-  /** The value range. */
-  readonly valueRange: [number, number];
-  /** The fixed seed, or null. */
-  readonly seed: number | null;
-  readonly #range: [number, number];
-
+export class RandomBrightness extends RandomValueLayer {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["factor"];
 
@@ -66,13 +48,12 @@ export class RandomBrightness extends BaseImageLayer {
    * @param options `valueRange`, `seed`.
    */
   constructor(factor: ImageFactor, options: RandomBrightnessOptions = {}) {
-    const how = "new RandomBrightness(factor, { valueRange: [0, 255], seed })";
-    super(layerOptions("RandomBrightness", options, noPositional, how));
-    this.#range = factorRange("build RandomBrightness", "factor", factor, -1, 1);
-    this.factor = factorConfig(factor);
-    this.valueRange = valueRange("build RandomBrightness", options.valueRange ?? [0, 255]);
-    this.seed = seedOption("RandomBrightness", options.seed);
-    if (this.seed !== null) this.seedGenerator = new SeedGenerator(this.seed);
+    super(
+      "RandomBrightness",
+      factor,
+      options,
+      (f) => factorRange("build RandomBrightness", "factor", f, -1, 1),
+    );
   }
 
   /** Shifts each image's values by its own offset in training. */
@@ -80,7 +61,7 @@ export class RandomBrightness extends BaseImageLayer {
     if (!training) return images;
     const batch = images.shape[0];
     const [low, high] = this.valueRange;
-    const draws = uniforms(this.seedGenerator, batch, this.#range[0], this.#range[1]);
+    const draws = uniforms(this.seedGenerator, batch, this.range[0], this.range[1]);
     const offsets = tf.tensor4d(Float32Array.from(draws, (d) => d * (high - low)), [
       batch,
       1,
@@ -88,15 +69,5 @@ export class RandomBrightness extends BaseImageLayer {
       1,
     ]);
     return tf.clipByValue(tf.add(images, offsets), low, high) as tf.Tensor4D;
-  }
-
-  /** The constructor's options (with defaults filled in), for `fromConfig`. */
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      factor: factorConfig(this.factor),
-      valueRange: [...this.valueRange],
-      seed: this.seed,
-    };
   }
 }

@@ -5,16 +5,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
-import { SeedGenerator } from "../engine/seed_generator.ts";
-import { layerOptions, noPositional } from "./_checks.ts";
-import { seedOption } from "./_noise.ts";
-import {
-  BaseImageLayer,
-  factorConfig,
-  type ImageFactor,
-  uniforms,
-  valueRange,
-} from "./_image_layer.ts";
+import { type ImageFactor, RandomValueLayer, uniforms } from "./_image_layer.ts";
 import { reject } from "../engine/validate.ts";
 
 /** Options of {@link RandomContrast}. */
@@ -55,15 +46,7 @@ function contrastRange(value: unknown): [number, number] {
  * tf.dispose([images, y]);
  * ```
  */
-export class RandomContrast extends BaseImageLayer {
-  /** The factor, as given. */
-  readonly factor: ImageFactor;
-  /** The value range outputs are clipped to. */
-  readonly valueRange: [number, number];
-  /** The fixed seed, or null. */
-  readonly seed: number | null;
-  readonly #range: [number, number];
-
+export class RandomContrast extends RandomValueLayer {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = ["factor"];
 
@@ -81,34 +64,18 @@ export class RandomContrast extends BaseImageLayer {
    * @param options `valueRange`, `seed`.
    */
   constructor(factor: ImageFactor, options: RandomContrastOptions = {}) {
-    const how = "new RandomContrast(factor, { valueRange: [0, 255], seed })";
-    super(layerOptions("RandomContrast", options, noPositional, how));
-    this.#range = contrastRange(factor);
-    this.factor = factorConfig(factor);
-    this.valueRange = valueRange("build RandomContrast", options.valueRange ?? [0, 255]);
-    this.seed = seedOption("RandomContrast", options.seed);
-    if (this.seed !== null) this.seedGenerator = new SeedGenerator(this.seed);
+    super("RandomContrast", factor, options, contrastRange);
   }
 
   /** Adjusts each image's contrast by its own factor in training. */
   protected override callBatch(images: tf.Tensor4D, training: boolean): tf.Tensor4D {
     if (!training) return images;
     const batch = images.shape[0];
-    const [lower, upper] = this.#range;
+    const [lower, upper] = this.range;
     const draws = uniforms(this.seedGenerator, batch, 1 - lower, 1 + upper);
     const factors = tf.tensor4d(Float32Array.from(draws), [batch, 1, 1, 1]);
     const mean = tf.mean(images, [1, 2], true);
     const adjusted = tf.add(tf.mul(tf.sub(images, mean), factors), mean);
     return tf.clipByValue(adjusted, this.valueRange[0], this.valueRange[1]) as tf.Tensor4D;
-  }
-
-  /** The constructor's options (with defaults filled in), for `fromConfig`. */
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      factor: factorConfig(this.factor),
-      valueRange: [...this.valueRange],
-      seed: this.seed,
-    };
   }
 }

@@ -4,22 +4,13 @@
  * @module
  */
 import type { tf } from "../engine/tf.ts";
-import {
-  type CallOptions,
-  Layer,
-  LAYER_OPTION_KEYS,
-  type LayerOptions,
-  type Shape,
-} from "../engine/layer.ts";
+import { type CallOptions, LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
 import { fused } from "../engine/fused.ts";
-import { intTuple, paddingMode } from "./_checks.ts";
+import { paddingMode } from "./_checks.ts";
 import {
-  checkSpatialRank,
   type DataFormat,
-  dataFormatOption,
   fromChannelsLast,
-  repeatSpatial,
-  spatialAxes,
+  SpatialRepeatLayer,
   toChannelsLast,
   valueOrOptions,
 } from "./_reshaping.ts";
@@ -64,11 +55,7 @@ export interface UpSampling2DOptions extends LayerOptions {
  * tf.dispose([x, y, z]);
  * ```
  */
-export class UpSampling2D extends Layer {
-  /** The factors for rows and columns. */
-  readonly size: number[];
-  /** Where the channels are. */
-  readonly dataFormat: DataFormat;
+export class UpSampling2D extends SpatialRepeatLayer {
   /** How new pixels are made. */
   readonly interpolation: UpSamplingInterpolation;
 
@@ -92,47 +79,26 @@ export class UpSampling2D extends Layer {
    */
   constructor(size?: number | number[] | UpSampling2DOptions, options?: UpSampling2DOptions) {
     const o = valueOrOptions<UpSampling2DOptions>("UpSampling2D", "size", size, options);
-    super(o);
-    const what = "build UpSampling2D";
-    this.size = intTuple(what, "size", o.size ?? 2, 2);
-    this.dataFormat = dataFormatOption(what, o.dataFormat);
-    this.interpolation = paddingMode(what, "interpolation", o.interpolation, INTERPOLATIONS);
-    this.supportsMasking = false;
-  }
-
-  /** Checks the input's rank (called once by `apply`). */
-  override build(inputShape: Shape): void {
-    checkSpatialRank(this, inputShape, 2, this.dataFormat);
+    super("UpSampling2D", 2, o);
+    this.interpolation = paddingMode(
+      "build UpSampling2D",
+      "interpolation",
+      o.interpolation,
+      INTERPOLATIONS,
+    );
   }
 
   /** The layer's computation on one batch. */
-  override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
-    if (this.interpolation === "nearest") {
-      return repeatSpatial(inputs, this.size, this.dataFormat);
-    }
+  override call(inputs: tf.Tensor, options: CallOptions): tf.Tensor {
+    if (this.interpolation === "nearest") return super.call(inputs, options);
     const x = toChannelsLast(inputs, this.dataFormat) as tf.Tensor4D;
     const [, rows, cols] = x.shape;
     const size: [number, number] = [rows * this.size[0], cols * this.size[1]];
     return fromChannelsLast(fused.resizeImages(x, size, this.interpolation), this.dataFormat);
   }
 
-  /** The output shape for an input shape, computed without running the layer. */
-  override computeOutputShape(inputShape: Shape): Shape {
-    const out = [...inputShape];
-    spatialAxes(2, this.dataFormat).forEach((axis, i) => {
-      const d = out[axis];
-      out[axis] = d === null ? null : d * this.size[i];
-    });
-    return out;
-  }
-
   /** The constructor's options (with defaults filled in), for `fromConfig`. */
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      size: [...this.size],
-      dataFormat: this.dataFormat,
-      interpolation: this.interpolation,
-    };
+    return { ...super.getConfig(), interpolation: this.interpolation };
   }
 }

@@ -3,23 +3,8 @@
  *
  * @module
  */
-import type { tf } from "../engine/tf.ts";
-import {
-  type CallOptions,
-  Layer,
-  LAYER_OPTION_KEYS,
-  type LayerOptions,
-  type Shape,
-} from "../engine/layer.ts";
-import { intTuple } from "./_checks.ts";
-import {
-  checkSpatialRank,
-  type DataFormat,
-  dataFormatOption,
-  repeatSpatial,
-  spatialAxes,
-  valueOrOptions,
-} from "./_reshaping.ts";
+import { LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
+import { type DataFormat, SpatialRepeatLayer, valueOrOptions } from "./_reshaping.ts";
 
 /** Options of {@link UpSampling3D}. */
 export interface UpSampling3DOptions extends LayerOptions {
@@ -42,12 +27,7 @@ export interface UpSampling3DOptions extends LayerOptions {
  * tf.dispose([x, y]);
  * ```
  */
-export class UpSampling3D extends Layer {
-  /** The repeat count per spatial axis. */
-  readonly size: number[];
-  /** Where the channels are. */
-  readonly dataFormat: DataFormat;
-
+export class UpSampling3D extends SpatialRepeatLayer {
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = [];
   /** The keys of {@link UpSampling3DOptions}. */
@@ -67,34 +47,6 @@ export class UpSampling3D extends Layer {
    */
   constructor(size?: number | number[] | UpSampling3DOptions, options?: UpSampling3DOptions) {
     const o = valueOrOptions<UpSampling3DOptions>("UpSampling3D", "size", size, options);
-    super(o);
-    this.size = intTuple("build UpSampling3D", "size", o.size ?? 2, 3);
-    this.dataFormat = dataFormatOption("build UpSampling3D", o.dataFormat);
-    this.supportsMasking = false;
-  }
-
-  /** Checks the input's rank (called once by `apply`). */
-  override build(inputShape: Shape): void {
-    checkSpatialRank(this, inputShape, 3, this.dataFormat);
-  }
-
-  /** The layer's computation on one batch. */
-  override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
-    return repeatSpatial(inputs, this.size, this.dataFormat);
-  }
-
-  /** The output shape for an input shape, computed without running the layer. */
-  override computeOutputShape(inputShape: Shape): Shape {
-    const out = [...inputShape];
-    spatialAxes(3, this.dataFormat).forEach((axis, i) => {
-      const d = out[axis];
-      out[axis] = d === null ? null : d * this.size[i];
-    });
-    return out;
-  }
-
-  /** The constructor's options (with defaults filled in), for `fromConfig`. */
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), size: [...this.size], dataFormat: this.dataFormat };
+    super("UpSampling3D", 3, o);
   }
 }
