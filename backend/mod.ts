@@ -9,12 +9,14 @@
  */
 export { KERNO_BACKEND_NAME, registerKernoBackend } from "./kerno_backend.ts";
 export {
+  type AdapterDescription,
   type BackendChoice,
   type BackendName,
   getBackend,
   initBackend,
   registeredBackends,
   setBackend,
+  webgpuAdapter,
 } from "./select.ts";
 export * from "./fused_updates.ts";
 export { blasAvailable, type BlasStatus, blasStatus } from "./blas_status.ts";

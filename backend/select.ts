@@ -8,6 +8,13 @@
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME, registerKernoBackend } from "./kerno_backend.ts";
 import { loadBlas, readEnv } from "./_blas.ts";
+import { registerAsyncReadBackend } from "../engine/_reads.ts";
+
+/** TensorFlow.js's WebGPU backend's name. */
+const WEBGPU = "webgpu";
+// Its synchronous reads go through an OffscreenCanvas, which Deno lacks: the
+// training loop reads it asynchronously.
+registerAsyncReadBackend(WEBGPU);
 
 /** The backend names kerno knows about; any registered name is accepted. */
 export type BackendName = "kerno" | "cpu" | "webgpu" | "wasm";
@@ -37,6 +44,7 @@ export function registeredBackends(): string[] {
  * ```
  */
 export async function setBackend(name: BackendName | string): Promise<void> {
+  if (name === WEBGPU) await registerWebgpu();
   const names = registeredBackends();
   if (!names.includes(name)) {
     throw new TypeError(
@@ -46,7 +54,57 @@ export async function setBackend(name: BackendName | string): Promise<void> {
     );
   }
   const ready = await tf.setBackend(name);
+  if (!ready && name === WEBGPU) {
+    throw new Error(
+      `Cannot set the backend as "webgpu" failed to initialize: navigator.gpu.requestAdapter() found no adapter (on Linux, install a Vulkan driver, e.g. apt-get install mesa-vulkan-drivers)`,
+    );
+  }
   if (!ready) throw new Error(`Cannot set the backend as "${name}" failed to initialize`);
+}
+
+/** Registers TensorFlow.js's WebGPU backend (loaded on first use) when Deno has `navigator.gpu`. */
+async function registerWebgpu(): Promise<void> {
+  if (WEBGPU in tf.engine().registryFactory) return;
+  if (!("gpu" in navigator)) {
+    throw new TypeError(
+      `Cannot set the backend as "webgpu" needs WebGPU (navigator.gpu), which this runtime lacks: received Deno ${Deno.version.deno}`,
+    );
+  }
+  await import("@tensorflow/tfjs-backend-webgpu");
+}
+
+/** What {@link webgpuAdapter} found. */
+export interface AdapterDescription {
+  /** The adapter's description, e.g. `"llvmpipe (LLVM 15.0.6, 256 bits)"` or the GPU's name. */
+  description: string;
+  /** Whether it is a fallback (software) adapter. */
+  isFallbackAdapter: boolean;
+}
+
+/**
+ * The WebGPU adapter Deno offers (`navigator.gpu.requestAdapter()`), if any.
+ *
+ * @returns Its description, or `null` when there is no WebGPU or no adapter.
+ * @example
+ * ```ts
+ * import { webgpuAdapter } from "./select.ts";
+ * const adapter = await webgpuAdapter();
+ * console.log(adapter?.description ?? "no WebGPU adapter");
+ * ```
+ */
+export async function webgpuAdapter(): Promise<AdapterDescription | null> {
+  if (!("gpu" in navigator)) return null;
+  try {
+    const adapter = await navigator.gpu.requestAdapter();
+    if (adapter === null) return null;
+    const info = adapter.info;
+    const description = info.description || [info.vendor, info.architecture, info.device]
+      .filter((v) => v).join(" ") ||
+      "unnamed adapter";
+    return { description, isFallbackAdapter: info.isFallbackAdapter };
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -70,8 +128,10 @@ let explained = false;
 
 /**
  * Picks the backend: `KERNO_BACKEND` when set (and readable with
- * `--allow-env`); else `"kerno"` when `--allow-ffi` is granted and a CBLAS
- * opens; else `"cpu"`, printing one line (once per process) saying why.
+ * `--allow-env`); else `"webgpu"` when Deno offers a hardware (not fallback)
+ * WebGPU adapter; else `"kerno"` when `--allow-ffi` is granted and a CBLAS
+ * opens; else `"cpu"`. Choosing `"webgpu"` or `"cpu"` prints one line (once
+ * per process) saying why.
  *
  * @returns The chosen backend and, when it is not kerno's, the reason.
  * @example
@@ -85,7 +145,23 @@ export async function initBackend(): Promise<BackendChoice> {
   const requested = readEnv("KERNO_BACKEND");
   if (requested !== undefined) {
     await setBackend(requested);
+    if (requested === WEBGPU) {
+      const adapter = await webgpuAdapter();
+      explain(
+        `kerno: using the "webgpu" backend (KERNO_BACKEND) on ${
+          adapter?.description ?? "an unnamed adapter"
+        }${adapter?.isFallbackAdapter ? ", a software (fallback) adapter: slow" : ""}`,
+      );
+    }
     return { backend: requested };
+  }
+  const adapter = await webgpuAdapter();
+  if (adapter !== null && !adapter.isFallbackAdapter) {
+    await setBackend(WEBGPU);
+    const reason =
+      `kerno: using the "webgpu" backend on ${adapter.description}, a hardware WebGPU adapter (KERNO_BACKEND=kerno trains on the CPU)`;
+    explain(reason);
+    return { backend: WEBGPU, reason };
   }
   const blas = loadBlas();
   if (typeof blas !== "string") {
@@ -94,9 +170,13 @@ export async function initBackend(): Promise<BackendChoice> {
   }
   await setBackend("cpu");
   const reason = `kerno: ${blas}; using the "cpu" backend`;
-  if (!explained) {
-    explained = true;
-    console.warn(reason);
-  }
+  explain(reason);
   return { backend: "cpu", reason };
+}
+
+/** Prints the line saying which backend was chosen and why, once per process. */
+function explain(line: string): void {
+  if (explained) return;
+  explained = true;
+  console.warn(line);
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { readsDeferred } from "./_reads.ts";
 import { tf } from "./tf.ts";
 import {
   type CallOptions,
@@ -478,7 +479,8 @@ export class Model extends Layer {
           let value = out.loss.apply(ys[i], preds[i], sampleWeight ?? undefined);
           if (out.weight !== 1) value = tf.mul(value, out.weight);
           // Keras tracks each output's weighted loss as `<output>_loss`.
-          out.tracker?.updateState(value.dataSync()[0], batch);
+          // (left on the device where reads are asynchronous)
+          out.tracker?.updateState(readsDeferred() ? value : value.dataSync()[0], batch);
           terms.push(value);
         });
         loss = terms.length === 1 ? terms[0] : tf.addN(terms);
@@ -500,7 +502,9 @@ export class Model extends Layer {
    *
    * @param data The batch: `x`, `[x, y]` or `[x, y, sampleWeight]`.
    * @returns The logs for callbacks and the progress bar: numbers or scalar
-   *   tensors by name (the default: the running means of `metrics`).
+   *   tensors by name (the default: the running means of `metrics`; on a
+   *   backend that reads asynchronously, `{}`: the metrics' state stays on
+   *   the device and the trainer reads their results when it reads the device).
    */
   trainStep(data: StepData): StepLogs {
     const compiled = this.#stepState("train");
@@ -587,7 +591,8 @@ export class Model extends Layer {
     value: tf.Tensor,
     yPred: LayerInputs,
   ): Logs {
-    const loss = value.dataSync()[0];
+    const deferred = readsDeferred(); // the trainer reads the metrics later, asynchronously
+    const loss = deferred ? value : value.dataSync()[0];
     const names = compiled.outputs.map((o) => o.name);
     const ys = perOutput(this.name, "y", y, names);
     const preds = perOutput(this.name, "yPred", yPred, names);
@@ -598,7 +603,8 @@ export class Model extends Layer {
     names.forEach((_, i) => {
       for (const m of compiled.metricsOf(i)) m.updateState(ys[i], preds[i], undefined);
     });
-    this.batchLogs = { loss };
+    if (deferred) return {}; // the trainer reads the metrics' results (the same logs) itself
+    this.batchLogs = { loss: loss as number };
     return compiled.results();
   }
 

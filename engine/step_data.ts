@@ -107,9 +107,14 @@ export function overrides(object: object, name: string): boolean {
  *
  * @param out The step's return value.
  * @param step Which step, for the error message.
- * @returns The logs.
+ * @param read Whether to read the values; `false` only checks the form.
+ * @returns The logs (`{}` when not read).
  */
-export function readStepLogs(out: StepLogs | undefined | null, step: string): Logs {
+export function readStepLogs(
+  out: StepLogs | undefined | null,
+  step: string,
+  read = true,
+): Logs {
   if (out === undefined || out === null) return {};
   if (typeof out !== "object" || Array.isArray(out) || out instanceof tf.Tensor) {
     throw new TypeError(
@@ -119,6 +124,7 @@ export function readStepLogs(out: StepLogs | undefined | null, step: string): Lo
     );
   }
   const logs: Logs = {};
+  if (!read) return logs;
   for (const [name, value] of Object.entries(out)) {
     const values = typeof value === "number"
       ? value

@@ -10,16 +10,11 @@
 import { tf } from "./tf.ts";
 import type { Model, ResumePoint } from "./model.ts";
 import type { CompiledState } from "./compile.ts";
-import { overrides, packXYSampleWeight, readStepLogs } from "./step_data.ts";
+import { overrides, packXYSampleWeight } from "./step_data.ts";
 import { type DataLike, type DataStructure, tensorsOf } from "./data_adapter.ts";
 import type { ModelOutputs } from "./model.ts";
 import { Dataset, type Element } from "./dataset.ts";
-import {
-  arrayIterator,
-  type Batch,
-  datasetIterator,
-  type EpochIterator,
-} from "./epoch_iterator.ts";
+import { arrayIterator, datasetIterator, type EpochIterator } from "./epoch_iterator.ts";
 import {
   evaluationData,
   inputTree,
@@ -35,6 +30,8 @@ import { CallbackList, type HookName } from "../callbacks/callback_list.ts";
 import { History } from "../callbacks/history.ts";
 import { ProgbarLogger } from "../callbacks/progbar_logger.ts";
 import { resolveVerbose, validateFitOptions } from "./_fit_options.ts";
+import { cacheOnHost, metricsResultOrLogs, StepReader } from "./_step_reader.ts";
+export { runStep } from "./_step_reader.ts";
 
 /** Options of `Model.fit`, with Keras's defaults. */
 export interface FitOptions {
@@ -161,16 +158,17 @@ export async function fit(
     { epochs: o.epochs, steps: train.steps, verbose },
   );
   model.stopTraining = false;
+  await cacheOnHost([x, y, o.sampleWeight, o.validationData]);
   await list.call("onTrainBegin");
   const start = takeResumePoint(model, o.initialEpoch);
   let epochLogs: Logs = {};
   let skipSteps = start.step;
   let prepared = !own || sample !== null;
+  const reads = new StepReader(model, list, "Train", own);
   for (let epoch = start.epoch; epoch < o.epochs && !model.stopTraining; epoch++) {
     resetMetrics(model);
     await list.callAt("onEpochBegin", epoch);
     let step = 0;
-    let logs: Logs | null = null;
     for (const batch of train.epoch()) {
       if (skipSteps > 0) { // resuming mid-epoch: these batches were trained before the backup
         skipSteps--;
@@ -181,12 +179,10 @@ export async function fit(
         prepareOwnStep(model, batch);
         prepared = true;
       }
-      await list.callAt("onTrainBatchBegin", step);
-      logs = runStep(model, "trainStep", batch, own);
-      await list.callAt("onTrainBatchEnd", step, logs);
-      step++;
+      await reads.step(step++, batch);
       if (model.stopTraining) break;
     }
+    const logs = await reads.endEpoch();
     list.callbacks.forEach((c) => c.params.steps ??= train.steps);
     epochLogs = metricsResultOrLogs(model, logs);
     if (validation && validationDue(epoch, o.validationFreq)) {
@@ -222,6 +218,7 @@ export async function evaluate(
   const own = overrides(model, "testStep");
   const compiled = own ? model.compiled : requireCompiled(model, "evaluate");
   const batchSize = options.batchSize ?? 32;
+  await cacheOnHost([x, y, options.sampleWeight]);
   const { iterator, sample } = evaluationData(
     x,
     y,
@@ -267,6 +264,7 @@ export async function predictAsync(
   x: DataStructure | Dataset<Element>,
   options: PredictOptions,
 ): Promise<ModelOutputs> {
+  await cacheOnHost([x]);
   const { list, steps } = predictRun(model, x, options);
   try {
     for (let r = steps.next();; r = steps.next()) {
@@ -367,51 +365,9 @@ function arityOf(model: Model): ModelArity {
     : { inputs: null, outputs: null };
 }
 
-/**
- * Runs one step of the model (`model.trainStep` or `model.testStep`) on one
- * batch, inside a `tf.tidy` that ends with the step: tensors the step
- * creates (its predictions) are valid until it returns and freed after; the
- * logs it returns are read into numbers first.
- *
- * @param model The model.
- * @param step Which step.
- * @param batch The batch.
- * @param own Whether the model overrides the step (its logs are then also `model.batchLogs`).
- * @returns The step's logs, as numbers.
- */
-export function runStep(
-  model: Model,
-  step: "trainStep" | "testStep",
-  batch: Batch,
-  own: boolean,
-): Logs {
-  const data = packXYSampleWeight(batch.x, batch.y, batch.sampleWeight);
-  const logs = tf.tidy(() => readStepLogs(model[step](data), step));
-  if (own && step === "trainStep") model.batchLogs = logs;
-  return logs;
-}
-
 /** Resets every metric of the model (`model.metrics`: the loss tracker and the compiled ones, or its own). */
 function resetMetrics(model: Model): void {
   for (const m of model.metrics) m.resetState();
-}
-
-/**
- * Keras's `_get_metrics_result_or_logs`: the results of `model.metrics` when
- * their names are those of the last step's logs (the default steps), else
- * the last step's logs (a step that logs other values).
- */
-function metricsResultOrLogs(model: Model, last: Logs | null): Logs {
-  const results: Logs = {};
-  for (const m of model.metrics) {
-    const value = m.result();
-    if (typeof value === "number") results[m.name] = value;
-    else value.forEach((v, i) => results[`${m.name}_${i}`] = v);
-  }
-  if (last === null) return results;
-  const names = Object.keys(results);
-  const same = names.length === Object.keys(last).length && names.every((k) => k in last);
-  return same ? results : { ...last };
 }
 
 /** Runs one evaluation pass, telling the callbacks' test hooks. */
@@ -423,16 +379,13 @@ async function runEvaluation(
   const own = overrides(model, "testStep");
   resetMetrics(model);
   await list.call("onTestBegin");
+  const reads = new StepReader(model, list, "Test", own);
   let step = 0;
-  let last: Logs | null = null;
   for (const batch of iterator.epoch()) {
     if (own && step === 0) prepareOwnStep(model, batch);
-    await list.callAt("onTestBatchBegin", step);
-    last = runStep(model, "testStep", batch, own);
-    await list.callAt("onTestBatchEnd", step, last);
-    step++;
+    await reads.step(step++, batch);
   }
-  const logs = metricsResultOrLogs(model, last);
+  const logs = metricsResultOrLogs(model, await reads.endEpoch());
   await list.call("onTestEnd", logs);
   return logs;
 }

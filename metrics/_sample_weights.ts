@@ -7,6 +7,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { toFloat } from "../losses/common.ts";
+import { readNow } from "../engine/_reads.ts";
 
 /**
  * Reads a tensor as a flat Float32Array without disposing it.
@@ -14,7 +15,7 @@ import { toFloat } from "../losses/common.ts";
  * @returns its values
  */
 export function readValues(x: tf.Tensor): Float32Array {
-  return Float32Array.from(x.dataSync());
+  return Float32Array.from(readNow(x, "update a metric"));
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { alignRanks } from "../losses/common.ts";
+import { readNow } from "../engine/_reads.ts";
 
 function asTensor(x: tf.Tensor | number): tf.Tensor {
   return typeof x === "number" ? tf.scalar(x) : tf.cast(x, "float32");
@@ -38,7 +39,26 @@ export function weightedTotals(
     const w = sampleWeight ?? 1;
     return [values * w, w];
   }
-  const out = tf.tidy(() => {
+  const out = weightedTotalsTensor(values, sampleWeight, how);
+  const [total, count] = readNow(out, "update a mean metric");
+  out.dispose();
+  return [total, count];
+}
+
+/**
+ * {@link weightedTotals} left on the device: a tensor `[weightedTotal, count]`
+ * (for a backend that reads asynchronously).
+ * @param values the values; a number counts as one sample
+ * @param sampleWeight a weight per sample, or a single weight
+ * @param how how the non-batch axes are reduced
+ * @returns a float32 tensor of two values
+ */
+export function weightedTotalsTensor(
+  values: tf.Tensor | number,
+  sampleWeight: tf.Tensor | number | undefined,
+  how: "mean" | "sum",
+): tf.Tensor1D {
+  return tf.tidy(() => {
     let v = asTensor(values);
     let count: tf.Tensor;
     if (sampleWeight === undefined) {
@@ -51,9 +71,6 @@ export function weightedTotals(
       v = tf.mul(v, w);
       count = tf.sum(reduceFrom(w, 1, how));
     }
-    return tf.stack([tf.sum(reduceFrom(v, 1, how)), count]);
+    return tf.stack([tf.sum(reduceFrom(v, 1, how)), tf.cast(count, "float32")]) as tf.Tensor1D;
   });
-  const [total, count] = out.dataSync();
-  out.dispose();
-  return [total, count];
 }

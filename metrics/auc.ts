@@ -13,6 +13,7 @@ import {
   type ConfusionCounts,
   divideNoNan,
   emptyCounts,
+  mergeCounts,
   updateConfusionCounts,
 } from "./_confusion.ts";
 import { Metric, METRIC_OPTION_KEYS, type MetricOptions } from "./metric.ts";
@@ -139,7 +140,15 @@ export class AUC extends Metric {
   ): void {
     updateConfusionCounts(this.name, this.#counts, this.thresholds, yTrue, yPred, sampleWeight, {
       fromLogits: this.fromLogits,
-    });
+    }, (c) => this.deferState(c));
+  }
+
+  /**
+   * Adds the counts summed on the device.
+   * @param values tp, fp, tn, fn per threshold
+   */
+  protected override mergeDeviceState(values: Float32Array): void {
+    mergeCounts(this.#counts, values);
   }
 
   /**
@@ -147,6 +156,7 @@ export class AUC extends Metric {
    * @returns the AUC (0 before any update)
    */
   result(): number {
+    this.settleDeviceState();
     const { tp, fp, tn, fn } = this.#counts;
     const n = this.numThresholds;
     if (this.curve === "PR" && this.summationMethod === "interpolation") {
@@ -176,6 +186,7 @@ export class AUC extends Metric {
 
   /** Clears the counts. */
   resetState(): void {
+    this.discardDeviceState();
     this.#counts = emptyCounts(this.numThresholds);
   }
 

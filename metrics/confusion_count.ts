@@ -11,6 +11,7 @@ import { checkClassOptions } from "../engine/options.ts";
 import {
   type ConfusionCounts,
   emptyCounts,
+  mergeCounts,
   parseThresholds,
   updateConfusionCounts,
 } from "./_confusion.ts";
@@ -95,7 +96,24 @@ export abstract class ConfusionCount extends Metric {
     yPred?: tf.Tensor | number,
     sampleWeight?: tf.Tensor | number,
   ): void {
-    updateConfusionCounts(this.name, this.#counts, this.thresholds, yTrue, yPred, sampleWeight);
+    updateConfusionCounts(
+      this.name,
+      this.#counts,
+      this.thresholds,
+      yTrue,
+      yPred,
+      sampleWeight,
+      {},
+      (c) => this.deferState(c),
+    );
+  }
+
+  /**
+   * Adds the counts summed on the device.
+   * @param values tp, fp, tn, fn per threshold
+   */
+  protected override mergeDeviceState(values: Float32Array): void {
+    mergeCounts(this.#counts, values);
   }
 
   /**
@@ -103,6 +121,7 @@ export abstract class ConfusionCount extends Metric {
    * @returns one count per threshold, in the order of `thresholds`
    */
   results(): number[] {
+    this.settleDeviceState();
     return Array.from(this.#counts[this.condition]);
   }
 
@@ -117,6 +136,7 @@ export abstract class ConfusionCount extends Metric {
 
   /** Clears the counts. */
   resetState(): void {
+    this.discardDeviceState();
     this.#counts = emptyCounts(this.thresholds.length);
   }
 

@@ -4,7 +4,8 @@
  * @module
  */
 import type { tf } from "../engine/tf.ts";
-import { weightedTotals } from "./_weighted.ts";
+import { weightedTotals, weightedTotalsTensor } from "./_weighted.ts";
+import { readsDeferred } from "../engine/_reads.ts";
 import { Metric, METRIC_OPTION_KEYS, type MetricDirection, type MetricOptions } from "./metric.ts";
 import { checkClassOptions } from "../engine/options.ts";
 
@@ -63,9 +64,23 @@ export class Mean extends Metric {
    * @param sampleWeight optional weights
    */
   protected accumulate(values: tf.Tensor | number, sampleWeight?: tf.Tensor | number): void {
+    const onHost = typeof values === "number" && typeof (sampleWeight ?? 0) === "number";
+    if (!onHost && readsDeferred()) {
+      this.deferState(weightedTotalsTensor(values, sampleWeight, "mean"));
+      return;
+    }
     const [total, count] = weightedTotals(values, sampleWeight, "mean");
     this.#total += total;
     this.#count += count;
+  }
+
+  /**
+   * Adds the total and count summed on the device.
+   * @param values `[total, count]`
+   */
+  protected override mergeDeviceState(values: Float32Array): void {
+    this.#total += values[0];
+    this.#count += values[1];
   }
 
   /**
@@ -73,11 +88,13 @@ export class Mean extends Metric {
    * @returns `total / count`, or 0 before any sample
    */
   result(): number {
+    this.settleDeviceState();
     return this.#count === 0 ? 0 : this.#total / this.#count;
   }
 
   /** Clears the total and the count. */
   resetState(): void {
+    this.discardDeviceState();
     this.#total = 0;
     this.#count = 0;
   }

@@ -5,7 +5,8 @@
  * @module
  */
 import "../engine/backend_setup.ts";
-import type { tf } from "../engine/tf.ts";
+import { tf } from "../engine/tf.ts";
+import { readNow } from "../engine/_reads.ts";
 import { toSnakeCase } from "../engine/naming.ts";
 import { oneOf, reject } from "../engine/validate.ts";
 
@@ -132,6 +133,114 @@ export abstract class Metric {
 
   /** Clears the accumulated state. */
   abstract resetState(): void;
+
+  /** The batches' contributions not yet read from the device, summed there. */
+  #deviceState: tf.Tensor | null = null;
+
+  /**
+   * Whether part of the state is still on the device (on a backend that
+   * reads asynchronously): `await Metric.readDeviceStates([metric])` brings
+   * it into `result()`.
+   */
+  get hasDeviceState(): boolean {
+    return this.#deviceState !== null;
+  }
+
+  /**
+   * Adds a batch's contribution to the state without reading it: the
+   * contribution is a tensor of sums (its values add up across batches) that
+   * is summed on the device until {@link Metric.readDeviceStates} reads it
+   * and hands it to {@link Metric.mergeDeviceState}. For a subclass whose
+   * state is sums, on a backend that reads asynchronously.
+   *
+   * @param contribution The batch's sums (any shape; the same every batch).
+   */
+  protected deferState(contribution: tf.Tensor): void {
+    const previous = this.#deviceState;
+    const next = tf.tidy(() =>
+      previous === null
+        ? tf.cast(contribution, "float32").flatten()
+        : tf.add(previous, contribution.flatten())
+    );
+    this.#deviceState = tf.keep(next);
+    previous?.dispose();
+  }
+
+  /**
+   * Adds the sums read from the device to the state; a subclass that calls
+   * {@link Metric.deferState} overrides it.
+   *
+   * @param values The summed contributions, flat, in the order given.
+   */
+  protected mergeDeviceState(values: Float32Array): void {
+    throw new TypeError(
+      `Cannot merge the device state of ${this.name} as ${this.constructor.name} does not override mergeDeviceState: received ${values.length} values`,
+    );
+  }
+
+  /**
+   * Reads what is still on the device synchronously: subclasses call it
+   * first in `result()`, so that a result read outside the trainer is whole.
+   * On a backend that reads asynchronously only, it fails with a message
+   * saying to await {@link Metric.readDeviceStates} first.
+   */
+  protected settleDeviceState(): void {
+    const pending = this.#deviceState;
+    if (pending === null) return;
+    const values = Float32Array.from(
+      readNow(
+        pending,
+        `read the result of ${this.name} before "await Metric.readDeviceStates([metric])"`,
+      ),
+    );
+    this.#deviceState = null;
+    pending.dispose();
+    this.mergeDeviceState(values);
+  }
+
+  /** Frees what is still on the device (for `resetState`). */
+  protected discardDeviceState(): void {
+    this.#deviceState?.dispose();
+    this.#deviceState = null;
+  }
+
+  /**
+   * Reads the device-side state of several metrics with one asynchronous
+   * read (`await tensor.data()`) and merges it into their results; metrics
+   * with nothing on the device are left as they are.
+   *
+   * @param metrics The metrics.
+   * @returns A promise that resolves once every result is up to date.
+   * @example
+   * ```ts
+   * import { tf } from "../engine/tf.ts";
+   * import { Mean } from "./mean.ts";
+   * const m = new Mean();
+   * m.updateState(tf.tensor1d([1, 2, 3]));
+   * await Metric.readDeviceStates([m]);
+   * console.log(m.result()); // 2
+   * ```
+   */
+  static async readDeviceStates(metrics: readonly Metric[]): Promise<void> {
+    const pending = metrics.filter((m) => m.#deviceState !== null);
+    if (pending.length === 0) return;
+    const states = pending.map((m) => m.#deviceState!);
+    const all = states.length === 1 ? states[0] : tf.concat(states);
+    let values: Float32Array;
+    try {
+      values = Float32Array.from(await all.data());
+    } finally {
+      if (all !== states[0]) all.dispose();
+    }
+    let offset = 0;
+    pending.forEach((m, i) => {
+      const size = states[i].size;
+      m.#deviceState = null;
+      states[i].dispose();
+      m.mergeDeviceState(values.subarray(offset, offset + size));
+      offset += size;
+    });
+  }
 
   /**
    * The options that rebuild this metric.

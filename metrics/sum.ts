@@ -4,7 +4,8 @@
  * @module
  */
 import type { tf } from "../engine/tf.ts";
-import { weightedTotals } from "./_weighted.ts";
+import { weightedTotals, weightedTotalsTensor } from "./_weighted.ts";
+import { readsDeferred } from "../engine/_reads.ts";
 import { Metric, METRIC_OPTION_KEYS, type MetricDirection, type MetricOptions } from "./metric.ts";
 import { checkClassOptions } from "../engine/options.ts";
 
@@ -52,7 +53,20 @@ export class Sum extends Metric {
    * @param sampleWeight a weight per sample, or one weight
    */
   updateState(values: tf.Tensor | number, sampleWeight?: tf.Tensor | number): void {
+    const onHost = typeof values === "number" && typeof (sampleWeight ?? 0) === "number";
+    if (!onHost && readsDeferred()) {
+      this.deferState(weightedTotalsTensor(values, sampleWeight, "sum"));
+      return;
+    }
     this.#total += weightedTotals(values, sampleWeight, "sum")[0];
+  }
+
+  /**
+   * Adds the total summed on the device.
+   * @param values `[total, count]`
+   */
+  protected override mergeDeviceState(values: Float32Array): void {
+    this.#total += values[0];
   }
 
   /**
@@ -60,11 +74,13 @@ export class Sum extends Metric {
    * @returns the total
    */
   result(): number {
+    this.settleDeviceState();
     return this.#total;
   }
 
   /** Sets the total back to 0. */
   resetState(): void {
+    this.discardDeviceState();
     this.#total = 0;
   }
 }

@@ -9,6 +9,7 @@ import type { tf } from "../engine/tf.ts";
 import {
   type ConfusionCounts,
   emptyCounts,
+  mergeCounts,
   parseThresholds,
   updateConfusionCounts,
 } from "./_confusion.ts";
@@ -87,7 +88,15 @@ export abstract class ThresholdMetric extends Metric {
   ): void {
     updateConfusionCounts(this.name, this.#counts, this.thresholds, yTrue, yPred, sampleWeight, {
       classId: this.classId,
-    });
+    }, (c) => this.deferState(c));
+  }
+
+  /**
+   * Adds the counts summed on the device.
+   * @param values tp, fp, tn, fn per threshold
+   */
+  protected override mergeDeviceState(values: Float32Array): void {
+    mergeCounts(this.#counts, values);
   }
 
   /**
@@ -105,6 +114,7 @@ export abstract class ThresholdMetric extends Metric {
    * @returns one value per threshold, in the order of `thresholds`
    */
   results(): number[] {
+    this.settleDeviceState();
     const { tp, fp, tn, fn } = this.#counts;
     return this.thresholds.map((_, i) => this.score(tp[i], fp[i], tn[i], fn[i]));
   }
@@ -119,6 +129,7 @@ export abstract class ThresholdMetric extends Metric {
 
   /** Clears the counts. */
   resetState(): void {
+    this.discardDeviceState();
     this.#counts = emptyCounts(this.thresholds.length);
   }
 
