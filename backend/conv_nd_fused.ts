@@ -12,8 +12,11 @@
  *   unfolds `dz` once (im2col) for both `dx = cols · W` (a plain
  *   convolution) and `dW = colsᵀ · x`.
  *
- * The bias is written before the product and relu applied in place; its
- * gradient (`dz = dy·step(y)`, `dbias = Σ dz`) is one sweep.
+ * The bias is written before the product and the activation (relu or
+ * sigmoid) applied in place; its gradient (`dz = dy·step(y)` or
+ * `dy·y·(1 − y)`, `dbias = Σ dz`) is one sweep (`_conv_activation.ts`).
+ * The transposed convolution of 1 and 2 dimensions keeps its column matrix
+ * in WebAssembly memory (`conv_transpose_2d.ts`).
  *
  * @module
  */
@@ -22,6 +25,8 @@ import type { FusedConvOptions, FusedConvTransposeOptions } from "../engine/fuse
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { allocate, allocateZeroed } from "./_buffer_pool.ts";
 import { blas } from "./_blas.ts";
+import { activationGrad, biasActivate } from "./_conv_activation.ts";
+import { isPlanar, transposeBackward, transposeForward } from "./conv_transpose_2d.ts";
 import {
   col2imNd,
   im2colNd,
@@ -72,34 +77,6 @@ function scratch(which: 0 | 1, floats: number): Float32Array {
   return scratchBuffers[which].subarray(0, floats);
 }
 
-function reluInPlace(v: Float32Array): void {
-  for (let i = 0; i < v.length; i++) if (!(v[i] > 0)) v[i] = v[i] !== v[i] ? v[i] : 0;
-}
-
-/**
- * `dz = dy·step(y)` for relu (`dy` itself for linear) and `dbias = Σ dz`
- * over rows of `n`.
- */
-function activationGrad(
-  dy: Float32Array,
-  y: Float32Array,
-  n: number,
-  relu: boolean,
-  withBiasGrad: boolean,
-): [Float32Array, Float32Array] {
-  const dz = relu ? allocate(dy.length) : dy;
-  const db = new Float32Array(withBiasGrad ? n : 0);
-  const rows = dy.length / n;
-  for (let r = 0, i = 0; r < rows; r++) {
-    for (let f = 0; f < n; f++, i++) {
-      const g = relu ? (y[i] > 0 ? dy[i] : 0) : dy[i];
-      if (relu) dz[i] = g;
-      if (withBiasGrad) db[f] += g;
-    }
-  }
-  return [dz, db];
-}
-
 function tensorOf(values: Float32Array, shape: number[]): tf.Tensor {
   return tf.tensor(values, shape, "float32");
 }
@@ -140,7 +117,7 @@ export function convNdFused(
   const k = taps(g) * cg;
   const rowsPerImage = outPixels(g);
   const chunk = imagesPerChunk(g, k);
-  const relu = o.activation === "relu";
+  const act = o.activation;
   const forward = (xv: Float32Array, kv: Float32Array, bv: Float32Array | null) => {
     const out = withBias(g.batch * rowsPerImage, filters, bv);
     const cols = scratch(0, chunk * rowsPerImage * k);
@@ -167,11 +144,11 @@ export function convNdFused(
         );
       }
     }
-    if (relu) reluInPlace(out);
+    biasActivate(out, out, null, filters, act);
     return out;
   };
   const backward = (dy: Float32Array, y: Float32Array, xv: Float32Array, kv: Float32Array) => {
-    const [dz, db] = activationGrad(dy, y, filters, relu, bias !== null);
+    const [dz, db] = activationGrad(dy, y, filters, act, bias !== null);
     const dx = allocateZeroed(xv.length);
     const dw = allocateZeroed(kv.length);
     const cols = scratch(0, chunk * rowsPerImage * k);
@@ -258,7 +235,18 @@ export function convTransposeNdFused(
   const pixels = outPixels(g); // x's positions per image
   const outPerImage = o.outputSize.reduce((a, b) => a * b, 1);
   const chunk = imagesPerChunk(g, n);
-  const relu = o.activation === "relu";
+  const act = o.activation;
+  if (isPlanar(g)) {
+    const s = { g, channels, filters };
+    return record(
+      x,
+      kernel,
+      bias,
+      outShape,
+      (xv, kv, bv) => transposeForward(lib, s, xv, kv, bv, act),
+      (dy, y, xv, kv) => transposeBackward(lib, s, dy, y, xv, kv, act, bias !== null),
+    );
+  }
   const forward = (xv: Float32Array, kv: Float32Array, bv: Float32Array | null) => {
     const out = withBias(g.batch * outPerImage, filters, bv);
     const cols = scratch(0, chunk * pixels * n);
@@ -282,11 +270,11 @@ export function convTransposeNdFused(
       );
       col2imNd(cols, g, filters, 0, filters, first, count, out);
     }
-    if (relu) reluInPlace(out);
+    biasActivate(out, out, null, filters, act);
     return out;
   };
   const backward = (dy: Float32Array, y: Float32Array, xv: Float32Array, kv: Float32Array) => {
-    const [dz, db] = activationGrad(dy, y, filters, relu, bias !== null);
+    const [dz, db] = activationGrad(dy, y, filters, act, bias !== null);
     const dx = allocate(xv.length);
     const dw = allocateZeroed(kv.length);
     const cols = scratch(0, chunk * pixels * n);

@@ -15,7 +15,7 @@
 import { tf } from "./tf.ts";
 
 /** What the fused convolutions apply after the bias. */
-export type ConvActivation = "relu" | "linear";
+export type ConvActivation = "relu" | "sigmoid" | "linear";
 
 /** Geometry of the seam's general convolution. */
 export interface FusedConvOptions {
@@ -200,7 +200,8 @@ function validConv(x: tf.Tensor, kernel: tf.Tensor, strides: number[]): tf.Tenso
 
 function biasActivation(y: tf.Tensor, bias: tf.Tensor | null, activation: ConvActivation) {
   const z = bias === null ? y : tf.add(y, bias);
-  return activation === "relu" ? tf.relu(z) : z;
+  if (activation === "relu") return tf.relu(z);
+  return activation === "sigmoid" ? tf.sigmoid(z) : z;
 }
 
 /**

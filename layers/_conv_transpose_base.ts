@@ -17,7 +17,11 @@ import { type Activation, activationName, getActivation } from "../engine/activa
 import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
 import { fused } from "../engine/fused.ts";
-import { convTransposeLength, convTransposePadBefore } from "../engine/_conv_ops.ts";
+import {
+  type ConvActivation,
+  convTransposeLength,
+  convTransposePadBefore,
+} from "../engine/_conv_ops.ts";
 import { intTuple, layerOptions, noPositional, paddingMode } from "./_checks.ts";
 import { boolean, positiveInt } from "../engine/validate.ts";
 import {
@@ -194,7 +198,7 @@ export abstract class BaseConvTranspose extends Layer {
   override call(inputs: tf.Tensor, _options: CallOptions): tf.Tensor {
     const x = this.dataFormat === "channels_first" ? toChannelsLast(inputs) : inputs;
     const name = activationName(this.#options.activation);
-    const fusable = name === "relu" || name === "linear";
+    const fusable = name === "relu" || name === "sigmoid" || name === "linear";
     const outputSize = this.#outputSize(x.shape.slice(1, 1 + this.#rank)) as number[];
     const padBefore = this.kernelSize.map((k, i) =>
       convTransposePadBefore(
@@ -210,7 +214,7 @@ export abstract class BaseConvTranspose extends Layer {
       dilations: this.dilationRate,
       outputSize,
       padBefore,
-      activation: fusable ? name as "relu" | "linear" : "linear",
+      activation: fusable ? name as ConvActivation : "linear",
     });
     if (!fusable) y = this.#activation(y);
     return this.dataFormat === "channels_first" ? toChannelsFirst(y) : y;

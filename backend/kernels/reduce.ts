@@ -134,7 +134,9 @@ function reduceKernel(
     const plan = xv === null ? null : planReduce(x.shape, axis, keepDims);
     if (xv === null || plan === null) return fallback(kernelName, args);
     const out = allocate(plan.outer * plan.inner);
-    reduceInto(xv, plan, mode, out);
+    // Over axes of size 1 (a per-sample mean over one channel) each output is its one input.
+    if (plan.mid === 1) out.set(xv);
+    else reduceInto(xv, plan, mode, out);
     if (mean) { for (let i = 0; i < out.length; i++) out[i] /= plan.mid; }
     return output(backend, plan.outShape, out);
   };

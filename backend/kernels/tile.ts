@@ -38,6 +38,7 @@ export function tileKernel(args: KernelArgs): KernelResult {
   const outShape = shape.map((d, a) => d * reps[a]);
   const out = allocate(outShape.reduce((p, d) => p * d, 1));
   if (out.length === 0) return output(backend, outShape, out);
+  if (fillsRuns(shape, reps, xv, out)) return output(backend, outShape, out);
   // Copy the input's rows into place (the innermost axis repeated), then
   // repeat each outer axis's blocks, innermost first, by copying within `out`.
   const inner = shape[rank - 1];
@@ -74,6 +75,22 @@ export function tileKernel(args: KernelArgs): KernelResult {
     }
   }
   return output(backend, outShape, out);
+}
+
+/**
+ * The common broadcast of one value per leading position over trailing
+ * axes of size 1 (a per-sample loss's gradient spread over its pixels):
+ * each input value fills one contiguous run of the output.
+ *
+ * @returns `true` when it applied (and `out` is written).
+ */
+function fillsRuns(shape: number[], reps: number[], xv: Float32Array, out: Float32Array): boolean {
+  let a = shape.length;
+  while (a > 0 && shape[a - 1] === 1) a--;
+  if (a === shape.length || reps.slice(0, a).some((r) => r !== 1)) return false;
+  const run = out.length / xv.length;
+  for (let i = 0; i < xv.length; i++) out.fill(xv[i], i * run, (i + 1) * run);
+  return true;
 }
 
 /** Whether outer block `b` (over axes 0 … a−1) lies inside the input's extent on every axis. */

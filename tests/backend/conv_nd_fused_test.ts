@@ -2,8 +2,9 @@
  * kerno's general (grouped, 3-D) and transposed convolutions
  * (`backend/conv_nd_fused.ts`) against the seam's plain definitions on the
  * `cpu` backend: outputs and the gradients of the input, the kernel and the
- * bias, relu and linear, 1-, 2- and 3-D, with strides, dilations, padding
- * and groups; and the replacement declines what it does not take.
+ * bias, relu, sigmoid and linear, with and without a bias, 1-, 2- and
+ * 3-D, with strides, dilations, padding and groups; and the replacement
+ * declines what it does not take.
  */
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
@@ -78,6 +79,14 @@ const CONVS: [number[], number[], FusedConvOptions][] = [
     groups: 2,
     activation: "linear",
   }],
+  [[2, 6, 5, 4], [3, 3, 2, 6], {
+    strides: [2, 1],
+    dilations: [1, 1],
+    padBefore: [1, 1],
+    padAfter: [1, 1],
+    groups: 2,
+    activation: "sigmoid",
+  }],
 ];
 
 const TRANSPOSED: [number[], number[], FusedConvTransposeOptions][] = [
@@ -107,6 +116,52 @@ const TRANSPOSED: [number[], number[], FusedConvTransposeOptions][] = [
     dilations: [1, 1, 1],
     outputSize: [6, 4, 7],
     padBefore: [0, 1, 0],
+    activation: "relu",
+  }],
+  [[1, 3, 2, 3, 2], [3, 3, 2, 2, 2], {
+    strides: [2, 2, 2],
+    dilations: [1, 1, 1],
+    outputSize: [6, 4, 6],
+    padBefore: [0, 1, 0],
+    activation: "sigmoid",
+  }],
+  // The autoencoder's last layer: one filter, sigmoid (the kernels' one-column paths).
+  [[3, 7, 7, 6], [3, 3, 1, 6], {
+    strides: [2, 2],
+    dilations: [1, 1],
+    outputSize: [14, 14],
+    padBefore: [0, 0],
+    activation: "sigmoid",
+  }],
+  // Five filters: rows that are not whole SIMD vectors.
+  [[2, 4, 5, 3], [3, 3, 5, 3], {
+    strides: [2, 2],
+    dilations: [1, 1],
+    outputSize: [8, 10],
+    padBefore: [1, 1],
+    activation: "relu",
+  }],
+  [[2, 5, 3], [3, 5, 3], {
+    strides: [2],
+    dilations: [2],
+    outputSize: [11],
+    padBefore: [1],
+    activation: "sigmoid",
+  }],
+  // More channels than taps·filters (the kernel's gradient as colsᵀ · x).
+  [[2, 5, 5, 16], [3, 3, 1, 16], {
+    strides: [2, 2],
+    dilations: [1, 1],
+    outputSize: [10, 10],
+    padBefore: [0, 0],
+    activation: "linear",
+  }],
+  // A column matrix of two chunks (over 2^21 floats).
+  [[85, 8, 8, 2], [7, 7, 8, 2], {
+    strides: [1, 1],
+    dilations: [1, 1],
+    outputSize: [14, 14],
+    padBefore: [0, 0],
     activation: "relu",
   }],
 ];
@@ -146,6 +201,32 @@ Deno.test({
         o,
         label,
       );
+    }
+  },
+});
+
+Deno.test({
+  name: "convTransposeNdFused without a bias equals the plain transposed convolution",
+  ignore: NO_BLAS,
+  fn: async () => {
+    // The bias enters only through a zero term, so its gradient is zero on both sides.
+    const noBias =
+      (op: Op<FusedConvTransposeOptions>): Op<FusedConvTransposeOptions> => (x, k, b, o) => {
+        const y = op(x, k, null, o);
+        return y === null ? null : tf.add(y, tf.mul(tf.sum(b!), 0));
+      };
+    for (const [xs, ks, o] of TRANSPOSED.slice(1, 3)) {
+      for (const activation of ["relu", "sigmoid", "linear"] as const) {
+        await compare(
+          noBias(convTransposeNdFused),
+          noBias(plainConvTranspose),
+          rand(xs, 1),
+          rand(ks, 2),
+          rand([ks[ks.length - 2]], 3),
+          { ...o, activation },
+          `x [${xs}] kernel [${ks}] no bias ${activation}`,
+        );
+      }
     }
   },
 });

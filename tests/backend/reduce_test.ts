@@ -28,6 +28,11 @@ for (const [name, op] of reductions) {
     }
     await assertSameAsCpu(() => op(make(rand([1], 2))), 1e-6, `${name} of one value`);
     await assertSameAsCpu(() => op(make(rand([7, 1], 3)), 1), 1e-6, `${name} over a size-1 axis`);
+    await assertSameAsCpu(
+      () => op(make(rand([3, 1, 4], 4)), 1, true),
+      1e-6,
+      `${name} over a middle size-1 axis`,
+    );
   });
 }
 

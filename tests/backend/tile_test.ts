@@ -18,6 +18,11 @@ const CASES: [number[], number[]][] = [
   [[2, 3, 4], [2, 1, 3]],
   [[1, 2, 1, 3], [3, 2, 4, 1]],
   [[2, 2, 2, 2], [2, 3, 1, 2]],
+  // One value per leading position spread over trailing axes of size 1.
+  [[4, 1, 1], [1, 3, 5]],
+  [[3, 2, 1], [1, 1, 4]],
+  [[3, 1], [2, 4]],
+  [[2, 1, 1], [1, 1, 1]],
 ];
 
 Deno.test("Tile on kerno equals the cpu backend's, every combination of repeated axes", async () => {

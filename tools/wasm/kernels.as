@@ -764,3 +764,175 @@ export function depthwiseBackwardFilter(
     }
   }
 }
+
+// The activations of the convolutions (backend/conv_transpose_2d.ts):
+// 0 linear, 1 relu (NaN kept), 2 sigmoid.
+// @ts-ignore: decorator
+@inline function vact(v: v128, act: i32): v128 {
+  if (act == 1) return f32x4.max(v, ZERO);
+  if (act == 2) return vsigmoid(v);
+  return v;
+}
+// @ts-ignore: decorator
+@inline function act1(v: f32, act: i32): f32 {
+  if (act == 1) return v > 0 ? v : (v == v ? <f32>0 : v);
+  if (act == 2) return sigmoid1(v);
+  return v;
+}
+
+// The activation's derivative times d, from the output v: relu's step(v)
+// (NaN where v is NaN, as dy·step(y)), sigmoid's v·(1 − v).
+// @ts-ignore: decorator
+@inline function vgrad(d: v128, v: v128, act: i32): v128 {
+  if (act == 1) {
+    const step = v128.bitselect(ONE, ZERO, f32x4.gt(v, ZERO));
+    return f32x4.mul(d, v128.bitselect(v, step, f32x4.ne(v, v)));
+  }
+  if (act == 2) return f32x4.mul(d, f32x4.mul(v, f32x4.sub(ONE, v)));
+  return d;
+}
+// @ts-ignore: decorator
+@inline function grad1(d: f32, v: f32, act: i32): f32 {
+  if (act == 1) return v > 0 ? d : (v == v ? d * 0 : v);
+  if (act == 2) return d * (v * (1 - v));
+  return d;
+}
+
+// y = act(y + bias) in place, rows of n (bias: n floats, 0: none).
+export function biasActivation(y: usize, bias: usize, rows: i32, n: i32, act: i32): void {
+  if (bias == 0 || n == 1) {
+    // One run over everything, the bias (if any) the same for all.
+    const b: f32 = bias == 0 ? 0 : load<f32>(bias);
+    const b4 = f32x4.splat(b);
+    const total = <usize>rows * <usize>n;
+    const vec = (total & ~3) * 4;
+    const bytes = total * 4;
+    let k: usize = 0;
+    for (; k < vec; k += 16) v128.store(y + k, vact(f32x4.add(v128.load(y + k), b4), act));
+    for (; k < bytes; k += 4) store<f32>(y + k, act1(load<f32>(y + k) + b, act));
+    return;
+  }
+  const bytes = <usize>n * 4;
+  const vec = <usize>(n & ~3) * 4;
+  for (let r = 0; r < rows; r++) {
+    const row = y + <usize>r * bytes;
+    let k: usize = 0;
+    for (; k < vec; k += 16) {
+      v128.store(row + k, vact(f32x4.add(v128.load(row + k), v128.load(bias + k)), act));
+    }
+    for (; k < bytes; k += 4) store<f32>(row + k, act1(load<f32>(row + k) + load<f32>(bias + k), act));
+  }
+}
+
+// dz = dy·act'(y) (dz may be dy), and dbias (n floats, 0: none) = Σ over
+// the rows of dz.
+export function activationBiasGrad(
+  dy: usize, y: usize, dz: usize, rows: i32, n: i32, act: i32, dbias: usize,
+): void {
+  if (n == 1) {
+    const total = <usize>rows;
+    const vec = (total & ~3) * 4;
+    const bytes = total * 4;
+    let s4 = ZERO;
+    let k: usize = 0;
+    for (; k < vec; k += 16) {
+      const g = vgrad(v128.load(dy + k), v128.load(y + k), act);
+      v128.store(dz + k, g);
+      s4 = f32x4.add(s4, g);
+    }
+    let s = hsum(s4);
+    for (; k < bytes; k += 4) {
+      const g = grad1(load<f32>(dy + k), load<f32>(y + k), act);
+      store<f32>(dz + k, g);
+      s += g;
+    }
+    if (dbias != 0) store<f32>(dbias, s);
+    return;
+  }
+  const bytes = <usize>n * 4;
+  const vec = <usize>(n & ~3) * 4;
+  if (dbias != 0) memory.fill(dbias, 0, bytes);
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * bytes;
+    let k: usize = 0;
+    for (; k < vec; k += 16) {
+      const g = vgrad(v128.load(dy + o + k), v128.load(y + o + k), act);
+      v128.store(dz + o + k, g);
+      if (dbias != 0) v128.store(dbias + k, f32x4.add(v128.load(dbias + k), g));
+    }
+    for (; k < bytes; k += 4) {
+      const g = grad1(load<f32>(dy + o + k), load<f32>(y + o + k), act);
+      store<f32>(dz + o + k, g);
+      if (dbias != 0) store<f32>(dbias + k, load<f32>(dbias + k) + g);
+    }
+  }
+}
+
+// im2col and col2im for one channel (backend/conv_transpose_2d.ts): the
+// same layouts as im2col/col2im with c = 1, one float per tap, without
+// their per-tap copy loops.
+export function im2col1(
+  x: usize, cols: usize, first: i32, count: i32,
+  inH: i32, inW: i32, outH: i32, outW: i32, fH: i32, fW: i32,
+  sH: i32, sW: i32, dH: i32, dW: i32, top: i32, left: i32,
+): void {
+  let o = cols;
+  for (let b = first; b < first + count; b++) {
+    const image = x + <usize>b * <usize>(inH * inW) * 4;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sW - left;
+        for (let fy = 0; fy < fH; fy++) {
+          const iy = oy * sH - top + fy * dH;
+          if (iy < 0 || iy >= inH) {
+            for (let fx = 0; fx < fW; fx++) {
+              store<f32>(o, 0);
+              o += 4;
+            }
+            continue;
+          }
+          const row = image + <usize>(iy * inW) * 4;
+          let ix = ix0;
+          for (let fx = 0; fx < fW; fx++) {
+            store<f32>(o, ix >= 0 && ix < inW ? load<f32>(row + <usize>ix * 4) : <f32>0);
+            o += 4;
+            ix += dW;
+          }
+        }
+      }
+    }
+  }
+}
+
+export function col2im1(
+  cols: usize, dx: usize, first: i32, count: i32,
+  inH: i32, inW: i32, outH: i32, outW: i32, fH: i32, fW: i32,
+  sH: i32, sW: i32, dH: i32, dW: i32, top: i32, left: i32,
+): void {
+  let o = cols;
+  for (let b = first; b < first + count; b++) {
+    const image = dx + <usize>b * <usize>(inH * inW) * 4;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sW - left;
+        for (let fy = 0; fy < fH; fy++) {
+          const iy = oy * sH - top + fy * dH;
+          if (iy < 0 || iy >= inH) {
+            o += <usize>fW * 4;
+            continue;
+          }
+          const row = image + <usize>(iy * inW) * 4;
+          let ix = ix0;
+          for (let fx = 0; fx < fW; fx++) {
+            if (ix >= 0 && ix < inW) {
+              const p = row + <usize>ix * 4;
+              store<f32>(p, load<f32>(p) + load<f32>(o));
+            }
+            o += 4;
+            ix += dW;
+          }
+        }
+      }
+    }
+  }
+}
