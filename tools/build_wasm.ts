@@ -13,7 +13,8 @@ const MODULES = [
   {
     source: "tools/wasm/kernels.as",
     target: "backend/_kernels_wasm.ts",
-    what: "kerno's kernels (LSTM gates, masked softmax, layer normalization, im2col/col2im, pooling, depthwise convolution, bias and activation passes)",
+    what:
+      "kerno's kernels (LSTM gates, masked softmax, layer normalization, im2col/col2im, pooling, depthwise convolution, bias and activation passes)",
   },
 ];
 
