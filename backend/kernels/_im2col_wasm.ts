@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { type Workspace, workspace } from "../_wasm_workspace.ts";
+import { pooledCopy, type Workspace, workspace } from "../_wasm_workspace.ts";
+import type { Blas } from "../_blas.ts";
 import { WASM_BASE64 as KERNELS } from "../_kernels_wasm.ts";
 import { type ConvInfo, imagesPerChunk, patchSize } from "./_im2col.ts";
 
@@ -83,6 +84,115 @@ export function withColumns(
       if (into !== null) fns.col2im(at.cols * 4, at.x * 4, first, count, ...g);
     }
     if (into !== null) into.set(w.view("x"));
+  } finally {
+    w.release();
+  }
+}
+
+/** The WebAssembly kernels' activation codes (`biasActivation`) kerno's Conv2D runs there. */
+const WASM_ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1 };
+
+/**
+ * The code of an activation {@link activatedProduct} applies (`linear` or
+ * `relu`, whose results match `applyActivationInPlace`'s), else `null`.
+ *
+ * @param activation The activation's name; nothing means `linear`.
+ * @returns The kernels' code, or `null`.
+ */
+export function wasmActivation(activation: string | undefined | null): number | null {
+  return WASM_ACTIVATIONS[activation ?? "linear"] ?? null;
+}
+
+/**
+ * `activation(product + bias)`, `[rows, n]`: `product` writes the product
+ * (BLAS, `beta = 0`) into the given view of WebAssembly memory; one SIMD
+ * pass (`biasActivation`) adds the bias and applies the activation there,
+ * and one copy takes it out.
+ *
+ * @param rows Rows of the output.
+ * @param n Values per row.
+ * @param bias `[n]` or one value for all, or `null`.
+ * @param code The activation's code ({@link wasmActivation}).
+ * @param product Writes the product into its argument.
+ * @returns The output, in a pooled buffer.
+ */
+export function activatedProduct(
+  rows: number,
+  n: number,
+  bias: Float32Array | null,
+  code: number,
+  product: (y: Float32Array) => void,
+): Float32Array {
+  const w = workspace(KERNELS, { y: rows * n, bias: n });
+  try {
+    const { at, fns } = w;
+    const y = w.view("y");
+    product(y);
+    if (bias !== null) {
+      if (bias.length === n) w.view("bias").set(bias);
+      else w.view("bias").fill(bias[0]);
+    }
+    fns.biasActivation(at.y * 4, bias === null ? 0 : at.bias * 4, rows, n, code);
+    return pooledCopy(y);
+  } finally {
+    w.release();
+  }
+}
+
+/**
+ * Conv2D's `activation(conv(x, filter) + bias)` with the column matrix and
+ * the output both in WebAssembly memory: BLAS writes each chunk's product
+ * there, one SIMD pass adds the bias and applies the activation, one copy
+ * takes it out.
+ *
+ * @param lib The CBLAS.
+ * @param info The convolution (not pointwise).
+ * @param x NHWC input values.
+ * @param filter Filter values, `[fh, fw, cin, cout]`.
+ * @param bias `[cout]` or one value for all, or `null`.
+ * @param code The activation's code ({@link wasmActivation}).
+ * @returns The output, `[batch · outHeight · outWidth, outChannels]`, pooled.
+ */
+export function convolveActivated(
+  lib: Blas,
+  info: ConvInfo,
+  x: Float32Array,
+  filter: Float32Array,
+  bias: Float32Array | null,
+  code: number,
+): Float32Array {
+  const rowsPerImage = info.outHeight * info.outWidth;
+  const perChunk = imagesPerChunk(info);
+  const k = patchSize(info);
+  const n = info.outChannels;
+  const rows = info.batchSize * rowsPerImage;
+  const w = workspace(KERNELS, {
+    x: x.length,
+    cols: perChunk * rowsPerImage * k,
+    y: rows * n,
+    bias: n,
+  });
+  try {
+    const { f32, at, fns } = w;
+    f32.set(x, at.x);
+    const g = geometry(info);
+    for (let first = 0; first < info.batchSize; first += perChunk) {
+      const count = Math.min(perChunk, info.batchSize - first);
+      const chunkRows = count * rowsPerImage;
+      const cols = f32.subarray(at.cols, at.cols + chunkRows * k);
+      const dst = f32.subarray(
+        at.y + first * rowsPerImage * n,
+        at.y + (first + count) * rowsPerImage * n,
+      );
+      fns.im2col(at.x * 4, at.cols * 4, first, count, ...g);
+      lib.sgemm(false, false, chunkRows, n, k, 1, cols, k, filter, n, 0, dst, n);
+    }
+    if (bias !== null) {
+      if (bias.length === n) w.view("bias").set(bias);
+      else w.view("bias").fill(bias[0]);
+    }
+    fns.biasActivation(at.y * 4, bias === null ? 0 : at.bias * 4, rows, n, code);
+    return pooledCopy(w.view("y"));
   } finally {
     w.release();
   }

@@ -9,7 +9,12 @@ import { allocate } from "../_buffer_pool.ts";
 import { type Blas, blas } from "../_blas.ts";
 import { applyActivationInPlace, fillRowsWithBias, supportsActivation } from "./_activation.ts";
 import { type ConvInfo, isPointwise, patchSize } from "./_im2col.ts";
-import { withColumns } from "./_im2col_wasm.ts";
+import {
+  activatedProduct,
+  convolveActivated,
+  wasmActivation,
+  withColumns,
+} from "./_im2col_wasm.ts";
 import {
   cpuBackend,
   f32,
@@ -116,8 +121,18 @@ function convolve(args: KernelArgs, fused: boolean): KernelResult | null {
   if (bias !== undefined && (bv === null || (bv.length !== n && bv.length !== 1))) return null;
   if (bias !== undefined && bias.shape.length > 1) return null;
   const rows = info.batchSize * info.outHeight * info.outWidth;
-  const out = allocate(rows * n);
   const k = patchSize(info);
+  const code = fused ? wasmActivation(attrs.activation) : null;
+  if (code !== null && (bv !== null || code !== 0) && rows * n > 0 && k > 0) {
+    // Product, bias and activation in WebAssembly memory, one copy out.
+    const y = isPointwise(info)
+      ? activatedProduct(rows, n, bv, code, (dst) => {
+        lib.sgemm(false, false, rows, n, k, 1, xv, k, fv, n, 0, dst, n);
+      })
+      : convolveActivated(lib, info, xv, fv, bv, code);
+    return output(backend, info.outShape, y);
+  }
+  const out = allocate(rows * n);
   if (bv !== null) fillRowsWithBias(out, bv, rows, n);
   else if (k === 0) out.fill(0);
   if (out.length > 0 && k > 0) convolveInto(lib, info, xv, fv, out, bv === null ? 0 : 1);

@@ -10,6 +10,7 @@
 import { allocate } from "../_buffer_pool.ts";
 import { blas } from "../_blas.ts";
 import { applyActivationInPlace, fillRowsWithBias } from "./_activation.ts";
+import { activatedProduct, wasmActivation } from "./_im2col_wasm.ts";
 import { cpuBackend, f32, type KernelArgs, type KernelResult, need, output } from "./_util.ts";
 
 /** The kernel's name (kerno's backend only). */
@@ -58,9 +59,16 @@ export function conv2DFromColsKernel(args: KernelArgs): KernelResult {
       }] and [${rows}, fh·fw·cin] with a BLAS loaded: received [${filter.shape}], [${bias.shape}] and [${cols.shape}]`,
     );
   }
+  const code = wasmActivation(a.activation === "relu" ? "relu" : "linear")!;
+  if (rows > 0 && k > 0 && n > 0) {
+    // Product, bias and activation in WebAssembly memory, one copy out.
+    const y = activatedProduct(rows, n, bv, code, (dst) => {
+      lib.sgemm(false, false, rows, n, k, 1, cv, k, fv, n, 0, dst, n);
+    });
+    return output(backend, a.outShape, y);
+  }
   const out = allocate(rows * n);
   fillRowsWithBias(out, bv, rows, n);
-  if (rows > 0 && k > 0) lib.sgemm(false, false, rows, n, k, 1, cv, k, fv, n, 1, out, n);
   applyActivationInPlace(out, a.activation === "relu" ? "relu" : "linear");
   return output(backend, a.outShape, out);
 }

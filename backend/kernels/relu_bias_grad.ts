@@ -11,6 +11,8 @@
  */
 import { allocate, allocateZeroed } from "../_buffer_pool.ts";
 import { scatteredGradient } from "./pool_argmax.ts";
+import { pooledCopy, workspace } from "../_wasm_workspace.ts";
+import { WASM_BASE64 as KERNELS } from "../_kernels_wasm.ts";
 import { cpuBackend, f32, type KernelArgs, type KernelResult, need, output } from "./_util.ts";
 
 /** The kernel's name (registered on kerno's backend only). */
@@ -51,6 +53,10 @@ export function reluBiasGradKernel(args: KernelArgs): KernelResult {
     }
     return [output(backend, dy.shape, dz), output(backend, [n], Float32Array.from(acc))];
   }
+  if (n % 4 === 0 && dyv.length >= WASM_FROM) {
+    const [dz, db] = reluBiasGradWasm(dyv, yv, n);
+    return [output(backend, dy.shape, dz), output(backend, [n], db)];
+  }
   const dz = allocate(dyv.length);
   const acc = new Float64Array(n);
   const len = dyv.length;
@@ -70,6 +76,33 @@ export function reluBiasGradKernel(args: KernelArgs): KernelResult {
   }
   if (probe !== probe) nanPass(yv, dyv, dz, acc, n);
   return [output(backend, dy.shape, dz), output(backend, [n], Float32Array.from(acc))];
+}
+
+/** Values from which the SIMD WebAssembly pass runs (below, staging costs more than it saves). */
+const WASM_FROM = 1 << 14;
+
+/**
+ * The dense pass as SIMD WebAssembly (`reluBiasGrad64`, channels a multiple
+ * of 4): the same values, NaN included, the bias sums in float64 in the same
+ * order.
+ */
+function reluBiasGradWasm(
+  dyv: Float32Array,
+  yv: Float32Array,
+  n: number,
+): [Float32Array, Float32Array] {
+  // `db` holds n float64s: 2n floats.
+  const w = workspace(KERNELS, { z: dyv.length, y: yv.length, db: 2 * n });
+  try {
+    const { f32, at, fns } = w;
+    f32.set(dyv, at.z);
+    f32.set(yv, at.y);
+    fns.reluBiasGrad64(at.z * 4, at.y * 4, at.z * 4, dyv.length / n, n, at.db * 4);
+    const acc = new Float64Array(f32.buffer, at.db * 4, n);
+    return [pooledCopy(w.view("z")), Float32Array.from(acc)];
+  } finally {
+    w.release();
+  }
 }
 
 /** The exact (branching) pass for inputs holding NaN: step(NaN) is NaN. */

@@ -868,6 +868,25 @@ export function activationBiasGrad(
   }
 }
 
+// dz = dy·step(y) (relu's gradient from its output, NaN where y is NaN; dz
+// may be dy), and dbias (n float64s, n a multiple of 4) = Σ over the rows
+// of dz, accumulated in float64 (backend/kernels/relu_bias_grad.ts).
+export function reluBiasGrad64(dy: usize, y: usize, dz: usize, rows: i32, n: i32, dbias: usize): void {
+  const bytes = <usize>n * 4;
+  memory.fill(dbias, 0, bytes * 2);
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * bytes;
+    for (let k: usize = 0; k < bytes; k += 16) {
+      const g = vgrad(v128.load(dy + o + k), v128.load(y + o + k), 1);
+      v128.store(dz + o + k, g);
+      const lo = dbias + k * 2;
+      v128.store(lo, f64x2.add(v128.load(lo), f64x2.promote_low_f32x4(g)));
+      const hi = v128.shuffle<i32>(g, g, 2, 3, 0, 1);
+      v128.store(lo + 16, f64x2.add(v128.load(lo + 16), f64x2.promote_low_f32x4(hi)));
+    }
+  }
+}
+
 // im2col and col2im for one channel (backend/conv_transpose_2d.ts): the
 // same layouts as im2col/col2im with c = 1, one float per tap, without
 // their per-tap copy loops.
