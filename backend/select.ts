@@ -79,6 +79,12 @@ export interface AdapterDescription {
   description: string;
   /** Whether it is a fallback (software) adapter. */
   isFallbackAdapter: boolean;
+  /** `GPUAdapterInfo.vendor`, as the driver gives it (empty when it gives none). */
+  vendor: string;
+  /** `GPUAdapterInfo.architecture` (often empty). */
+  architecture: string;
+  /** `GPUAdapterInfo.device` (often empty or a number). */
+  device: string;
 }
 
 /**
@@ -101,7 +107,13 @@ export async function webgpuAdapter(): Promise<AdapterDescription | null> {
     const description = info.description || [info.vendor, info.architecture, info.device]
       .filter((v) => v).join(" ") ||
       "unnamed adapter";
-    return { description, isFallbackAdapter: info.isFallbackAdapter };
+    return {
+      description,
+      isFallbackAdapter: info.isFallbackAdapter,
+      vendor: info.vendor,
+      architecture: info.architecture,
+      device: info.device,
+    };
   } catch {
     return null;
   }

@@ -30,6 +30,19 @@ function bestSeconds(fn: () => void, minSeconds: number): number {
   return best;
 }
 
+/** {@link bestSeconds} for a call that must be awaited. */
+async function bestSecondsAsync(fn: () => Promise<void>, minSeconds: number): Promise<number> {
+  await fn();
+  let best = Infinity;
+  const start = performance.now();
+  do {
+    const t0 = performance.now();
+    await fn();
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  } while ((performance.now() - start) / 1000 < minSeconds);
+  return best;
+}
+
 /**
  * Measures n×n matrix products.
  *
@@ -65,4 +78,48 @@ export function benchMatMul(sizes = [256, 512, 1024, 2048], minSeconds = 0.5): M
       direct: direct === null ? null : flops / direct / 1e9,
     };
   });
+}
+
+/**
+ * {@link benchMatMul} for a backend that reads asynchronously only (`webgpu`
+ * on Deno): each product is read with `await data()`, and `cblas_sgemm`
+ * (on the CPU) is timed beside it when a CBLAS opens.
+ *
+ * @param sizes The sizes. @default [256, 512, 1024, 2048]
+ * @param minSeconds Time spent per size and method. @default 0.5
+ * @returns GFLOP/s per size.
+ */
+export async function benchMatMulAsync(
+  sizes = [256, 512, 1024, 2048],
+  minSeconds = 0.5,
+): Promise<MatMulResult[]> {
+  const lib = blas();
+  const results: MatMulResult[] = [];
+  for (const n of sizes) {
+    const flops = 2 * n * n * n;
+    const a = tf.randomNormal([n, n]);
+    const b = tf.randomNormal([n, n]);
+    const kerno = await bestSecondsAsync(async () => {
+      const c = tf.matMul(a, b);
+      await c.data();
+      c.dispose();
+    }, minSeconds);
+    let direct: number | null = null;
+    if (lib !== null) {
+      const av = Float32Array.from(await a.data() as Float32Array);
+      const bv = Float32Array.from(await b.data() as Float32Array);
+      const cv = new Float32Array(n * n);
+      direct = bestSeconds(
+        () => lib.sgemm(false, false, n, n, n, 1, av, n, bv, n, 0, cv, n),
+        minSeconds,
+      );
+    }
+    tf.dispose([a, b]);
+    results.push({
+      size: n,
+      kerno: flops / kerno / 1e9,
+      direct: direct === null ? null : flops / direct / 1e9,
+    });
+  }
+  return results;
 }

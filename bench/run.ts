@@ -13,7 +13,12 @@
  * Options: `--only=mlp,cnn,embedding,autoencoder,lstm,transformer`, `--quick` (fewer
  * passes, for a smoke test), `--no-anchors` (kerno only), `--no-functional`
  * (skip the functional variants), `--out=PATH` (write the JSON there
- * instead). Every figure, kerno's and the anchors', is the fastest of the
+ * instead), `--backend=kerno|cpu|webgpu` (or `--backend webgpu`; default:
+ * kerno's automatic choice). On `webgpu` the header names the WebGPU
+ * adapter (vendor, architecture, device, description, fallback or
+ * hardware), `predict` and the matrix products are read with `await
+ * data()`, and the anchors do not run unless `--anchors` asks (they run on
+ * the CPU). Every figure, kerno's and the anchors', is the fastest of the
  * same number of timed epochs, each run after a warm-up epoch; kerno's are
  * split into two runs, before and after the anchors, as the machine's load
  * drifts. TensorFlow.js Layers runs mlp in full; on lstm it runs bounded
@@ -25,7 +30,10 @@
  *
  * @module
  */
-import { getBackend, tf } from "../mod.ts";
+import { getBackend, setBackend, tf } from "../mod.ts";
+import { readsDeferred } from "../engine/_reads.ts";
+import { webgpuAdapter } from "../backend/select.ts";
+import { parseBenchArgs } from "./args.ts";
 import {
   buildWorkload,
   disposeWorkload,
@@ -35,11 +43,11 @@ import {
   SIZES,
   timeFit,
   timePredict,
+  timePredictAsync,
   type WorkloadApi,
   type WorkloadName,
-  WORKLOADS,
 } from "./workloads.ts";
-import { benchMatMul, type MatMulResult } from "./matmul.ts";
+import { benchMatMul, benchMatMulAsync, type MatMulResult } from "./matmul.ts";
 import {
   type AnchorResult,
   installHint,
@@ -50,22 +58,14 @@ import {
 } from "./anchors.ts";
 
 const args = Deno.args;
-const quick = args.includes("--quick");
-const noAnchors = args.includes("--no-anchors");
-const noFunctional = args.includes("--no-functional");
-const onlyArg = args.find((a) => a.startsWith("--only="));
-const only = (onlyArg ? onlyArg.slice(7).split(",") : [...WORKLOADS]) as WorkloadName[];
-for (const name of only) {
-  if (!WORKLOADS.includes(name)) {
-    throw new RangeError(
-      `Cannot run the benchmark as "--only" must list some of ${
-        WORKLOADS.join(", ")
-      } (comma-separated): received "${name}"`,
-    );
-  }
-}
+const parsed = parseBenchArgs(args);
+const { quick, only, noFunctional } = parsed;
+const noAnchors = !parsed.anchors;
 /** Where the JSON goes, relative to the working directory; `--out=PATH`. */
-const outArg = args.find((a) => a.startsWith("--out="))?.slice(6) || undefined;
+const outArg = parsed.out;
+if (parsed.backend !== undefined) await setBackend(parsed.backend);
+/** Whether values are read with `await data()` (webgpu on Deno): predict and matMul then await. */
+const deferred = readsDeferred();
 /** Timed passes (epochs) behind every figure, kerno's and each anchor's alike. */
 const passes = quick ? 2 : 6;
 /** kerno's passes per run: all at once, or half before and half after the anchors. */
@@ -84,9 +84,25 @@ const cpuModel = (() => {
   }
 })();
 const machine = `${navigator.hardwareConcurrency} cores, ${cpuModel}, ${Deno.build.os}`;
+/** The WebGPU adapter, when the benchmark runs on webgpu. */
+const adapter = getBackend() === "webgpu" ? await webgpuAdapter() : null;
+/** One line naming the adapter: vendor, architecture, device, description, fallback or hardware. */
+const adapterLine = adapter === null ? undefined : `WebGPU adapter: ${
+  [
+    `vendor "${adapter.vendor}"`,
+    `architecture "${adapter.architecture}"`,
+    `device "${adapter.device}"`,
+    `description "${adapter.description}"`,
+  ].join(", ")
+}; ${
+  adapter.isFallbackAdapter ? "a fallback (software) adapter" : "a hardware (not fallback) adapter"
+}`;
 console.log(`kerno bench — backend "${getBackend()}", ${machine}, deno ${Deno.version.deno}`);
+if (adapterLine !== undefined) console.log(adapterLine);
 console.log(`command: deno task bench ${args.join(" ")}`.trim());
-const blasHint = openblasHint(getBackend());
+if (parsed.anchorsSkipped !== undefined) console.log(`anchors not run: ${parsed.anchorsSkipped}`);
+// the hint is about kerno's CPU backend falling back to "cpu"; not when a backend was asked for
+const blasHint = parsed.backend === undefined ? openblasHint(getBackend()) : undefined;
 if (blasHint !== undefined) console.log(blasHint);
 
 type KernoTiming = FitTiming & { predictPerSecond?: number };
@@ -116,7 +132,11 @@ const boundedNote = (name: WorkloadName) => {
 async function timeKerno(name: WorkloadName, api: WorkloadApi, predict: boolean) {
   const w = buildWorkload(name, undefined, api);
   const timing: KernoTiming = await timeFit(w, kernoRun);
-  if (predict && name === "mlp") timing.predictPerSecond = timePredict(w, 256, predictRepeats);
+  if (predict && name === "mlp") {
+    timing.predictPerSecond = deferred
+      ? await timePredictAsync(w, 256, predictRepeats)
+      : timePredict(w, 256, predictRepeats);
+  }
   disposeWorkload(w);
   return timing;
 }
@@ -156,8 +176,14 @@ if (kernoFunctional.mlp?.predictPerSecond !== undefined) {
 }
 
 // Raw matrix products.
-const matmul: MatMulResult[] = benchMatMul([256, 512, 1024, 2048], quick ? 0.2 : 0.6);
-console.log("\nmatMul n×n      kerno GFLOP/s   sgemm GFLOP/s   kerno/sgemm");
+const matmul: MatMulResult[] = deferred
+  ? await benchMatMulAsync([256, 512, 1024, 2048], quick ? 0.2 : 0.6)
+  : benchMatMul([256, 512, 1024, 2048], quick ? 0.2 : 0.6);
+console.log(
+  `\nmatMul n×n      kerno GFLOP/s   sgemm GFLOP/s   kerno/sgemm${
+    deferred ? ` (kerno: on "${getBackend()}", read with await data(); sgemm: the CPU)` : ""
+  }`,
+);
 for (const r of matmul) {
   const ratio = r.direct === null ? "-" : (r.kerno / r.direct).toFixed(2);
   console.log(
@@ -277,7 +303,14 @@ const widths = [10, 10, 12, 12, 17, 17, 14, 12];
 const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join("");
 const stepsNote = only.map((n) => `${n} ${stepsPerPass(n)}`).join(", ");
 console.log(
-  `\nsamples/s; each figure: best of ${passes} timed passes of one epoch (steps: ${stepsNote}) ` +
+  `\nbackend "${getBackend()}"${
+    adapter === null
+      ? ""
+      : ` on ${adapter.description} (${adapter.isFallbackAdapter ? "fallback" : "hardware"})`
+  }${noAnchors ? `; anchors not run (${parsed.anchorsSkipped})` : ""}`,
+);
+console.log(
+  `samples/s; each figure: best of ${passes} timed passes of one epoch (steps: ${stepsNote}) ` +
     `after a one-epoch warm-up, kerno and anchors alike` +
     (noAnchors
       ? ""
@@ -348,6 +381,7 @@ const result = {
   date: new Date().toISOString(),
   machine,
   backend: getBackend(),
+  adapter,
   command: `deno task bench ${args.join(" ")}`.trim(),
   passes,
   warmup: "one epoch",
