@@ -9,12 +9,15 @@
 import { tf } from "../engine/tf.ts";
 import type { Shape } from "../engine/layer.ts";
 import { reject } from "../engine/validate.ts";
-import { paddingMode } from "./_checks.ts";
 import { convPadding, dilatedSpan } from "../engine/_conv_ops.ts";
+import { type Activation, getActivation } from "../engine/activations.ts";
+import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
+import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
+import { boolean } from "../engine/validate.ts";
+import type { DataFormat } from "./_reshaping.ts";
 
-import type { DataFormat } from "./mod.ts";
-/** Where the channels axis is: `"channels_last"` or `"channels_first"` (public as `layers.DataFormat`). */
-export type { DataFormat };
+// The data format's type and check are the reshaping layers' (one copy).
+export { type DataFormat, dataFormatOption } from "./_reshaping.ts";
 
 /** A layer, for messages. */
 export interface Named {
@@ -22,17 +25,6 @@ export interface Named {
   name: string;
   /** Its class. */
   constructor: { name: string };
-}
-
-/**
- * Checks a `dataFormat` option (case-insensitive, as Keras).
- *
- * @param what What was being done, e.g. `"build Conv2D"`.
- * @param value The option's value.
- * @returns `"channels_last"` (the default) or `"channels_first"`.
- */
-export function dataFormatOption(what: string, value: unknown): DataFormat {
-  return paddingMode(what, "dataFormat", value, ["channels_last", "channels_first"] as const);
 }
 
 /**
@@ -184,4 +176,38 @@ export function checkKernelFits(
       JSON.stringify(padded)
     } (padding "${padding}"): received input shape [${inputShape}]; use a smaller kernel, padding "same" or a larger input`,
   );
+}
+
+/** The options every convolution checks the same way in its constructor. */
+export interface ConvCommonOptions {
+  /** The activation. */
+  activation?: string | Activation;
+  /** Whether to add a bias. */
+  useBias?: boolean;
+  /** The kernel's initializer. */
+  kernelInitializer?: InitializerLike;
+  /** The bias's initializer. */
+  biasInitializer?: InitializerLike;
+  /** The kernel's penalty. */
+  kernelRegularizer?: RegularizerLike;
+  /** The bias's penalty. */
+  biasRegularizer?: RegularizerLike;
+}
+
+/**
+ * Checks a convolution's bias flag, activation, initializers and
+ * regularizers (Keras's defaults: bias on, Glorot uniform and zeros).
+ *
+ * @param what What was being done, e.g. `"build Conv2D"`.
+ * @param options The constructor's options.
+ * @returns The activation.
+ */
+export function convCommonOptions(what: string, options: ConvCommonOptions): Activation {
+  boolean(what, "useBias", options.useBias, true);
+  const activation = getActivation(options.activation);
+  getInitializer(options.kernelInitializer ?? "glorot_uniform");
+  getInitializer(options.biasInitializer ?? "zeros");
+  if (options.kernelRegularizer !== undefined) getRegularizer(options.kernelRegularizer);
+  if (options.biasRegularizer !== undefined) getRegularizer(options.biasRegularizer);
+  return activation;
 }

@@ -13,9 +13,9 @@ import {
   type LayerOptions,
   type Shape,
 } from "../engine/layer.ts";
-import { type Activation, activationName, getActivation } from "../engine/activations.ts";
-import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
-import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
+import { type Activation, activationName } from "../engine/activations.ts";
+import type { InitializerLike } from "../engine/initializers.ts";
+import type { RegularizerLike } from "../engine/regularizers.ts";
 import { fused } from "../engine/fused.ts";
 import {
   type ConvActivation,
@@ -23,8 +23,9 @@ import {
   convTransposePadBefore,
 } from "../engine/_conv_ops.ts";
 import { intTuple, layerOptions, noPositional, paddingMode } from "./_checks.ts";
-import { boolean, positiveInt } from "../engine/validate.ts";
+import { positiveInt } from "../engine/validate.ts";
 import {
+  convCommonOptions,
   type DataFormat,
   dataFormatOption,
   inputChannels,
@@ -156,12 +157,7 @@ export abstract class BaseConvTranspose extends Layer {
       );
     }
     this.dataFormat = dataFormatOption(what, options.dataFormat);
-    boolean(what, "useBias", options.useBias, true);
-    this.#activation = getActivation(options.activation);
-    getInitializer(options.kernelInitializer ?? "glorot_uniform");
-    getInitializer(options.biasInitializer ?? "zeros");
-    if (options.kernelRegularizer !== undefined) getRegularizer(options.kernelRegularizer);
-    if (options.biasRegularizer !== undefined) getRegularizer(options.biasRegularizer);
+    this.#activation = convCommonOptions(what, options);
     this.#options = options;
   }
 

@@ -13,15 +13,16 @@ import {
   type LayerOptions,
   type Shape,
 } from "../engine/layer.ts";
-import { type Activation, activationName, getActivation } from "../engine/activations.ts";
-import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
-import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
+import { type Activation, activationName } from "../engine/activations.ts";
+import type { InitializerLike } from "../engine/initializers.ts";
+import type { RegularizerLike } from "../engine/regularizers.ts";
 import { convOutputLength, intTuple, layerOptions, noPositional, paddingMode } from "./_checks.ts";
-import { boolean, positiveInt } from "../engine/validate.ts";
+import { positiveInt } from "../engine/validate.ts";
 import { fused } from "../engine/fused.ts";
 import { convPadding } from "../engine/_conv_ops.ts";
 import {
   checkKernelFits,
+  convCommonOptions,
   type DataFormat,
   dataFormatOption,
   inputChannels,
@@ -157,12 +158,7 @@ export abstract class BaseConv extends Layer {
       );
     }
     this.dataFormat = dataFormatOption(what, options.dataFormat);
-    boolean(what, "useBias", options.useBias, true);
-    this.#activation = getActivation(options.activation);
-    getInitializer(options.kernelInitializer ?? "glorot_uniform");
-    getInitializer(options.biasInitializer ?? "zeros");
-    if (options.kernelRegularizer !== undefined) getRegularizer(options.kernelRegularizer);
-    if (options.biasRegularizer !== undefined) getRegularizer(options.biasRegularizer);
+    this.#activation = convCommonOptions(what, options);
     this.#options = options;
   }
 
