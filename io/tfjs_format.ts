@@ -197,20 +197,29 @@ const KERNO_ONLY = [
   TextVectorization,
 ] as const;
 
+/**
+ * Visits `model` and the layers it tracks, each once, depth first; `visit`
+ * returns `false` to skip a layer's own layers.
+ */
+function walkLayers(model: Model, visit: (layer: Layer) => boolean | void): void {
+  const seen = new Set<Layer>();
+  const walk = (layer: Layer): void => {
+    if (seen.has(layer)) return;
+    seen.add(layer);
+    if (visit(layer) === false) return;
+    for (const child of layer.trackedLayers) walk(child);
+  };
+  walk(model);
+}
+
 /** `name (Class)` of each layer of `model` that only kerno loads from the TensorFlow.js format. */
 function kernoOnlyLayers(model: Model): string[] {
   const found: string[] = [];
-  const seen = new Set<Layer>();
-  const visit = (layer: Layer): void => {
-    if (seen.has(layer)) return;
-    seen.add(layer);
-    if (KERNO_ONLY.some((cls) => layer instanceof cls)) {
-      found.push(`${layer.name} (${layer.constructor.name})`);
-      return; // a TextVectorization's own StringLookup is part of it
-    }
-    for (const child of layer.trackedLayers) visit(child);
-  };
-  visit(model);
+  walkLayers(model, (layer) => {
+    if (!KERNO_ONLY.some((cls) => layer instanceof cls)) return true;
+    found.push(`${layer.name} (${layer.constructor.name})`);
+    return false; // a TextVectorization's own StringLookup is part of it
+  });
   return found;
 }
 
@@ -257,10 +266,7 @@ function tfjsCannotLoad(layer: Layer): string | null {
  * TensorFlow.js Layers does not have, naming it and the `.keras` format.
  */
 function checkTfjsLayers(model: Model): void {
-  const seen = new Set<Layer>();
-  const visit = (layer: Layer): void => {
-    if (seen.has(layer)) return;
-    seen.add(layer);
+  walkLayers(model, (layer) => {
     if (NOT_IN_TFJS.some((cls) => layer instanceof cls)) {
       throw new TypeError(
         `Cannot save ${model.name} in the TensorFlow.js Layers format as its layer ${layer.name} (${layer.constructor.name}) has no TensorFlow.js Layers equivalent (TensorFlow.js has no MultiHeadAttention, EinsumDense, Attention or AdditiveAttention, no DepthwiseConv1D, SeparableConv1D or Conv1DTranspose, no 1-D or 3-D UpSampling, ZeroPadding or Cropping, no GlobalAveragePooling3D or GlobalMaxPooling3D, nor the random image layers): save it to a path ending in ".keras" (the Keras 3 format) instead`,
@@ -272,9 +278,7 @@ function checkTfjsLayers(model: Model): void {
         `Cannot save ${model.name} in the TensorFlow.js Layers format as its layer ${layer.name} (${layer.constructor.name}) could not be loaded there (${reason}): save it to a path ending in ".keras" (the Keras 3 format) instead`,
       );
     }
-    for (const child of layer.trackedLayers) visit(child);
-  };
-  visit(model);
+  });
 }
 
 /**

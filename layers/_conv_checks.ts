@@ -8,12 +8,12 @@
  */
 import { tf } from "../engine/tf.ts";
 import type { Shape } from "../engine/layer.ts";
-import { reject } from "../engine/validate.ts";
+import { boolean, positiveInt, reject } from "../engine/validate.ts";
+import { intTuple, paddingMode } from "./_checks.ts";
 import { convPadding, dilatedSpan } from "../engine/_conv_ops.ts";
 import { type Activation, getActivation } from "../engine/activations.ts";
 import { getInitializer, type InitializerLike } from "../engine/initializers.ts";
 import { getRegularizer, type RegularizerLike } from "../engine/regularizers.ts";
-import { boolean } from "../engine/validate.ts";
 import type { DataFormat } from "./_reshaping.ts";
 
 // The data format's type and check are the reshaping layers' (one copy).
@@ -210,4 +210,47 @@ export function convCommonOptions(what: string, options: ConvCommonOptions): Act
   if (options.kernelRegularizer !== undefined) getRegularizer(options.kernelRegularizer);
   if (options.biasRegularizer !== undefined) getRegularizer(options.biasRegularizer);
   return activation;
+}
+
+/** A convolution window's checked sizes. */
+export interface ConvWindow<P extends string> {
+  /** Output channels. */
+  filters: number;
+  /** The window, one size per spatial axis. */
+  kernelSize: number[];
+  /** The strides, one per spatial axis. */
+  strides: number[];
+  /** The padding mode. */
+  padding: P;
+  /** The dilation, one per spatial axis. */
+  dilationRate: number[];
+}
+
+/**
+ * Checks a convolution's filters, window, strides, padding and dilation
+ * (strides and dilation default to 1, padding to `"valid"`).
+ *
+ * @param what What was being done, e.g. `"build Conv2D"`.
+ * @param rank Number of spatial axes.
+ * @param filters The filters given.
+ * @param kernelSize The window given.
+ * @param options The strides, padding and dilation given.
+ * @param modes The padding modes the layer takes.
+ * @returns The checked values.
+ */
+export function convWindow<P extends string>(
+  what: string,
+  rank: number,
+  filters: unknown,
+  kernelSize: unknown,
+  options: { strides?: unknown; padding?: unknown; dilationRate?: unknown },
+  modes: readonly P[],
+): ConvWindow<P> {
+  return {
+    filters: positiveInt(what, "filters", filters),
+    kernelSize: intTuple(what, "kernelSize", kernelSize, rank),
+    strides: intTuple(what, "strides", options.strides ?? 1, rank),
+    padding: paddingMode(what, "padding", options.padding, modes),
+    dilationRate: intTuple(what, "dilationRate", options.dilationRate ?? 1, rank),
+  };
 }

@@ -22,10 +22,10 @@ import {
   convTransposeLength,
   convTransposePadBefore,
 } from "../engine/_conv_ops.ts";
-import { intTuple, layerOptions, noPositional, paddingMode } from "./_checks.ts";
-import { positiveInt } from "../engine/validate.ts";
+import { layerOptions, noPositional } from "./_checks.ts";
 import {
   convCommonOptions,
+  convWindow,
   type DataFormat,
   dataFormatOption,
   inputChannels,
@@ -140,11 +140,12 @@ export abstract class BaseConvTranspose extends Layer {
     );
     const what = `build ${this.constructor.name}`;
     this.#rank = rank;
-    this.filters = positiveInt(what, "filters", filters);
-    this.kernelSize = intTuple(what, "kernelSize", kernelSize, rank);
-    this.strides = intTuple(what, "strides", options.strides ?? 1, rank);
-    this.padding = paddingMode(what, "padding", options.padding, ["valid", "same"] as const);
-    this.dilationRate = intTuple(what, "dilationRate", options.dilationRate ?? 1, rank);
+    const window = convWindow(what, rank, filters, kernelSize, options, ["valid", "same"] as const);
+    this.filters = window.filters;
+    this.kernelSize = window.kernelSize;
+    this.strides = window.strides;
+    this.padding = window.padding;
+    this.dilationRate = window.dilationRate;
     const op = options.outputPadding;
     this.outputPadding = op === undefined || op === null
       ? null

@@ -16,13 +16,14 @@ import {
 import { type Activation, activationName } from "../engine/activations.ts";
 import type { InitializerLike } from "../engine/initializers.ts";
 import type { RegularizerLike } from "../engine/regularizers.ts";
-import { convOutputLength, intTuple, layerOptions, noPositional, paddingMode } from "./_checks.ts";
+import { convOutputLength, layerOptions, noPositional } from "./_checks.ts";
 import { positiveInt } from "../engine/validate.ts";
 import { fused } from "../engine/fused.ts";
 import { convPadding } from "../engine/_conv_ops.ts";
 import {
   checkKernelFits,
   convCommonOptions,
+  convWindow,
   type DataFormat,
   dataFormatOption,
   inputChannels,
@@ -138,12 +139,13 @@ export abstract class BaseConv extends Layer {
     );
     const what = `build ${this.constructor.name}`;
     this.#rank = rank;
-    this.filters = positiveInt(what, "filters", filters);
-    this.kernelSize = intTuple(what, "kernelSize", kernelSize, rank);
-    this.strides = intTuple(what, "strides", options.strides ?? 1, rank);
     const modes = rank === 1 ? ["valid", "same", "causal"] as const : ["valid", "same"] as const;
-    this.padding = paddingMode(what, "padding", options.padding, modes);
-    this.dilationRate = intTuple(what, "dilationRate", options.dilationRate ?? 1, rank);
+    const window = convWindow(what, rank, filters, kernelSize, options, modes);
+    this.filters = window.filters;
+    this.kernelSize = window.kernelSize;
+    this.strides = window.strides;
+    this.padding = window.padding;
+    this.dilationRate = window.dilationRate;
     if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
       throw new RangeError(
         `Cannot ${what} as "strides" > 1 cannot be combined with "dilationRate" > 1: received strides ${
