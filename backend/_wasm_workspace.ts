@@ -15,6 +15,8 @@
 
 import { tf } from "../engine/tf.ts";
 import { allocate } from "./_buffer_pool.ts";
+import { f32 } from "./kernels/_util.ts";
+import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 
 const modules = new Map<string, WebAssembly.Module>();
 
@@ -127,11 +129,7 @@ export function workspace<K extends string>(
  * @returns Its values (not a copy: read them, never write or keep them).
  */
 export function peek(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as {
-    data?: { has(id: unknown): boolean; get(id: unknown): { values?: unknown } };
-  };
-  const stored = backend.data?.has(t.dataId) ? backend.data.get(t.dataId).values : undefined;
-  return stored instanceof Float32Array ? stored : t.dataSync() as Float32Array;
+  return f32(tf.backend() as MathBackendCPU, t) ?? t.dataSync() as Float32Array;
 }
 
 /**
