@@ -47,3 +47,4 @@ export {
 } from "./lambda_callback.ts";
 export { ModelCheckpoint, type ModelCheckpointOptions } from "./model_checkpoint.ts";
 export { BackupAndRestore, type BackupAndRestoreOptions } from "./backup_and_restore.ts";
+export { TensorBoard, type TensorBoardOptions } from "./tensorboard.ts";

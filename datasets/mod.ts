@@ -28,3 +28,22 @@ export { tokenTask } from "./token_task.ts";
 export type { TokenTaskOptions } from "./token_task.ts";
 export { orderTask } from "./order_task.ts";
 export type { OrderTaskOptions } from "./order_task.ts";
+export {
+  bostonHousing,
+  cifar10,
+  cifar100,
+  fashionMnist,
+  imdb,
+  mnist,
+  reuters,
+} from "./keras/mod.ts";
+export type {
+  BostonHousingOptions,
+  Cifar100Options,
+  DownloadOptions,
+  FetchFunction,
+  ImdbOptions,
+  ReutersOptions,
+  SequenceOptions,
+  TrainTestData,
+} from "./keras/mod.ts";
