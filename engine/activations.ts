@@ -64,7 +64,8 @@ export function getActivation(
 ): Activation {
   if (identifier === undefined || identifier === null) return ACTIVATIONS.linear;
   if (typeof identifier === "function") return identifier;
-  const found = ACTIVATIONS[normalizeIdentifier(String(identifier))];
+  const key = normalizeIdentifier(String(identifier));
+  const found = Object.hasOwn(ACTIVATIONS, key) ? ACTIVATIONS[key] : undefined;
   if (!found) {
     throw new TypeError(
       `Cannot use activation "${identifier}" as it is unknown: expected one of ${

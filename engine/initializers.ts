@@ -380,7 +380,8 @@ export function getInitializer(identifier: InitializerLike): Initializer {
       'a name ("glorot_uniform"), an Initializer or { className, config }',
     );
   }
-  const make = FACTORIES[normalizeIdentifier(identifier)];
+  const name = normalizeIdentifier(identifier);
+  const make = Object.hasOwn(FACTORIES, name) ? FACTORIES[name] : undefined;
   if (!make) {
     throw new TypeError(
       `Cannot use initializer "${identifier}" as it is unknown: expected one of glorot_uniform, glorot_normal, he_normal, he_uniform, lecun_normal, lecun_uniform, random_normal, random_uniform, truncated_normal, zeros, ones, constant, orthogonal, or an Initializer`,
@@ -465,7 +466,11 @@ export function deserialize(
     reject(what, "config", c.config, "an object of the initializer's options");
   }
   const key = normalizeIdentifier(className);
-  const known = SEEDED[key] !== undefined ? ["seed"] : CONFIG_KEYS[key];
+  const known = Object.hasOwn(SEEDED, key)
+    ? ["seed"]
+    : Object.hasOwn(CONFIG_KEYS, key)
+    ? CONFIG_KEYS[key]
+    : undefined;
   if (known === undefined) {
     // the same message as an unknown name
     return getInitializer(className);
@@ -480,7 +485,7 @@ export function deserialize(
   }
   const seed = optionalSeed(what, "seed", inner.seed ?? undefined);
   const num = (k: string) => inner[k] === undefined ? undefined : number(what, k, inner[k], FINITE);
-  if (SEEDED[key] !== undefined) {
+  if (Object.hasOwn(SEEDED, key)) {
     const [name, preset] = SEEDED[key];
     return new NamedVS(name, { ...preset, seed });
   }

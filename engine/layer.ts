@@ -59,6 +59,7 @@ import {
 } from "./naming.ts";
 import { getInitializer, type InitializerLike } from "./initializers.ts";
 import { SeedGenerator } from "./seed_generator.ts";
+import { chargeWeight } from "./_weight_budget.ts";
 import { getRegularizer, type L1L2, type RegularizerLike } from "./regularizers.ts";
 import { checkClassOptions, checkOptions, type WithOptionKeys } from "./options.ts";
 import { boolean, reject } from "./validate.ts";
@@ -590,6 +591,7 @@ export abstract class Layer {
   ): tf.Variable {
     const { name, shape, options } = this.#addWeightArgs(nameOrConfig, shapeArg, optionsArg);
     const trainable = options.trainable ?? true;
+    chargeWeight(this.name, name, shape); // a file's weight budget, when one is loading
     const seed = this.seedGenerator.next();
     const init = tf.tidy(() =>
       getInitializer(options.initializer ?? "glorot_uniform").apply(shape, options.dtype, seed)

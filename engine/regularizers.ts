@@ -226,7 +226,9 @@ export function deserialize(
     reject(what, "config", c.config, "an object such as { l2: 0.01 }");
   }
   const allowed: Record<string, string[]> = { L1L2: ["l1", "l2"], L1: ["l1"], L2: ["l2"] };
-  const keys = typeof className === "string" ? allowed[className] : undefined;
+  const keys = typeof className === "string" && Object.hasOwn(allowed, className)
+    ? allowed[className]
+    : undefined;
   if (keys === undefined) {
     reject(what, "className", className, '"L1L2", "L1" or "L2"');
   }

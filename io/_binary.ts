@@ -169,18 +169,37 @@ export function decodeWeights(bytes: Uint8Array, specs: WeightSpec[], file: stri
 }
 
 /**
- * FNV-1a checksum of bytes, as 8 hex digits; ties a shard to its manifest.
+ * FNV-1a checksum of bytes (of several parts, as if concatenated), as 8 hex
+ * digits; ties a shard to its manifest.
  *
- * @param bytes The bytes.
+ * @param parts The bytes.
  * @returns The checksum.
  */
-export function checksum(bytes: Uint8Array): string {
+export function checksum(...parts: Uint8Array[]): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) {
-    h ^= bytes[i];
-    h = Math.imul(h, 0x01000193);
+  for (const bytes of parts) {
+    for (let i = 0; i < bytes.length; i++) {
+      h ^= bytes[i];
+      h = Math.imul(h, 0x01000193);
+    }
   }
   return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
+ * The bytes a manifest checksum covers: the names, shapes and dtypes of
+ * weights, in order (and the shard paths, when given), as canonical JSON.
+ *
+ * @param specs The checked specs.
+ * @param paths The shard paths of the group, if any.
+ * @returns UTF-8 JSON.
+ */
+export function manifestBytes(
+  specs: readonly WeightSpec[],
+  paths: readonly string[] = [],
+): Uint8Array {
+  const weights = specs.map(({ name, shape, dtype }) => ({ name, shape, dtype }));
+  return new TextEncoder().encode(JSON.stringify({ paths, weights }));
 }
 
 /**
@@ -205,17 +224,85 @@ export async function readFileChecked(path: string, limit: number): Promise<Uint
   return await Deno.readFile(path);
 }
 
+/** The deepest nesting of arrays and objects {@link parseJson} accepts. */
+export const MAX_JSON_DEPTH = 100;
+
+/** The most bytes of JSON {@link parseJson} accepts by default (64 MiB). */
+export const MAX_JSON_BYTES = 64 * 2 ** 20;
+
 /**
- * Parses JSON text, naming the file when it does not parse.
+ * Parses the JSON of a model file (TensorFlow.js `model.json`, a checkpoint's
+ * header, a `.keras` file's `config.json` and `metadata.json`), naming the
+ * file when it does not parse. Before parsing it checks the size and scans
+ * the text for its nesting depth (without recursion), so a hostile file
+ * cannot overflow the stack here or in the code that walks the result; an
+ * object key `"__proto__"` (which no model file has) is refused.
  *
  * @param bytes UTF-8 JSON.
  * @param file The file, for messages.
+ * @param maxBytes The most bytes accepted. @default {MAX_JSON_BYTES}
  * @returns The parsed value.
  */
-export function parseJson(bytes: Uint8Array, file: string): unknown {
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-  } catch (error) {
-    throw new TypeError(`Cannot load ${file} as it is not valid JSON: ${(error as Error).message}`);
+export function parseJson(bytes: Uint8Array, file: string, maxBytes = MAX_JSON_BYTES): unknown {
+  if (bytes.length > maxBytes) {
+    throw new RangeError(
+      `Cannot load ${file} as its JSON holds ${bytes.length} bytes: at most ${maxBytes} are read`,
+    );
   }
+  if (jsonDepth(bytes) > MAX_JSON_DEPTH) {
+    throw new RangeError(
+      `Cannot load ${file} as its JSON nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep: it is not a model file kerno reads`,
+    );
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new TypeError(`Cannot load ${file} as it is not valid JSON: it is not UTF-8 text`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text, (key, value) => {
+      if (key === "__proto__") throw new TypeError(PROTO_KEY);
+      return value;
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message === PROTO_KEY) {
+      throw new TypeError(
+        `Cannot load ${file} as its JSON holds the object key "__proto__", which no model file has`,
+      );
+    }
+    throw new TypeError(`Cannot load ${file} as it is not valid JSON: ${message}`);
+  }
+  return parsed;
+}
+
+const PROTO_KEY = "kerno: __proto__ key";
+
+/**
+ * The deepest nesting of `[` and `{` in UTF-8 JSON text, outside strings
+ * (the scan stops once it passes {@link MAX_JSON_DEPTH}). Bytes of multi-byte
+ * characters are never ASCII, so the bytes can be scanned as they are.
+ */
+function jsonDepth(bytes: Uint8Array): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === 0x5c) i++; // a backslash escapes the next byte
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) {
+      inString = true;
+    } else if (b === 0x5b || b === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > MAX_JSON_DEPTH) return deepest;
+    } else if (b === 0x5d || b === 0x7d) {
+      depth--;
+    }
+  }
+  return deepest;
 }

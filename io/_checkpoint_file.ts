@@ -3,9 +3,13 @@
  * JSON state record, in one file written atomically, so a set of values that
  * belong together can never be half-replaced.
  *
- * Layout: the 8 bytes `KERNOCK1`, a little-endian uint32 header length, the
- * UTF-8 JSON header (`weights` specs, `optimizer` record or null, `state`,
- * `checksum` of the data), then the raw little-endian values.
+ * Layout (version 2): the 8 bytes `KERNOCK2`, a little-endian uint32 header
+ * length, a little-endian uint32 FNV-1a checksum of everything after it, the
+ * UTF-8 JSON header (`weights` specs, `optimizer` record or null, `compile`,
+ * `state`), then the raw little-endian values. The checksum covers the
+ * header (weight names, shapes, dtypes, order, the optimizer and the state)
+ * as well as the values. Version 1 files (`KERNOCK1`: no binary checksum,
+ * a `checksum` of the values alone in the header) are still read.
  *
  * @module
  */
@@ -21,7 +25,8 @@ import {
   type WeightValue,
 } from "./_binary.ts";
 
-const MAGIC = "KERNOCK1";
+const MAGIC = "KERNOCK2";
+const MAGIC_V1 = "KERNOCK1";
 const LIMIT = 8 * 2 ** 30;
 
 /** What a checkpoint file holds. */
@@ -48,14 +53,14 @@ export async function writeCheckpoint(
   contents: CheckpointContents,
   data: Uint8Array,
 ): Promise<void> {
-  const header = new TextEncoder().encode(
-    JSON.stringify({ ...contents, checksum: checksum(data) }),
-  );
-  const out = new Uint8Array(12 + header.length + data.length);
+  const header = new TextEncoder().encode(JSON.stringify(contents));
+  const out = new Uint8Array(16 + header.length + data.length);
   out.set(new TextEncoder().encode(MAGIC), 0);
-  new DataView(out.buffer).setUint32(8, header.length, true);
-  out.set(header, 12);
-  out.set(data, 12 + header.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(8, header.length, true);
+  out.set(header, 16);
+  out.set(data, 16 + header.length);
+  view.setUint32(12, parseInt(checksum(out.subarray(16)), 16), true);
   await writeFileAtomic(path, out);
 }
 
@@ -69,36 +74,77 @@ export async function readCheckpoint(
   path: string,
 ): Promise<{ contents: CheckpointContents; weights: WeightValue[]; optimizer: WeightValue[] }> {
   const bytes = await readFileChecked(path, LIMIT);
-  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
+  const magic = new TextDecoder().decode(bytes.subarray(0, 8));
+  if (bytes.length < 12 || (magic !== MAGIC && magic !== MAGIC_V1)) {
     throw new TypeError(
       `Cannot load ${path} as it is not a kerno checkpoint (no ${MAGIC} signature)`,
     );
   }
-  const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
-  if (12 + headerLength > bytes.length) {
+  const v2 = magic === MAGIC;
+  const start = v2 ? 16 : 12;
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const headerLength = view.getUint32(8, true);
+  if (start + headerLength > bytes.length) {
     throw new RangeError(
       `Cannot load ${path} as its header claims ${headerLength} bytes but the file holds ${
-        bytes.length - 12
+        Math.max(0, bytes.length - start)
       }: it is truncated`,
     );
   }
-  const header = parseJson(bytes.subarray(12, 12 + headerLength), path) as Record<string, unknown>;
+  const sumOk = v2 ? view.getUint32(12, true) === parseInt(checksum(bytes.subarray(16)), 16) : true;
+  let out: ReturnType<typeof checked>;
+  try {
+    const header = parseJson(bytes.subarray(start, start + headerLength), path);
+    out = checked(path, header, bytes.subarray(start + headerLength), v2);
+  } catch (error) {
+    if (sumOk) throw error;
+    throw new RangeError(
+      `Cannot load ${path} as its header and values do not match their checksum, so the file is corrupt or truncated: ${
+        (error as Error).message
+      }`,
+      { cause: error },
+    );
+  }
+  if (!sumOk) {
+    throw new RangeError(
+      `Cannot load ${path} as its header (weight names, shapes, dtypes, order, state) and values do not match their checksum: the file is corrupt`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Checks the header's specs against the values (and, in a version 1 file,
+ * the header's checksum of the values alone).
+ */
+function checked(
+  path: string,
+  parsed: unknown,
+  data: Uint8Array,
+  v2: boolean,
+): { contents: CheckpointContents; weights: WeightValue[]; optimizer: WeightValue[] } {
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new TypeError(`Cannot load ${path} as its header is not a JSON object`);
+  }
+  const header = parsed as Record<string, unknown>;
   if (!Array.isArray(header.weights)) {
     throw new TypeError(`Cannot load ${path} as its header has no "weights" array`);
   }
   const weights = header.weights.map((w) => checkSpec(w, path));
   const opt = header.optimizer as CheckpointContents["optimizer"];
-  const optSpecs = opt && Array.isArray(opt.weights)
-    ? opt.weights.map((w) => checkSpec(w, path))
-    : [];
-  const data = bytes.subarray(12 + headerLength);
+  if (
+    opt !== null && opt !== undefined && (typeof opt !== "object" || !Array.isArray(opt.weights))
+  ) {
+    throw new TypeError(`Cannot load ${path} as its header's "optimizer" has no "weights" array`);
+  }
+  const optSpecs = opt ? opt.weights.map((w) => checkSpec(w, path)) : [];
   const needed = [...weights, ...optSpecs].reduce((n, s) => n + byteSize(s), 0);
   if (needed !== data.length) {
     throw new RangeError(
       `Cannot load ${path} as its header needs ${needed} bytes of values but the file holds ${data.length}: it is truncated or corrupt`,
     );
   }
-  if (header.checksum !== checksum(data)) {
+  if (!v2 && header.checksum !== checksum(data)) {
     throw new RangeError(
       `Cannot load ${path} as its values do not match their checksum: the file is corrupt`,
     );

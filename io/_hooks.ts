@@ -91,7 +91,15 @@ export function savedOwnVariables(layer: Layer): WeightValue[] {
  */
 export function loadOwnVariables(layer: Layer, values: WeightValue[], where: string): void {
   const store: VariableStore = {};
-  for (const v of values) store[v.spec.name] = tf.tensor(v.values, v.spec.shape, v.spec.dtype);
+  for (const v of values) {
+    // A data property even for a stored name like "__proto__": the store's prototype stays Object's.
+    Object.defineProperty(store, v.spec.name, {
+      value: tf.tensor(v.values, v.spec.shape, v.spec.dtype),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   try {
     layer.loadOwnVariables(store);
   } catch (error) {

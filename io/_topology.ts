@@ -142,7 +142,12 @@ function buildFromKeras(layer: Layer, buildConfig: unknown, file: string): void 
     const shapes = Object.values(asObject(raw.shapes_dict, "build_config.shapes_dict", file));
     raw = { input_shape: shapes.filter((v) => v !== null) };
   }
-  if (Array.isArray(raw.input_shape)) checkShape(raw.input_shape, file);
+  if (Array.isArray(raw.input_shape)) {
+    const shapes = raw.input_shape.every((d) => Array.isArray(d) || d === null)
+      ? raw.input_shape.filter((d) => d !== null)
+      : [raw.input_shape];
+    for (const shape of shapes) checkShape(shape, "build_config.input_shape", file);
+  }
   layer.buildFromConfig(Object.fromEntries(Object.entries(raw).map(([k, v]) => [toCamel(k), v])));
 }
 
@@ -281,6 +286,9 @@ function layerFromKeras(entry: Json, file: string, inputShape: unknown, build = 
     raw.batch_input_shape = inputShape;
   }
   const where = `${file} (layer ${String(raw.name ?? entry.class_name)})`;
+  for (const key of ["batch_input_shape", "batch_shape"]) {
+    if (raw[key] !== undefined && raw[key] !== null) checkShape(raw[key], key, where);
+  }
   const config = configFromKeras(raw, where, (inner, key) => nestedFromKeras(inner, key, file));
   let layer: Layer;
   try {
@@ -342,6 +350,7 @@ function inputLayerFromKeras(entry: Json, file: string): InputLayer {
       `Cannot load ${file} as InputLayer ${JSON.stringify(name)} has no "batch_shape"`,
     );
   }
+  checkShape(batchShape, "batch_shape", `${file} (InputLayer ${JSON.stringify(name)})`);
   try {
     return new InputLayer({
       batchShape: batchShape as Shape,
@@ -388,6 +397,9 @@ function sequentialFromKeras(inner: Json, file: string): Sequential {
       if (entry.class_name === "InputLayer") {
         const c = asObject(entry.config ?? {}, "the InputLayer config", file);
         pendingShape = c.batch_shape ?? c.batch_input_shape;
+        if (pendingShape !== undefined && pendingShape !== null) {
+          checkShape(pendingShape, "batch_shape", `${file} (InputLayer)`);
+        }
         continue;
       }
       const nested = entry.class_name === "Sequential" || isFunctionalEntry(entry);
@@ -418,6 +430,17 @@ function sequentialFromKeras(inner: Json, file: string): Sequential {
  * @returns The model, with fresh weights.
  */
 export function modelFromKeras(json: unknown, file: string): Model {
+  try {
+    return modelFromTopology(json, file);
+  } catch (error) {
+    if (!(error instanceof Error) || error.message.includes(file)) throw error;
+    // A layer that failed while the model was built (an unknown initializer name, a weight budget).
+    const E = error instanceof RangeError ? RangeError : TypeError;
+    throw new E(`Cannot load ${file}: ${error.message}`, { cause: error });
+  }
+}
+
+function modelFromTopology(json: unknown, file: string): Model {
   const top = asObject(json, "the model topology", file);
   const inner = top.model_config === undefined
     ? top
@@ -444,16 +467,40 @@ export function modelFromKeras(json: unknown, file: string): Model {
   return model;
 }
 
-function checkShape(shape: unknown[], file: string): void {
-  if (
-    shape.some((d) =>
-      d !== null && (!Number.isInteger(d) || (d as number) <= 0 || (d as number) > 2 ** 20)
-    )
-  ) {
-    throw new RangeError(
-      `Cannot load ${file} as its build input shape is not a valid shape: received ${
-        JSON.stringify(shape)
-      }`,
+/** The largest size of one axis kerno reads from a file's shapes. */
+const MAX_AXIS = 2 ** 20;
+
+/**
+ * The most elements one sample of a shape from a file may have (64 MiB of
+ * float32): shapes are traced on one sample of zeros when the model is rebuilt.
+ */
+const MAX_SAMPLE_ELEMENTS = 2 ** 24;
+
+/**
+ * Checks a shape read from a file (`batch_input_shape`, `batch_shape`,
+ * `build_config.input_shape`) before anything is sized by it: an array of
+ * `null` or positive integers of at most {@link MAX_AXIS}, whose known axes
+ * hold at most {@link MAX_SAMPLE_ELEMENTS} elements.
+ */
+function checkShape(shape: unknown, field: string, where: string): void {
+  const bad = (why: string) =>
+    new RangeError(
+      `Cannot load ${where} as "${field}" ${why}: received ${JSON.stringify(shape)?.slice(0, 120)}`,
+    );
+  if (!Array.isArray(shape) || shape.length > 32) {
+    throw bad("must be an array of at most 32 axes");
+  }
+  let elements = 1;
+  for (const d of shape) {
+    if (d === null) continue;
+    if (!Number.isInteger(d) || d <= 0 || d > MAX_AXIS) {
+      throw bad(`must hold null or positive integers of at most ${MAX_AXIS}`);
+    }
+    elements *= d;
+  }
+  if (elements > MAX_SAMPLE_ELEMENTS) {
+    throw bad(
+      `claims ${elements} elements per sample: kerno reads shapes of at most ${MAX_SAMPLE_ELEMENTS} from a file`,
     );
   }
 }

@@ -10,12 +10,15 @@
  *
  * @module
  */
-import { unzipSync, zipSync } from "fflate";
+import { zipSync } from "fflate";
 import type { Model } from "../engine/model.ts";
 import { tf } from "../engine/tf.ts";
+import { withWeightBudget } from "../engine/_weight_budget.ts";
 import { writeFileAtomic } from "./_atomic.ts";
 import { parseJson, readFileChecked, type WeightValue } from "./_binary.ts";
-import { type H5GroupSpec, type H5Reader, openH5, writeH5 } from "./_h5.ts";
+import { type H5GroupSpec, writeH5 } from "./_h5.ts";
+import { type H5Reader, openH5 } from "./_h5_read.ts";
+import { inflateEntry, zipEntries } from "./_zip.ts";
 import type { Json } from "./_keras_json.ts";
 import { optimizerRecordFromKeras, optimizerToKeras } from "./_compile_config.ts";
 import { modelFromKeras, modelToKeras } from "./_topology.ts";
@@ -26,6 +29,18 @@ import { compileRecordOf, optimizerStateOf, restoreTraining } from "./_training_
 
 const FILE_LIMIT = 8 * 2 ** 30;
 const ENTRY_LIMIT = 4 * 2 ** 30;
+/** The weights entry. */
+const WEIGHTS = "model.weights.h5";
+/** The most bytes each JSON entry may declare. */
+const JSON_LIMITS = new Map([["metadata.json", 2 ** 20], ["config.json", 16 * 2 ** 20]]);
+/**
+ * How much better than this a binary entry may not compress: weights barely
+ * compress (kerno and Keras store them uncompressed), and only degenerate
+ * data such as long runs of zeros does, which is how zip bombs are made.
+ */
+const RATIO = 32;
+/** What a binary entry may declare beyond `RATIO` times its compressed size. */
+const SLACK = 2 ** 20;
 
 /**
  * The HDF5 groups of a model's weights in Keras 3's layout.
@@ -129,34 +144,39 @@ export async function saveKeras(
 }
 
 /**
- * Reads the entries of a `.keras` archive, refusing zip bombs and archives
- * that do not parse.
+ * Reads the entries of a `.keras` archive that kerno uses (`metadata.json`,
+ * `config.json`, `model.weights.h5`, `assets/…`), each checked against its
+ * CRC-32; the sizes they declare are checked before anything is inflated
+ * (JSON entries against a fixed bound, binary ones against `RATIO` times
+ * their compressed size, all together against the file's size), and none
+ * inflates past what it declares.
  *
  * @param path The file.
  * @returns The entries by name.
  */
 export async function readArchive(path: string): Promise<Record<string, Uint8Array>> {
   const bytes = await readFileChecked(path, FILE_LIMIT);
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes, {
-      filter: (f) => {
-        if (f.originalSize > ENTRY_LIMIT || f.originalSize > 1024 * f.size + 2 ** 20) {
-          throw new RangeError(
-            `entry ${f.name} claims ${f.originalSize} bytes from ${f.size} compressed`,
-          );
-        }
-        return ["metadata.json", "config.json", "model.weights.h5"].includes(f.name) ||
-          (f.name.startsWith(`${ASSETS}/`) && !f.name.endsWith("/"));
-      },
-    });
-  } catch (error) {
-    throw new TypeError(
-      `Cannot load ${path} as it is not a valid .keras zip archive: ${(error as Error).message}`,
+  const wanted = zipEntries(bytes, path).filter((e) =>
+    JSON_LIMITS.has(e.name) || e.name === WEIGHTS ||
+    (e.name.startsWith(`${ASSETS}/`) && !e.name.endsWith("/"))
+  );
+  const limits = wanted.map((e) =>
+    JSON_LIMITS.get(e.name) ?? Math.min(ENTRY_LIMIT, RATIO * e.compressedSize + SLACK)
+  );
+  wanted.forEach((e, i) => {
+    if (e.size > limits[i]) inflateEntry(bytes, e, limits[i], path); // throws before inflating
+  });
+  const total = wanted.reduce((n, e) => n + e.size, 0);
+  const allowed = RATIO * bytes.length + 18 * 2 ** 20;
+  if (total > allowed) {
+    throw new RangeError(
+      `Cannot load ${path} as its entries declare ${total} bytes in all from a file of ${bytes.length}: at most ${allowed} are plausible`,
     );
   }
-  for (const needed of ["config.json", "model.weights.h5"]) {
-    if (!entries[needed]) {
+  const entries: Record<string, Uint8Array> = {};
+  wanted.forEach((e, i) => entries[e.name] = inflateEntry(bytes, e, limits[i], path));
+  for (const needed of ["config.json", WEIGHTS]) {
+    if (!Object.hasOwn(entries, needed)) {
       throw new TypeError(`Cannot load ${path} as the archive has no ${needed}`);
     }
   }
@@ -187,23 +207,34 @@ export function readWeightPairs(model: Model, h5: H5Reader, where: string): Weig
     }
     own.forEach(({ variable }, i) => {
       const target = byVariable.get(variable)!;
-      const shape = h5.shape(`${group}/${i}`);
-      if (shape === null) throw new TypeError(`Cannot load ${where} as ${group}/${i} is missing`);
-      if (!tf.util.arraysEqual(shape, variable.shape)) {
+      const label = `${group}/${i}, weight "${target.name}"`;
+      const info = h5.info(`${group}/${i}`);
+      if (info === null) throw new TypeError(`Cannot load ${where} as ${group}/${i} is missing`);
+      const kind = variable.dtype === "int32" ? "int" as const : "float" as const;
+      if (info.kind !== kind) {
+        throw new TypeError(
+          `Cannot load ${where} (${label}) as ${
+            info.kind === "other"
+              ? "its dtype is not a float or integer number type"
+              : `it holds ${info.kind === "int" ? "integers" : "floats"}`
+          } where a ${kind} weight is expected`,
+        );
+      }
+      if (!tf.util.arraysEqual(info.shape, variable.shape)) {
         const fake = {
-          spec: { name: target.name, shape, dtype: "float32" as const },
+          spec: { name: target.name, shape: info.shape, dtype: "float32" as const },
           values: new Float32Array(0),
         };
         pairs.push({ target, value: fake });
         return;
       }
-      const { values } = h5.read(`${group}/${i}`);
+      const { values } = h5.read(`${group}/${i}`, { kind, shape: [...variable.shape], label });
       pairs.push({
         target,
         value: {
           spec: {
             name: target.name,
-            shape,
+            shape: info.shape,
             dtype: values instanceof Int32Array ? "int32" : "float32",
           },
           values,
@@ -236,6 +267,29 @@ export function restoreHookedLayers(model: Model, h5: H5Reader, where: string): 
 }
 
 /**
+ * Refuses a weights entry larger than the model's weights make plausible:
+ * float64 values for every weight and three optimizer slots each, plus
+ * room for HDF5's headers. Layers that save through their own variable
+ * hooks (lookup tables) store what their config does not size, so a model
+ * with one is not checked.
+ *
+ * @param model The model built from the config.
+ * @param declared The bytes the weights entry declares.
+ * @param path The file, for messages.
+ */
+function checkPlausibleWeights(model: Model, declared: number, path: string): void {
+  const layout = h5Layout(model);
+  if (layout.some(({ layer }) => usesVariableHooks(layer))) return;
+  const elements = model.weights.reduce((n, w) => n + w.size, 0);
+  const plausible = SLACK + 64 * 1024 * layout.length + 32 * elements;
+  if (declared > plausible) {
+    throw new RangeError(
+      `Cannot load ${path} as its ${WEIGHTS} holds ${declared} bytes, more than the ${elements} weight values of its config make plausible (${plausible} bytes)`,
+    );
+  }
+}
+
+/**
  * Loads a `.keras` archive.
  *
  * @param path The file.
@@ -245,11 +299,17 @@ export function restoreHookedLayers(model: Model, h5: H5Reader, where: string): 
 export async function loadKeras(path: string, compile: boolean): Promise<Model> {
   const entries = await readArchive(path);
   const config = parseJson(entries["config.json"], `${path} (config.json)`) as Json;
-  const h5 = await openH5(entries["model.weights.h5"], `${path} (model.weights.h5)`);
+  const where = `${path} (${WEIGHTS})`;
+  const h5 = await openH5(entries[WEIGHTS], where);
   let model: Model | null = null;
   try {
-    model = modelFromKeras(config, `${path} (config.json)`);
-    const where = `${path} (model.weights.h5)`;
+    const declared = h5.datasets().filter(({ name }) => !name.startsWith("optimizer/"));
+    model = withWeightBudget(
+      declared,
+      where,
+      () => modelFromKeras(config, `${path} (config.json)`),
+    );
+    checkPlausibleWeights(model, entries[WEIGHTS].length, path);
     assignWeights(readWeightPairs(model, h5, where), where);
     restoreHookedLayers(model, h5, where);
     await loadArchiveAssets(model, entries, path);
@@ -273,9 +333,18 @@ export async function loadKeras(path: string, compile: boolean): Promise<Model> 
   return model;
 }
 
+function optimizerError(path: string, problem: string): TypeError {
+  return new TypeError(
+    `Cannot load ${path} as its config.json says the model was compiled and ${problem}: the file is damaged; pass { compile: false } to load the model without its loss, metrics and optimizer`,
+  );
+}
+
 function restoreKerasTraining(model: Model, cc: Json, h5: H5Reader, path: string): void {
-  const where = `${path} (model.weights.h5)`;
-  const keys = h5.keys("optimizer/vars");
+  const group = "optimizer/vars";
+  const keys = h5.keys(group);
+  if (keys === null || keys.length === 0) {
+    throw optimizerError(path, `${WEIGHTS} holds no optimizer state (no group ${group})`);
+  }
   const compiled = restoreTraining(
     model,
     { loss: cc.loss, metrics: cc.metrics, lossWeight: cc.loss_weights },
@@ -284,32 +353,44 @@ function restoreKerasTraining(model: Model, cc: Json, h5: H5Reader, path: string
     path,
   );
   if (!compiled) return;
-  if (!keys || keys.length === 0) return;
   const optimizer = model.optimizer;
-  optimizer.build(model.trainableWeights);
+  const withRate = optimizer.learningRateSchedule === null;
+  const read = (i: number, expect: { shape: number[]; kind?: "float" | "int" }) => {
+    try {
+      return h5.read(`${group}/${i}`, { ...expect, label: `${group}/${i}` });
+    } catch (error) {
+      const problem = (error as Error).message.replace(/^Cannot load /, "");
+      throw optimizerError(path, `its optimizer state is unreadable (${problem})`);
+    }
+  };
   // An optimizer that never stepped was saved with its iterations (and learning rate) alone.
-  if (keys.length === 1 + (optimizer.learningRateSchedule === null ? 1 : 0)) {
-    const iterations = h5.read("optimizer/vars/0");
-    if (Number(iterations.values[0]) === 0) return;
+  if (keys.length === 1 + (withRate ? 1 : 0)) {
+    if (Number(read(0, { shape: [] }).values[0]) === 0) return;
   }
+  optimizer.build(model.trainableWeights);
   const slots = optimizer.getWeights();
-  const expected = slots.length + (optimizer.learningRateSchedule === null ? 1 : 0);
+  const shapes = slots.map((t) => [...t.shape]);
   tf.dispose(slots);
+  const expected = shapes.length + (withRate ? 1 : 0);
   if (keys.length !== expected) {
-    console.warn(
-      `kerno: skipped the optimizer state of ${where}: it holds ${keys.length} variables and ${optimizer.name} expects ${expected}`,
+    throw optimizerError(
+      path,
+      `its optimizer state holds ${keys.length} variables where ${optimizer.name} has ${expected}`,
     );
-    return;
   }
   const values: WeightValue[] = [];
-  keys.forEach((_, i) => {
-    if (i === 1 && optimizer.learningRateSchedule === null) return; // the learning rate is in the config
-    const v = h5.read(`optimizer/vars/${i}`);
+  for (let i = 0, j = 0; i < keys.length; i++) {
+    if (i === 1 && withRate) {
+      read(i, { shape: [], kind: "float" }); // the learning rate is in the config
+      continue;
+    }
+    const v = read(i, j === 0 ? { shape: shapes[0] } : { shape: shapes[j], kind: "float" });
     values.push({
-      spec: { name: String(i), shape: v.shape, dtype: i === 0 ? "int32" : "float32" },
-      values: v.values,
+      spec: { name: String(i), shape: v.shape, dtype: j === 0 ? "int32" : "float32" },
+      values: j === 0 ? Int32Array.from(v.values) : v.values,
     });
-  });
+    j++;
+  }
   const tensors = values.map((v) => tf.tensor(v.values, v.spec.shape, v.spec.dtype));
   try {
     optimizer.setWeights(tensors);

@@ -11,7 +11,8 @@ import { tf } from "../engine/tf.ts";
 import type { Model } from "../engine/model.ts";
 import { encodeTensors, specsOf } from "./_binary.ts";
 import { readCheckpoint, writeCheckpoint } from "./_checkpoint_file.ts";
-import { openH5, writeH5 } from "./_h5.ts";
+import { writeH5 } from "./_h5.ts";
+import { openH5 } from "./_h5_read.ts";
 import { writeFileAtomic } from "./_atomic.ts";
 import {
   loadKeras,
@@ -21,7 +22,7 @@ import {
   saveKeras,
   weightGroups,
 } from "./keras_format.ts";
-import { loadTfjs, readManifest, saveTfjs } from "./tfjs_format.ts";
+import { kernoChecks, loadTfjs, readManifest, saveTfjs } from "./tfjs_format.ts";
 import { assignWeights, collectWeights, matchWeights } from "./_weights.ts";
 import { hookValues, restoreHookValues, tensorsOf, withoutHookValues } from "./_hooks.ts";
 import { compileRecordOf, optimizerStateOf } from "./_training_state.ts";
@@ -164,13 +165,7 @@ export async function loadWeights(
       string,
       unknown
     >;
-    const kerno = (json.kerno ?? {}) as Record<string, unknown>;
-    const values = await readManifest(
-      p,
-      json.weightsManifest,
-      file,
-      (kerno.checksums ?? {}) as Record<string, string>,
-    );
+    const values = await readManifest(p, json.weightsManifest, file, kernoChecks(json.kerno, file));
     assignWeights(matchWeights(collectWeights(model), withoutHookValues(values), file), file, skip);
     restoreHookValues(model, values, file);
     return;

@@ -57,6 +57,7 @@ import {
   checksum,
   decodeWeights,
   encodeTensors,
+  manifestBytes,
   parseJson,
   readFileChecked,
   specsOf,
@@ -65,6 +66,7 @@ import {
 } from "./_binary.ts";
 import { modelFromKeras, modelToKeras } from "./_topology.ts";
 import { assignWeights, collectWeights, matchWeights } from "./_weights.ts";
+import { withWeightBudget } from "../engine/_weight_budget.ts";
 import { hookValues, restoreHookValues, tensorsOf, withoutHookValues } from "./_hooks.ts";
 import { loadDirAssets, saveDirAssets } from "./_assets.ts";
 import type { Json } from "./_keras_json.ts";
@@ -83,6 +85,11 @@ import {
 const WEIGHTS_SHARD = "group1-shard1of1.bin";
 const OPTIMIZER_SHARD = "optimizer-shard1of1.bin";
 const JSON_LIMIT = 64 * 2 ** 20;
+/**
+ * kerno's format version: 1 checksummed the shards' bytes; 2 checksums each
+ * shard with its manifest group (shard paths, weight names, shapes, dtypes, order).
+ */
+const FORMAT_VERSION = 2;
 
 /** A manifest group: shard paths and the weights they hold, in order. */
 interface ManifestGroup {
@@ -113,14 +120,23 @@ export async function saveTfjs(
   const hookedTensors = tensorsOf(hooked);
   const bytes = encodeTensors([...weights.map((w) => w.variable), ...hookedTensors]);
   tf.dispose(hookedTensors);
-  const checksums: Record<string, string> = { [WEIGHTS_SHARD]: checksum(bytes) };
+  const specs = [
+    ...specsOf(weights.map((w) => ({ name: w.name, tensor: w.variable }))),
+    ...hooked.map((v) => v.spec),
+  ];
+  const checksums: Record<string, string> = {
+    [WEIGHTS_SHARD]: checksum(manifestBytes(specs, [WEIGHTS_SHARD]), bytes),
+  };
   await writeFileAtomic(`${dir}/${WEIGHTS_SHARD}`, bytes);
-  const kerno: Record<string, unknown> = { formatVersion: 1 };
+  const kerno: Record<string, unknown> = { formatVersion: FORMAT_VERSION };
   const state = includeOptimizer ? optimizerStateOf(model) : null;
   if (state) {
     const optBytes = encodeTensors(state.tensors);
     tf.dispose(state.tensors);
-    checksums[OPTIMIZER_SHARD] = checksum(optBytes);
+    checksums[OPTIMIZER_SHARD] = checksum(
+      manifestBytes(state.record.weights, [OPTIMIZER_SHARD]),
+      optBytes,
+    );
     await writeFileAtomic(`${dir}/${OPTIMIZER_SHARD}`, optBytes);
     kerno.optimizer = {
       className: state.record.className,
@@ -134,13 +150,7 @@ export async function saveTfjs(
     generatedBy: "kerno 0.1.0",
     convertedBy: null,
     modelTopology,
-    weightsManifest: [{
-      paths: [WEIGHTS_SHARD],
-      weights: [
-        ...specsOf(weights.map((w) => ({ name: w.name, tensor: w.variable }))),
-        ...hooked.map((v) => v.spec),
-      ],
-    }],
+    weightsManifest: [{ paths: [WEIGHTS_SHARD], weights: specs }],
     kerno,
   };
   await saveDirAssets(model, dir);
@@ -325,6 +335,9 @@ function storedCompile(topology: unknown, kerno: Record<string, unknown>, file: 
 
 /**
  * Loads a TensorFlow.js Layers directory (kerno's or TensorFlow.js's own).
+ * The weights are read and checked first (manifest, shard paths, sizes,
+ * checksums); the model is then rebuilt under their weight budget (no
+ * layer allocates a weight the manifest does not make plausible).
  *
  * @param dir The directory holding `model.json`.
  * @param compile Whether to compile the model and restore its optimizer as saved.
@@ -339,10 +352,11 @@ export async function loadTfjs(dir: string, compile: boolean): Promise<Model> {
     );
   }
   const j = json as Record<string, unknown>;
+  const checks = kernoChecks(j.kerno, file);
   const kerno = (j.kerno ?? {}) as Record<string, unknown>;
-  const checksums = (kerno.checksums ?? {}) as Record<string, string>;
-  const values = await readManifest(dir, j.weightsManifest, file, checksums);
-  const model = modelFromKeras(j.modelTopology, file);
+  const values = await readManifest(dir, j.weightsManifest, file, checks);
+  const declared = values.map((v) => v.spec);
+  const model = withWeightBudget(declared, file, () => modelFromKeras(j.modelTopology, file));
   try {
     assignWeights(matchWeights(collectWeights(model), withoutHookValues(values), file), file);
     restoreHookValues(model, values, file);
@@ -350,7 +364,7 @@ export async function loadTfjs(dir: string, compile: boolean): Promise<Model> {
     const stored = compile ? storedCompile(j.modelTopology, kerno, file) : null;
     if (stored) {
       const opt = kerno.optimizer as (OptimizerRecord & { weightsManifest: unknown }) | undefined;
-      const state = opt ? await readManifest(dir, opt.weightsManifest, file, checksums) : null;
+      const state = opt ? await readManifest(dir, opt.weightsManifest, file, checks) : null;
       restoreTraining(model, stored.compile, opt ?? stored.optimizer, state, file);
     }
   } catch (error) {
@@ -360,21 +374,69 @@ export async function loadTfjs(dir: string, compile: boolean): Promise<Model> {
   return model;
 }
 
+/** What a `model.json`'s `kerno` key says about checking its shards. */
+export interface ShardChecks {
+  /** Shard checksums by path (empty for a file TensorFlow.js wrote). */
+  checksums: Record<string, string>;
+  /** Whether each checksum covers its manifest group too (kerno's format version 2). */
+  coversManifest: boolean;
+}
+
+/**
+ * Reads the `kerno` key of a `model.json`: none (a file TensorFlow.js
+ * wrote: nothing to check), format version 1 (shard checksums) or 2 (shard
+ * checksums covering their manifest group; every shard must have one).
+ *
+ * @param kerno The parsed `kerno` value.
+ * @param file `model.json`'s path, for messages.
+ * @returns The checks to apply.
+ */
+export function kernoChecks(kerno: unknown, file: string): ShardChecks {
+  if (kerno === undefined || kerno === null) return { checksums: {}, coversManifest: false };
+  if (typeof kerno !== "object" || Array.isArray(kerno)) {
+    throw new TypeError(`Cannot load ${file} as its "kerno" entry must be an object`);
+  }
+  const k = kerno as Record<string, unknown>;
+  if (k.formatVersion !== 1 && k.formatVersion !== FORMAT_VERSION) {
+    throw new TypeError(
+      `Cannot load ${file} as its "kerno" entry has format version ${
+        JSON.stringify(k.formatVersion)
+      }: this kerno reads versions 1 and ${FORMAT_VERSION} (a newer kerno wrote it, or it is damaged)`,
+    );
+  }
+  const sums = k.checksums ?? {};
+  if (
+    typeof sums !== "object" || sums === null || Array.isArray(sums) ||
+    Object.values(sums).some((v) => typeof v !== "string")
+  ) {
+    throw new TypeError(
+      `Cannot load ${file} as its "kerno.checksums" must map shard paths to checksums`,
+    );
+  }
+  return {
+    checksums: sums as Record<string, string>,
+    coversManifest: k.formatVersion === FORMAT_VERSION,
+  };
+}
+
+const NO_CHECKS: ShardChecks = { checksums: {}, coversManifest: false };
+
 /**
  * Reads the weights a manifest lists, checking paths, specs and sizes before
- * reading any shard and checksums after.
+ * reading any shard and checksums after. A shard must be a regular file
+ * inside the directory: not a symbolic link, and no path leading out of it.
  *
  * @param dir The directory.
  * @param manifest The parsed `weightsManifest`.
  * @param file `model.json`'s path, for messages.
- * @param checksums Known shard checksums (kerno's files), by path.
+ * @param checks The shard checks kerno's `model.json` asks for (see {@link kernoChecks}).
  * @returns The weights, in manifest order.
  */
 export async function readManifest(
   dir: string,
   manifest: unknown,
   file: string,
-  checksums: Record<string, string> = {},
+  checks: ShardChecks = NO_CHECKS,
 ): Promise<WeightValue[]> {
   if (!Array.isArray(manifest)) {
     throw new TypeError(
@@ -382,33 +444,57 @@ export async function readManifest(
     );
   }
   const groups: ManifestGroup[] = manifest.map((g) => checkGroup(g, file));
+  const root = await realDir(dir, file);
   const out: WeightValue[] = [];
   for (const group of groups) {
     const needed = group.weights.reduce((n, s) => n + byteSize(s), 0);
-    const sizes = await Promise.all(group.paths.map((p) => shardSize(`${dir}/${p}`, file)));
+    const sizes = await Promise.all(group.paths.map((p) => shardSize(root, dir, p, file)));
     const held = sizes.reduce((a, b) => a + b, 0);
-    if (needed > held) {
+    if (needed > held || (checks.coversManifest && needed !== held)) {
       throw new RangeError(
         `Cannot load ${file} as its manifest needs ${needed} bytes for ${group.weights.length} weights but ${
           group.paths.join(", ")
         } hold ${held}: a shard is truncated or the manifest lies`,
       );
     }
+    const prefix = checks.coversManifest ? manifestBytes(group.weights, group.paths) : null;
     const bytes = new Uint8Array(needed);
     let offset = 0;
     for (const p of group.paths) {
       const shard = await Deno.readFile(`${dir}/${p}`);
-      if (checksums[p] !== undefined && checksums[p] !== checksum(shard)) {
-        throw new RangeError(
-          `Cannot load ${dir}/${p} as its contents do not match ${file} (checksum differs): it was changed or written by another, interrupted save`,
-        );
-      }
+      verifyShard(shard, p, prefix, dir, file, checks);
       if (offset < needed) bytes.set(shard.subarray(0, needed - offset), offset);
       offset += shard.length;
     }
     out.push(...decodeWeights(bytes, group.weights, `${dir}/${group.paths.join(", ")}`));
   }
   return out;
+}
+
+/** Compares a shard with its checksum in kerno's `model.json` (with its manifest group in version 2). */
+function verifyShard(
+  shard: Uint8Array,
+  path: string,
+  prefix: Uint8Array | null,
+  dir: string,
+  file: string,
+  checks: ShardChecks,
+): void {
+  const expected = Object.hasOwn(checks.checksums, path) ? checks.checksums[path] : undefined;
+  if (expected === undefined) {
+    if (!checks.coversManifest) return; // a file TensorFlow.js wrote, or kerno's version 1
+    throw new TypeError(
+      `Cannot load ${dir}/${path} as ${file} (written by kerno) lists no checksum for it: the file is damaged or was edited`,
+    );
+  }
+  const actual = prefix === null ? checksum(shard) : checksum(prefix, shard);
+  if (actual !== expected) {
+    throw new RangeError(
+      prefix === null
+        ? `Cannot load ${dir}/${path} as its contents do not match ${file} (checksum differs): it was changed or written by another, interrupted save`
+        : `Cannot load ${dir}/${path} as it and its manifest entries (weight names, shapes, dtypes, order) in ${file} do not match their checksum: one of them was changed, damaged or written by another, interrupted save`,
+    );
+  }
 }
 
 function checkGroup(group: unknown, file: string): ManifestGroup {
@@ -430,10 +516,43 @@ function checkGroup(group: unknown, file: string): ManifestGroup {
   return { paths: g.paths as string[], weights: g.weights.map((w) => checkSpec(w, file)) };
 }
 
-async function shardSize(path: string, file: string): Promise<number> {
+/** The directory's real path (symbolic links resolved). */
+async function realDir(dir: string, file: string): Promise<string> {
   try {
-    return (await Deno.stat(path)).size;
+    return await Deno.realPath(dir);
+  } catch (error) {
+    throw new TypeError(
+      `Cannot load ${file} as ${dir} cannot be read: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * The size of a shard, after checking that it is a regular file, not a
+ * symbolic link, whose real path lies inside the model's directory `root`.
+ */
+async function shardSize(root: string, dir: string, p: string, file: string): Promise<number> {
+  const path = `${dir}/${p}`;
+  let info: Deno.FileInfo;
+  let real: string;
+  try {
+    info = await Deno.lstat(path);
+    real = await Deno.realPath(path);
   } catch {
     throw new TypeError(`Cannot load ${file} as its shard ${path} is missing`);
   }
+  if (info.isSymlink) {
+    throw new TypeError(
+      `Cannot load ${file} as its shard ${path} is a symbolic link: kerno reads only regular files inside the model's directory`,
+    );
+  }
+  const inside = real.startsWith(root.endsWith("/") ? root : `${root}/`);
+  if (!inside || !info.isFile) {
+    throw new TypeError(
+      `Cannot load ${file} as its shard ${path} ${
+        inside ? "is not a regular file" : `leads out of the model's directory (to ${real})`
+      }: kerno reads only regular files inside the model's directory`,
+    );
+  }
+  return info.size;
 }

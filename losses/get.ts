@@ -100,7 +100,8 @@ export function getLoss(identifier: string | Loss | LossFunction): Loss {
   if (identifier instanceof Loss) return identifier;
   if (typeof identifier === "function") return new LossFunctionWrapper(identifier);
   if (typeof identifier === "string") {
-    const factory = FACTORIES[normalizeIdentifier(identifier)];
+    const key = normalizeIdentifier(identifier);
+    const factory = Object.hasOwn(FACTORIES, key) ? FACTORIES[key] : undefined;
     if (factory !== undefined) return factory();
     throw new TypeError(
       `Cannot resolve loss as "${identifier}" is not a known loss: expected one of ` +

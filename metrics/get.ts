@@ -252,7 +252,7 @@ export function getMetric(
   const key = normalizeIdentifier(identifier);
   if (key === "accuracy" || key === "acc") return resolveAccuracy(identifier, context);
   if (key === "crossentropy" || key === "ce") return resolveCrossentropy(identifier, context);
-  const factory = FACTORIES[key];
+  const factory = Object.hasOwn(FACTORIES, key) ? FACTORIES[key] : undefined;
   if (factory === undefined) {
     throw new TypeError(
       `Cannot resolve metric as "${identifier}" is not a known metric: expected one of ` +

@@ -44,7 +44,8 @@ const BY_KEY: Record<string, OptimizerClass> = {
 const NAMES = "sgd, adagrad, adadelta, rmsprop, adam, adamax, nadam, adamw, lion";
 
 function lookup(name: string): OptimizerClass {
-  const cls = BY_KEY[normalizeIdentifier(name)];
+  const key = normalizeIdentifier(String(name));
+  const cls = Object.hasOwn(BY_KEY, key) ? BY_KEY[key] : undefined;
   if (cls === undefined) {
     throw new TypeError(
       `Cannot find optimizer as "identifier" must be one of ${NAMES} (any case, snake_case, camelCase or class name): received "${name}"`,

@@ -42,7 +42,14 @@ export function deserializeSchedule(
   serialized: SerializedSchedule,
   customObjects: Record<string, ScheduleClass> = {},
 ): LearningRateSchedule {
-  const cls = customObjects[serialized?.className] ?? BUILT_IN[serialized?.className];
+  const name = serialized?.className;
+  const cls = typeof name !== "string"
+    ? undefined
+    : Object.hasOwn(customObjects, name)
+    ? customObjects[name]
+    : Object.hasOwn(BUILT_IN, name)
+    ? BUILT_IN[name]
+    : undefined;
   if (cls === undefined) {
     const known = [...Object.keys(BUILT_IN), ...Object.keys(customObjects)].join(", ");
     throw new TypeError(
