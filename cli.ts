@@ -184,12 +184,28 @@ async function runCompare(args: string[]): Promise<void> {
     model: { type: "boolean" },
     data: { type: "string" },
     epochs: { type: "string" },
+    view: { type: "string" },
+    animate: { type: "boolean" },
+    frames: { type: "string" },
+    duration: { type: "string" },
   });
   if (values.help) return console.log(HELP.compare);
   const solvers = solverList(c, values.solvers);
   const learningRates = rates(c, values.lr, solvers ?? SOLVER_NAMES);
   const out = (values.out as string | undefined) ?? "runs/compare";
   let files: string[];
+  const onlyFor = values.model
+    ? ["function", "steps", "view", "animate", "frames", "duration"]
+    : ["data", "epochs"];
+  const misplaced = onlyFor.filter((k) => (values as Record<string, unknown>)[k] !== undefined);
+  if (misplaced.length > 0) {
+    throw usageError(
+      c,
+      `--${misplaced[0]} applies ${
+        values.model ? "to the test functions, not with --model" : "only with --model"
+      }: received --${misplaced[0]}${values.model ? " with --model" : " without --model"}`,
+    );
+  }
   if (values.model) {
     files = await writeModelComparison(out, {
       data: oneOf(c, "data", values.data, ["iris", "breast_cancer", "digits"] as ModelData[]),
@@ -203,9 +219,32 @@ async function runCompare(args: string[]): Promise<void> {
       ? names
       : [oneOf(c, "function", values.function ?? "beale", names)!];
     const steps = number(c, "steps", values.steps, (n) => Number.isInteger(n) && n > 0);
+    const view = oneOf(c, "view", values.view, ["contour", "surface", "both"] as const);
+    const frames = number(c, "frames", values.frames, (n) => Number.isInteger(n) && n >= 2);
+    const duration = number(c, "duration", values.duration, (n) => n > 0 && n <= 600);
+    if ((frames ?? 120) / (duration ?? 6) > 50) {
+      throw usageError(
+        c,
+        `--frames / --duration must be at most 50 frames a second (GIF players slow faster ones down): received ${
+          frames ?? 120
+        } frames in ${duration ?? 6} s`,
+      );
+    }
+    const animate = values.animate === true;
     files = [];
     for (const fn of chosen) {
-      files.push(...await writeComparison(out, { function: fn, solvers, learningRates, steps }));
+      files.push(
+        ...await writeComparison(out, {
+          function: fn,
+          solvers,
+          learningRates,
+          steps,
+          view,
+          animate,
+          frames,
+          duration,
+        }),
+      );
     }
   }
   console.log(`wrote ${files.join(", ")}`);

@@ -75,7 +75,11 @@ Runs SGD, Momentum, Nesterov, Adagrad, Adadelta, RMSprop and Adam (kerno's own
 optimizers on a tf.Variable) from one start point on a 2-D test function and
 draws their paths over its contours (compare_<function>.svg/.png) and the loss
 per step (compare_<function>_loss.svg/.png). Each solver has its own default
-learning rate per function, chosen to show it at its best.
+learning rate per function, chosen to show it at its best. --view surface draws
+the paths on the function's shaded 3-D surface (compare_<function>_surface.svg/.png).
+--animate adds, per view, an animation of the same runs: every solver's marker
+moves step by step in lockstep with a fading trail and a step counter, as SVG
+(plays in a browser) and GIF (compare_<function>[_surface]_animated.svg/.gif).
 
 With --model: trains the same small network from the same initial weights with
 every solver, and with SGD as batch / stochastic / mini-batch gradient descent,
@@ -86,6 +90,11 @@ Options:
   --solvers LIST      comma-separated subset, e.g. sgd,momentum,adam [default: all]
   --lr RATES          learning rates, e.g. adam=0.05,sgd=0.01 (or one number for all)
   --steps N           steps per solver                [default: per function]
+  --view NAME         contour, surface (3-D) or both        [default: contour]
+  --animate           also write the animations (SVG and GIF)
+  --frames N          frames of an animation (at least 2)  [default: 120]
+  --duration S        seconds the markers move; the last frame then stays 1.5 s
+                                                            [default: 6]
   --model             compare on a small model instead
   --data NAME         with --model: iris, breast_cancer or digits [default: iris]
   --epochs N          with --model: epochs per run          [default: 30]

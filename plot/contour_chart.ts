@@ -55,6 +55,29 @@ export interface ContourChartOptions {
   marks?: [number, number][];
   /** Size of the square plot area in pixels. @default 520 */
   size?: number;
+  /**
+   * Whether to draw the paths; `false` leaves only their legend entries, for
+   * animations that draw the paths themselves. @default true
+   */
+  drawPaths?: boolean;
+}
+
+/** A contour chart's parts without the `<svg>` wrapper (see {@link contourChartBody}). */
+export interface ContourChartBody {
+  /** The elements. */
+  body: string;
+  /** Width of the picture in pixels. */
+  width: number;
+  /** Height of the picture in pixels. */
+  height: number;
+  /** Maps x to a pixel column. */
+  x: (value: number) => number;
+  /** Maps y to a pixel row. */
+  y: (value: number) => number;
+  /** The plot area in pixels. */
+  plot: { x: number; y: number; width: number; height: number };
+  /** The colour of each path, in order. */
+  colors: string[];
 }
 
 const MARGIN = { top: 36, right: 16, bottom: 52, left: 72 };
@@ -86,7 +109,19 @@ const MARGIN = { top: 36, right: 16, bottom: 52, left: 72 };
  * ```
  */
 export function contourChart(options: ContourChartOptions): string {
-  const { title, grid, levels, paths, marks = [], size = 520 } = options;
+  const { body, width, height } = contourChartBody(options);
+  return svgDocument(width, height, body);
+}
+
+/**
+ * The parts of {@link contourChart} without the `<svg>` wrapper, with the
+ * scales and colours used, so that animations can draw over it.
+ *
+ * @param options See {@link ContourChartOptions}.
+ * @returns The elements, the picture's size, the scales, the plot area and the path colours.
+ */
+export function contourChartBody(options: ContourChartOptions): ContourChartBody {
+  const { title, grid, levels, paths, marks = [], size = 520, drawPaths = true } = options;
   const { nx, ny, xDomain, yDomain } = grid;
   if (grid.values.length !== nx * ny || nx < 2 || ny < 2) {
     throw new RangeError(
@@ -123,7 +158,7 @@ export function contourChart(options: ContourChartOptions): string {
     .defined((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]))
     .x((p) => x(p[0]))
     .y((p) => y(p[1]));
-  const trajectories = paths.map((p, i) => {
+  const trajectories = paths.filter(() => drawPaths).map((p, i) => {
     const c = entries[i].color;
     const first = p.points[0];
     const last = p.points[p.points.length - 1];
@@ -154,5 +189,13 @@ export function contourChart(options: ContourChartOptions): string {
     axisLeft(y, MARGIN.left, "y"),
     legend(entries, MARGIN.left + size + 24, MARGIN.top),
   ].join("\n");
-  return svgDocument(Math.round(width), height, body);
+  return {
+    body,
+    width: Math.round(width),
+    height,
+    x,
+    y,
+    plot: { x: MARGIN.left, y: MARGIN.top, width: size, height: size },
+    colors: entries.map((e) => e.color),
+  };
 }

@@ -59,6 +59,14 @@ export interface PngResult {
  * ```
  */
 export async function svgToPng(svg: string, scale = 1): Promise<PngResult> {
+  const { image, renderer } = await render(svg, scale);
+  const png = image.asPng();
+  image.free();
+  renderer.free();
+  return { png, hasText: fonts!.length > 0 };
+}
+
+async function render(svg: string, scale: number) {
   ready ??= init();
   await ready;
   fonts ??= readFonts();
@@ -71,9 +79,39 @@ export async function svgToPng(svg: string, scale = 1): Promise<PngResult> {
       sansSerifFamily: "DejaVu Sans",
     },
   });
-  const image = renderer.render();
-  const png = image.asPng();
+  return { image: renderer.render(), renderer };
+}
+
+/** What {@link svgToRgba} produced. */
+export interface RgbaResult {
+  /** Premultiplied RGBA bytes, row by row from the top left. */
+  pixels: Uint8Array;
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+}
+
+/**
+ * Renders an SVG document to raw pixels at its own size (times `scale`), for
+ * compositing and encoding frames of an animation.
+ *
+ * @param svg The SVG document.
+ * @param scale Zoom factor. @default 1
+ * @returns Premultiplied RGBA pixels (transparent where the SVG draws nothing) and the size.
+ * @example
+ * ```ts
+ * import { svgToRgba } from "./png.ts";
+ * const { pixels, width } = await svgToRgba(
+ *   '<svg xmlns="http://www.w3.org/2000/svg" width="2" height="1"><rect width="1" height="1" fill="red"/></svg>',
+ * );
+ * console.log(width, [...pixels.slice(0, 8)]); // 2 [255, 0, 0, 255, 0, 0, 0, 0]
+ * ```
+ */
+export async function svgToRgba(svg: string, scale = 1): Promise<RgbaResult> {
+  const { image, renderer } = await render(svg, scale);
+  const result = { pixels: image.pixels, width: image.width, height: image.height };
   image.free();
   renderer.free();
-  return { png, hasText: fonts.length > 0 };
+  return result;
 }

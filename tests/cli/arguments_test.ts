@@ -42,6 +42,11 @@ Deno.test("run gives exit code 2 and one line on stderr for bad arguments", asyn
     ],
     [["compare", "--lr", "adam=fast"], /--lr must be a valid number here: received "fast"/],
     [["compare", "extra"], /unexpected argument "extra"/],
+    [
+      ["compare", "--model", "--animate"],
+      /--animate applies to the test functions, not with --model/,
+    ],
+    [["compare", "--epochs", "3"], /--epochs applies only with --model/],
     [["demo", "--model", "rnn"], /--model must be one of cnn, mlp/],
   ];
   for (const [args, pattern] of cases) {
