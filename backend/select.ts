@@ -62,15 +62,21 @@ export async function setBackend(name: BackendName | string): Promise<void> {
   if (!ready) throw new Error(`Cannot set the backend as "${name}" failed to initialize`);
 }
 
-/** Registers TensorFlow.js's WebGPU backend (loaded on first use) when Deno has `navigator.gpu`. */
+/**
+ * Registers TensorFlow.js's WebGPU backend (loaded on first use) when Deno
+ * has `navigator.gpu`, and kerno's fused update rules for it.
+ */
 async function registerWebgpu(): Promise<void> {
-  if (WEBGPU in tf.engine().registryFactory) return;
-  if (!("gpu" in navigator)) {
-    throw new TypeError(
-      `Cannot set the backend as "webgpu" needs WebGPU (navigator.gpu), which this runtime lacks: received Deno ${Deno.version.deno}`,
-    );
+  if (!(WEBGPU in tf.engine().registryFactory)) {
+    if (!("gpu" in navigator)) {
+      throw new TypeError(
+        `Cannot set the backend as "webgpu" needs WebGPU (navigator.gpu), which this runtime lacks: received Deno ${Deno.version.deno}`,
+      );
+    }
+    await import("@tensorflow/tfjs-backend-webgpu");
   }
-  await import("@tensorflow/tfjs-backend-webgpu");
+  const { registerWebgpuFusedUpdates } = await import("./webgpu/fused_updates.ts");
+  registerWebgpuFusedUpdates();
 }
 
 /** What {@link webgpuAdapter} found. */
