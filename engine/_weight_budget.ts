@@ -21,6 +21,12 @@ export const SMALL_WEIGHT = 2 ** 18;
 /** Elements beyond the declared total that the weights created may take (4 MiB of float32). */
 export const BUDGET_SLACK = 2 ** 20;
 
+/**
+ * A load refused by a bound of this module: its message names the file
+ * already, so the loaders pass it on unchanged.
+ */
+export class LoadLimitError extends RangeError {}
+
 /** What a file declares: its weights' shapes. */
 export interface DeclaredWeight {
   /** The stored name (for messages). */
@@ -72,6 +78,48 @@ export function withWeightBudget<T>(
   }
 }
 
+/**
+ * The most elements one sample of a layer's output may have while a model
+ * is rebuilt from a file (64 MiB of float32), the same bound as the input
+ * shapes a file may declare: a layer's options (`RepeatVector`'s `n`,
+ * `UpSampling2D`'s `size`) cannot make the shape inference allocate more.
+ */
+export const MAX_SAMPLE_ELEMENTS = 2 ** 24;
+
+/**
+ * The file whose model is being rebuilt, while a {@link withWeightBudget}
+ * scope is active; `null` otherwise.
+ *
+ * @returns The file named in the scope, or `null`.
+ */
+export function loadingFile(): string | null {
+  return active?.file ?? null;
+}
+
+/**
+ * Checks a size option of a layer rebuilt from a file, for the layers whose
+ * cost follows an option before any shape is inferred (a lookup table with
+ * `numOovIndices` entries): while a {@link withWeightBudget} scope is
+ * active, a value above `cap` is refused, naming the layer and the option
+ * (the loader adds the file). Outside a load it does nothing.
+ *
+ * @param layer The layer's class name.
+ * @param option The option's name.
+ * @param value The value given.
+ * @param cap The largest value a file may ask for.
+ */
+export function checkLoadSize(
+  layer: string,
+  option: string,
+  value: number | null | undefined,
+  cap: number = MAX_SAMPLE_ELEMENTS,
+): void {
+  if (active === null || typeof value !== "number" || value <= cap) return;
+  throw new RangeError(
+    `Cannot build ${layer} from a file as "${option}" must be at most ${cap} there (kerno bounds what a file may ask for): received ${value}`,
+  );
+}
+
 /** A few declared weights, for a message. */
 function listed(declared: readonly DeclaredWeight[]): string {
   const shown = declared.slice(0, 6).map((d) => `${d.name} [${d.shape.join(", ")}]`);
@@ -98,7 +146,7 @@ export function chargeWeight(owner: string, name: string, shape: readonly number
       shape.join(", ")
     }] (${n} elements)`;
   if (n > SMALL_WEIGHT && !budget.shapes.has(shape.join(","))) {
-    throw new RangeError(
+    throw new LoadLimitError(
       `${what}, a shape its weights do not have (${
         budget.declared.length === 0 ? "it declares none" : `they are ${listed(budget.declared)}`
       }): the config and the weights do not belong together`,
@@ -106,7 +154,7 @@ export function chargeWeight(owner: string, name: string, shape: readonly number
   }
   budget.used += n;
   if (budget.used > budget.total + BUDGET_SLACK) {
-    throw new RangeError(
+    throw new LoadLimitError(
       `${what}, which brings the model to ${budget.used} weight elements while its weights hold ${budget.total}: the config and the weights do not belong together`,
     );
   }

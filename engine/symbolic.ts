@@ -20,6 +20,7 @@ import { attachMask, storedMask } from "./masks.ts";
 import { describe, formatShape } from "./format.ts";
 import { mapStructure, type Structure, structureValues } from "./layer_inputs.ts";
 import { checkOptions } from "./options.ts";
+import { loadingFile, LoadLimitError, MAX_SAMPLE_ELEMENTS } from "./_weight_budget.ts";
 
 /** The dtypes a symbolic tensor may have. */
 export type SymbolicDType = "float32" | "int32" | "bool" | "string";
@@ -298,8 +299,9 @@ export function applySymbolic(
   let probing = false;
   try {
     if (!wasBuilt) buildSymbolic(layer, items);
-    probing = true;
     const runs = unknown ? PROBE_SIZES : PROBE_SIZES.slice(0, 1);
+    guardLoadProbe(layer, items, unknown ? runs.flat() : [runs[0][0]]);
+    probing = true;
     let failure: unknown = null;
     let done = false;
     for (const sizes of runs) {
@@ -323,6 +325,7 @@ export function applySymbolic(
       layer.buildInputShape = null;
       layer.buildInputShapes = null;
     }
+    if (e instanceof LoadLimitError) throw e;
     const given = inputs instanceof SymbolicTensor
       ? formatShape(inputs.shape)
       : mapStructure(inputs as Structure<SymbolicTensor>, (t) => formatShape(t.shape));
@@ -398,6 +401,99 @@ function buildSymbolic(layer: Layer, items: Structure<SymbolicTensor> | Symbolic
   layer.build(shape);
   layer.buildInputShape = shape;
   layer.built = true;
+}
+
+/** The owner of the shape inference every layer inherits (a probe on zeros, no arithmetic). */
+function inheritsProbe(layer: Layer): boolean {
+  let proto = Object.getPrototypeOf(layer);
+  while (proto && !Object.hasOwn(proto, "computeOutputShape")) proto = Object.getPrototypeOf(proto);
+  // The root class (Layer) owns the probing default; its own prototype is Object's.
+  return !proto || Object.getPrototypeOf(proto) === Object.prototype;
+}
+
+/** Elements per sample of one shape (batch axis left out; an unknown axis counts as 1). */
+function sampleElements(shape: readonly (number | null)[]): number {
+  return shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
+}
+
+/** Elements per sample of what `computeOutputShape` returned: one shape, or several. */
+function outputElements(out: unknown): number | null {
+  if (!Array.isArray(out)) {
+    if (out === null || typeof out !== "object") return null;
+    const parts = Object.values(out).map(outputElements);
+    return parts.some((p) => p === null) ? null : (parts as number[]).reduce((a, b) => a + b, 0);
+  }
+  if (out.every((d) => d === null || typeof d === "number")) return sampleElements(out);
+  const parts = out.map(outputElements);
+  return parts.some((p) => p === null) ? null : (parts as number[]).reduce((a, b) => a + b, 0);
+}
+
+/** Options that are not sizes the layer's output follows from. */
+const NOT_SIZES = new Set(["name", "inputShape", "batchInputShape", "batchSize", "seed"]);
+
+/** The options of a layer that size things (numbers above 1, or arrays of them), largest first. */
+function sizeOptions(layer: Layer): string {
+  let config: Record<string, unknown>;
+  try {
+    config = layer.getConfig();
+  } catch {
+    return "";
+  }
+  const largest = (v: unknown): number =>
+    typeof v === "number" ? v : Array.isArray(v) ? Math.max(-Infinity, ...v.map(largest)) : NaN;
+  const sized = Object.entries(config)
+    .filter(([k, v]) => !NOT_SIZES.has(k) && largest(v) > 1)
+    .sort((a, b) => largest(b[1]) - largest(a[1]))
+    .slice(0, 4)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  return sized.length > 0 ? `; the options that size it: ${sized.join(", ")}` : "";
+}
+
+/**
+ * While a model is rebuilt from a file: before the probe runs a layer on
+ * zeros, computes its output shape by arithmetic (for a layer that has its
+ * own `computeOutputShape`) and refuses one of more than
+ * {@link MAX_SAMPLE_ELEMENTS} elements per sample, so a few bytes of config
+ * (`RepeatVector` with `n: 1e9`) cannot make the probe allocate gigabytes.
+ * Outside a load, or for a layer without arithmetic, it does nothing.
+ *
+ * @param layer The layer about to be probed (built).
+ * @param items Its symbolic inputs.
+ * @param sizes The sizes unknown axes will take in the probes.
+ */
+function guardLoadProbe(
+  layer: Layer,
+  items: Structure<SymbolicTensor> | SymbolicTensor,
+  sizes: readonly number[],
+): void {
+  if (loadingFile() === null || inheritsProbe(layer)) return;
+  for (const size of sizes) {
+    const concrete = (t: SymbolicTensor): Shape =>
+      t.shape.map((d, i) => (i === 0 ? null : d ?? size));
+    const inputShape = items instanceof SymbolicTensor
+      ? concrete(items)
+      : mapStructure(items as Structure<SymbolicTensor>, concrete);
+    let elements: number | null;
+    let out: unknown;
+    try {
+      out = layer.computeOutputShape(inputShape as Shape);
+      elements = outputElements(out);
+    } catch {
+      return; // The arithmetic refuses this input: the probe will say why.
+    }
+    if (elements !== null && !(elements <= MAX_SAMPLE_ELEMENTS)) {
+      const given = items instanceof SymbolicTensor ? formatShape(items.shape) : JSON.stringify(
+        mapStructure(items as Structure<SymbolicTensor>, (t) => formatShape(t.shape)),
+      );
+      throw new LoadLimitError(
+        `Cannot rebuild layer "${layer.name}" (${layer.constructor.name}) from a file as it would output ${elements} elements per sample (${
+          JSON.stringify(out)
+        }) from input ${given}: kerno rebuilds a layer from a file only when its output holds at most ${MAX_SAMPLE_ELEMENTS} elements per sample${
+          sizeOptions(layer)
+        }`,
+      );
+    }
+  }
 }
 
 interface Probe {

@@ -30,6 +30,7 @@
  *
  * @module
  */
+import { LoadLimitError } from "../engine/_weight_budget.ts";
 import type { Layer } from "../engine/layer.ts";
 import { Model } from "../engine/model.ts";
 import { InputLayer } from "../engine/input_layer.ts";
@@ -522,6 +523,7 @@ function rebuild(
           if (call.training !== undefined) options.training = call.training;
           item.layer.apply(call.inputs, options);
         } catch (error) {
+          if (error instanceof LoadLimitError) throw error;
           throw new TypeError(
             `Cannot load ${file} as calling layer "${item.name}" in ${where} failed: ${
               (error as Error).message
@@ -577,6 +579,7 @@ function rebuild(
       ...(typeof config.name === "string" ? { name: config.name } : {}),
     });
   } catch (error) {
+    if (error instanceof LoadLimitError) throw error;
     throw new TypeError(`Cannot load ${file}: ${(error as Error).message}`, { cause: error });
   }
   if (config.trainable === false) model.trainable = false;

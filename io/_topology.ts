@@ -22,6 +22,7 @@ import {
   toSnake,
 } from "./_keras_json.ts";
 import { registeredNameOf, resolveClass } from "./register_serializable.ts";
+import { LoadLimitError, MAX_SAMPLE_ELEMENTS } from "../engine/_weight_budget.ts";
 import { RNN } from "../layers/rnn.ts";
 import { Bidirectional } from "../layers/bidirectional.ts";
 import { MultiHeadAttention } from "../layers/multi_head_attention.ts";
@@ -294,6 +295,7 @@ function layerFromKeras(entry: Json, file: string, inputShape: unknown, build = 
   try {
     layer = cls.fromConfig(config);
   } catch (error) {
+    if (error instanceof LoadLimitError) throw error;
     const E = error instanceof RangeError ? RangeError : TypeError;
     throw new E(`Cannot load ${where}: ${(error as Error).message}`, { cause: error });
   }
@@ -358,6 +360,7 @@ function inputLayerFromKeras(entry: Json, file: string): InputLayer {
       ...(typeof name === "string" ? { name } : {}),
     });
   } catch (error) {
+    if (error instanceof LoadLimitError) throw error;
     throw new TypeError(`Cannot load ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
@@ -469,12 +472,6 @@ function modelFromTopology(json: unknown, file: string): Model {
 
 /** The largest size of one axis kerno reads from a file's shapes. */
 const MAX_AXIS = 2 ** 20;
-
-/**
- * The most elements one sample of a shape from a file may have (64 MiB of
- * float32): shapes are traced on one sample of zeros when the model is rebuilt.
- */
-const MAX_SAMPLE_ELEMENTS = 2 ** 24;
 
 /**
  * Checks a shape read from a file (`batch_input_shape`, `batch_shape`,

@@ -13,11 +13,17 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { type CallOptions, LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
+import {
+  type CallOptions,
+  LAYER_OPTION_KEYS,
+  type LayerOptions,
+  type Shape,
+} from "../engine/layer.ts";
+import { checkLoadSize } from "../engine/_weight_budget.ts";
 import { boolean, integer, oneOf, reject, show } from "../engine/validate.ts";
 import { type AdaptBatch, adaptBatches, type AdaptOptions, PreprocessingLayer } from "./_adapt.ts";
 import { fastBucket, strongBucket } from "./_hash.ts";
-import { encodeIndices, type EncodeMode } from "./_encoding.ts";
+import { encodedShape, encodeIndices, type EncodeMode } from "./_encoding.ts";
 
 /** A lookup layer's output modes. */
 export type LookupOutputMode = "int" | "one_hot" | "multi_hot" | "count" | "tf_idf";
@@ -135,6 +141,10 @@ export abstract class IndexLookup<T extends string | number> extends Preprocessi
     if (max !== null) integer(what, "maxTokens", max, 2);
     this.maxTokens = max;
     this.numOovIndices = integer(what, "numOovIndices", options.numOovIndices ?? 1, 0);
+    // From a file, sizes are bounded before any table is made (the OOV tokens are listed).
+    checkLoadSize(className, "maxTokens", max);
+    checkLoadSize(className, "numOovIndices", this.numOovIndices, 2 ** 20);
+    checkLoadSize(className, "vocabularySize", options.vocabularySize);
     this.outputMode = options.outputMode === undefined
       ? "int"
       : oneOf(what, "outputMode", options.outputMode, OUTPUT_MODES);
@@ -471,6 +481,22 @@ export abstract class IndexLookup<T extends string | number> extends Preprocessi
     if (this.outputMode === "int") return tf.tensor(indices, inputs.shape, "int32");
     const depth = this.padToMaxTokens ? this.maxTokens! : this.vocabularySize();
     return encodeIndices(indices, inputs.shape, depth, this.#encodeMode(), this.#idf);
+  }
+
+  /**
+   * The output shape for an input shape, computed without running the layer:
+   * the input's shape in `"int"` mode; otherwise encoded along a new (or the
+   * last) axis as long as the vocabulary (`maxTokens` with `padToMaxTokens`).
+   */
+  override computeOutputShape(inputShape: Shape): Shape {
+    if (this.outputMode === "int") return [...inputShape];
+    const depth = this.padToMaxTokens
+      ? this.maxTokens!
+      : this.#hasVocabulary
+      ? this.vocabularySize()
+      : this.#frozenSize;
+    if (depth === null) return super.computeOutputShape(inputShape);
+    return encodedShape(inputShape, depth, this.#encodeMode());
   }
 
   #encodeMode(): EncodeMode {

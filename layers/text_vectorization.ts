@@ -5,7 +5,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { LAYER_OPTION_KEYS, type LayerOptions } from "../engine/layer.ts";
+import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from "../engine/layer.ts";
+import { checkLoadSize } from "../engine/_weight_budget.ts";
 import type { VariableStore } from "../engine/layer.ts";
 import { boolean, integer, oneOf, reject } from "../engine/validate.ts";
 import {
@@ -198,6 +199,7 @@ export class TextVectorization extends PreprocessingLayer {
     const length = o.outputSequenceLength ?? null;
     if (length !== null) {
       integer(what, "outputSequenceLength", length, 1);
+      checkLoadSize("TextVectorization", "outputSequenceLength", length);
       if (this.outputMode !== "int") {
         reject(what, "outputSequenceLength", length, `null unless "outputMode" is "int"`);
       }
@@ -302,6 +304,20 @@ export class TextVectorization extends PreprocessingLayer {
   /** The token axis of `"int"` output, when no `outputSequenceLength` fixes it. @internal */
   dataSizedAxes(): number[] {
     return this.outputMode === "int" && this.outputSequenceLength === null ? [1] : [];
+  }
+
+  /**
+   * The output shape for an input shape, computed without running the
+   * layer: `[batch, outputSequenceLength]` in `"int"` mode (the length
+   * unknown without it); `[batch, depth]` in the multi-hot, count and TF-IDF
+   * modes, `depth` the vocabulary's size (`maxTokens` with
+   * `padToMaxTokens`); `"one_hot"`, whose token axis the data decide, is
+   * inferred by running the layer.
+   */
+  override computeOutputShape(inputShape: Shape): Shape {
+    if (this.outputMode === "int") return [inputShape[0], this.outputSequenceLength];
+    if (this.outputMode === "one_hot") return super.computeOutputShape(inputShape);
+    return this._lookup_layer.computeOutputShape([inputShape[0], null]);
   }
 
   /** Any batch of strings fits, `[batch]` and `[batch, 1]` alike (`call` checks the rank). */
