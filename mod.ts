@@ -59,7 +59,19 @@ export type { StepData, StepLogs } from "./engine/step_data.ts";
 export { Sequential } from "./engine/sequential.ts";
 export type { CompiledOutput, CompileOptions, LossLike, MetricLike } from "./engine/compile.ts";
 export type { EvaluateOptions, FitOptions, PredictOptions } from "./engine/trainer.ts";
-export { Dataset, type Element } from "./engine/dataset.ts";
+export {
+  type Batched,
+  type BatchedPart,
+  type BatchOptions,
+  type CsvDefault,
+  type CsvOptions,
+  Dataset,
+  type Element,
+  type ElementValue,
+  type MapOptions,
+  type PaddedBatchOptions,
+  type ShuffleOptions,
+} from "./engine/dataset.ts";
 export type { DataLike, DataStructure } from "./engine/data_adapter.ts";
 export { gradients } from "./engine/gradients.ts";
 export { type Activation, type ActivationName, getActivation } from "./engine/activations.ts";
@@ -73,6 +85,19 @@ export * as losses from "./losses/mod.ts";
 export * as metrics from "./metrics/mod.ts";
 export * as datasets from "./datasets/mod.ts";
 export * as utils from "./utils/mod.ts";
+export {
+  type DirectoryDataset,
+  imageDatasetFromDirectory,
+  type ImageDatasetOptions,
+  type SampleArray,
+  type SeriesLike,
+  splitDataset,
+  type SplitDatasetOptions,
+  textDatasetFromDirectory,
+  type TextDatasetOptions,
+  timeseriesDatasetFromArray,
+  type TimeseriesDatasetOptions,
+} from "./utils/mod.ts";
 export type { CompiledState } from "./engine/compile.ts";
 export type * from "./engine/tf_types.ts";
 export * as seam from "./engine/seam.ts";

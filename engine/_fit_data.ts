@@ -79,7 +79,11 @@ export function prepareFitData(
         `Cannot use "validationSplit" with a Dataset: pass "validationData" instead`,
       );
     }
-    return { train: datasetIterator(x, o.stepsPerEpoch), validation, sample: null };
+    return {
+      train: datasetIterator(x, o.stepsPerEpoch, { method: "fit", stepsArg: "stepsPerEpoch" }),
+      validation,
+      sample: null,
+    };
   }
   if (y === undefined && !targetsOptional) {
     throw new TypeError(`Cannot fit as "y" is missing: pass the targets as the second argument`);
@@ -198,7 +202,9 @@ function validationIterator(
   steps: number | undefined,
   arity: ModelArity,
 ): EpochIterator {
-  if (data instanceof Dataset) return datasetIterator(data, steps);
+  if (data instanceof Dataset) {
+    return datasetIterator(data, steps, { method: "validate", stepsArg: "validationSteps" });
+  }
   if (!Array.isArray(data) || data.length < 2 || data.length > 3) {
     throw new TypeError(
       `Cannot use "validationData" as it must be [x, y], [x, y, sampleWeight] or a Dataset`,
@@ -230,7 +236,9 @@ export function evaluationData(
   arity: ModelArity = { inputs: null, outputs: null },
 ): { iterator: EpochIterator; sample: FitData["sample"] } {
   positiveInt(method, "batchSize", batchSize);
-  if (x instanceof Dataset) return { iterator: datasetIterator(x, steps), sample: null };
+  if (x instanceof Dataset) {
+    return { iterator: datasetIterator(x, steps, { method, stepsArg: "steps" }), sample: null };
+  }
   if (y === undefined && !targetsOptional) {
     throw new TypeError(`Cannot ${method} as "y" is missing: pass the targets`);
   }

@@ -1,8 +1,8 @@
 /**
  * The epoch iterator: which samples each step of an epoch sees. Arrays are
  * cut into batches by copying rows (shuffled anew every epoch when asked);
- * a `Dataset` is iterated as it is. A batch's tensors are disposed when the
- * iterator moves on.
+ * a `Dataset` is iterated as it is (asynchronously: it may stream from a
+ * file). A batch's tensors are disposed when the iterator moves on.
  *
  * @module
  */
@@ -10,6 +10,7 @@ import { tf } from "./tf.ts";
 import { type ArrayData, type DataTree, gatherRows, tensorsOf } from "./data_adapter.ts";
 import type { LayerInputs } from "./layer_inputs.ts";
 import type { Dataset, Element } from "./dataset.ts";
+import { leavesOf, where } from "./_dataset_structure.ts";
 import { SeedGenerator } from "./seed_generator.ts";
 
 /** One step's data. */
@@ -26,8 +27,12 @@ export interface Batch {
 export interface EpochIterator {
   /** Batches per epoch, or `null` when unknown until the first epoch ends. */
   readonly steps: number | null;
-  /** @returns The batches of the next epoch. */
+  /** @returns The batches of the next epoch; throws for a dataset that must be read asynchronously. */
   epoch(): Generator<Batch>;
+  /** @returns The batches of the next epoch, read asynchronously. */
+  epochAsync(): AsyncGenerator<Batch>;
+  /** Releases what a pass kept open across epochs (a dataset read with `stepsPerEpoch`). */
+  close(): Promise<void>;
 }
 
 /** Options of {@link arrayIterator}. */
@@ -93,39 +98,115 @@ export function arrayIterator(
         }
       }
     },
+    async *epochAsync() {
+      yield* this.epoch();
+    },
+    close: () => Promise.resolve(),
   };
 }
 
 /**
  * Batches from a `Dataset` of `[x, y]` or `[x, y, sampleWeight]` elements
- * (or bare `x` for prediction).
+ * (or bare `x` for prediction), already batched.
  *
- * @param dataset The dataset, already batched.
+ * Without `stepsPerEpoch` every epoch is one pass; the steps are the
+ * dataset's cardinality when known, else counted in the first epoch. With
+ * it, one pass runs on across epochs and a new one starts when it ends (an
+ * endless dataset, `repeat()`, needs it).
+ *
+ * @param dataset The dataset.
  * @param stepsPerEpoch At most this many batches per epoch.
+ * @param what What reads it, for errors (`"fit"`), and the name of its steps option.
  * @returns The iterator.
  */
 export function datasetIterator(
   dataset: Dataset<Element>,
   stepsPerEpoch?: number,
+  what: { method: string; stepsArg: string } = { method: "fit", stepsArg: "stepsPerEpoch" },
 ): EpochIterator {
-  let known: number | null = stepsPerEpoch ?? null;
+  const cardinality = dataset.cardinality();
+  if (cardinality === Infinity && stepsPerEpoch === undefined) {
+    throw new RangeError(
+      `Cannot ${what.method} on an endless Dataset (repeat() without a count) without "${what.stepsArg}": pass how many batches make an epoch`,
+    );
+  }
+  let known: number | null = stepsPerEpoch ?? cardinality;
+  let live: AsyncIterator<Element> | null = null;
+  const batchOf = (element: Element): Batch => {
+    checkBatched(element, what.method);
+    const [x, y, sampleWeight] = (Array.isArray(element) ? element : [element]) as [
+      LayerInputs,
+      LayerInputs?,
+      tf.Tensor?,
+    ];
+    return { x, y: y ?? null, sampleWeight: sampleWeight ?? null };
+  };
   return {
     get steps() {
       return known;
     },
     *epoch() {
+      if (dataset.asynchronous) {
+        throw new TypeError(
+          `Cannot ${what.method} on this Dataset synchronously as it is read asynchronously (a file, an async source or prefetch): use ${
+            what.method === "predict" ? "await model.predictAsync(dataset)" : "the asynchronous API"
+          }`,
+        );
+      }
       let step = 0;
       for (const element of dataset) {
         if (stepsPerEpoch !== undefined && step >= stepsPerEpoch) break;
-        const [x, y, sampleWeight] = (Array.isArray(element) ? element : [element]) as [
-          LayerInputs,
-          LayerInputs?,
-          tf.Tensor?,
-        ];
-        yield { x, y: y ?? null, sampleWeight: sampleWeight ?? null };
+        yield batchOf(element);
         step++;
       }
       known ??= step;
     },
+    async *epochAsync() {
+      if (stepsPerEpoch === undefined) {
+        let step = 0;
+        for await (const element of dataset) {
+          yield batchOf(element);
+          step++;
+        }
+        known ??= step;
+        return;
+      }
+      let freshPass = false;
+      for (let step = 0; step < stepsPerEpoch;) {
+        if (live === null) {
+          live = dataset[Symbol.asyncIterator]();
+          freshPass = true;
+        }
+        const r = await live.next();
+        if (r.done) {
+          live = null;
+          if (freshPass) return; // an empty pass: nothing to cycle through
+          continue;
+        }
+        freshPass = false;
+        yield batchOf(r.value);
+        step++;
+      }
+    },
+    async close() {
+      const it = live;
+      live = null;
+      await it?.return?.();
+    },
   };
+}
+
+/** Refuses elements whose values are not tensors yet (a dataset not batched). */
+function checkBatched(element: Element, method: string): void {
+  for (const { leaf, path } of leavesOf(element)) {
+    if (!(leaf instanceof tf.Tensor)) {
+      throw new TypeError(
+        `Cannot ${method} on this Dataset as the value at ${
+          where(path)
+        } is not a tensor: received ${
+          typeof leaf === "object" ? leaf?.constructor?.name : typeof leaf
+        }; batch the dataset first (dataset.batch(32))`,
+      );
+    }
+  }
 }

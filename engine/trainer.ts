@@ -14,7 +14,12 @@ import { overrides, packXYSampleWeight } from "./step_data.ts";
 import { type DataLike, type DataStructure, tensorsOf } from "./data_adapter.ts";
 import type { ModelOutputs } from "./model.ts";
 import { Dataset, type Element } from "./dataset.ts";
-import { arrayIterator, datasetIterator, type EpochIterator } from "./epoch_iterator.ts";
+import {
+  arrayIterator,
+  type Batch,
+  datasetIterator,
+  type EpochIterator,
+} from "./epoch_iterator.ts";
 import {
   evaluationData,
   inputTree,
@@ -162,14 +167,40 @@ export async function fit(
   await list.call("onTrainBegin");
   const start = takeResumePoint(model, o.initialEpoch);
   let epochLogs: Logs = {};
-  let skipSteps = start.step;
-  let prepared = !own || sample !== null;
   const reads = new StepReader(model, list, "Train", own);
+  try {
+    epochLogs = await fitEpochs(model, o, { train, validation }, list, {
+      reads,
+      start,
+      prepared: !own || sample !== null,
+    });
+  } finally {
+    await train.close();
+    await validation?.close();
+  }
+  await list.call("onTrainEnd", epochLogs);
+  return history;
+}
+
+/** The epochs of `fit`: steps, then validation, then the epoch's logs. */
+async function fitEpochs(
+  model: Model,
+  o: ReturnType<typeof validateFitOptions>,
+  data: { train: EpochIterator; validation: EpochIterator | null },
+  list: CallbackList,
+  state: { reads: StepReader; start: ResumePoint; prepared: boolean },
+): Promise<Logs> {
+  const { train, validation } = data;
+  const { reads, start } = state;
+  const compiled = model.compiled;
+  let epochLogs: Logs = {};
+  let skipSteps = start.step;
+  let prepared = state.prepared;
   for (let epoch = start.epoch; epoch < o.epochs && !model.stopTraining; epoch++) {
     resetMetrics(model);
     await list.callAt("onEpochBegin", epoch);
     let step = 0;
-    for (const batch of train.epoch()) {
+    for await (const batch of train.epochAsync()) {
       if (skipSteps > 0) { // resuming mid-epoch: these batches were trained before the backup
         skipSteps--;
         step++;
@@ -192,8 +223,7 @@ export async function fit(
     if (compiled) epochLogs.learning_rate = compiled.optimizer.learningRate;
     await list.callAt("onEpochEnd", epoch, epochLogs);
   }
-  await list.call("onTrainEnd", epochLogs);
-  return history;
+  return epochLogs;
 }
 
 /**
@@ -235,7 +265,11 @@ export async function evaluate(
     steps: iterator.steps,
     verbose: resolveVerbose(options.verbose ?? 0),
   });
-  return await runEvaluation(model, iterator, list);
+  try {
+    return await runEvaluation(model, iterator, list);
+  } finally {
+    await iterator.close();
+  }
 }
 
 /** Runs `predict`. See `Model.predict`. */
@@ -246,15 +280,24 @@ export function predict(
 ): ModelOutputs {
   // predict is synchronous (it returns a tensor, as Keras's does): hooks run
   // in place, and one that returns a promise is an error (predictAsync awaits).
-  const { list, steps } = predictRun(model, x, options);
+  const { list, iterator, steps } = predictRun(model, x, options);
+  const batches = iterator.epoch();
   try {
-    for (let r = steps.next();; r = steps.next()) {
+    for (let r = steps.next();;) {
       if (r.done) return r.value;
+      if (r.value === PULL) {
+        const b = batches.next();
+        r = steps.next(b.done ? null : b.value);
+        continue;
+      }
       list.eachSync(r.value.hook, r.value.invoke, "predict");
+      r = steps.next();
     }
   } catch (e) {
     steps.throw(e); // closes the loop (its outputs are freed) and rethrows
     throw e;
+  } finally {
+    batches.return(undefined);
   }
 }
 
@@ -265,15 +308,25 @@ export async function predictAsync(
   options: PredictOptions,
 ): Promise<ModelOutputs> {
   await cacheOnHost([x]);
-  const { list, steps } = predictRun(model, x, options);
+  const { list, iterator, steps } = predictRun(model, x, options);
+  const batches = iterator.epochAsync();
   try {
-    for (let r = steps.next();; r = steps.next()) {
+    for (let r = steps.next();;) {
       if (r.done) return r.value;
+      if (r.value === PULL) {
+        const b = await batches.next();
+        r = steps.next(b.done ? null : b.value);
+        continue;
+      }
       await list.each(r.value.invoke);
+      r = steps.next();
     }
   } catch (e) {
     steps.throw(e);
     throw e;
+  } finally {
+    await batches.return(undefined);
+    await iterator.close();
   }
 }
 
@@ -283,21 +336,30 @@ interface HookCall {
   invoke: (callback: Callback) => HookResult;
 }
 
+/** What the prediction loop yields to ask its caller for the next batch (`null` at the end). */
+const PULL = Symbol("pull");
+
 /**
  * The prediction loop shared by `predict` and `predictAsync`: it yields the
- * hook calls in Keras's order, the caller runs them (in place or awaited), and
- * it returns the concatenated outputs. Closed early, it frees every output.
+ * hook calls in Keras's order and `PULL` for each batch, which the caller
+ * reads (in place or awaited) and passes back; the caller runs the hooks,
+ * and the loop returns the concatenated outputs. Closed early, it frees
+ * every output.
  */
 function predictRun(
   model: Model,
   x: DataStructure | Dataset<Element>,
   options: PredictOptions,
-): { list: CallbackList; steps: Generator<HookCall, ModelOutputs, undefined> } {
+): {
+  list: CallbackList;
+  iterator: EpochIterator;
+  steps: Generator<HookCall | typeof PULL, ModelOutputs, Batch | null | undefined>;
+} {
   options = checkOptions("predict", options, PREDICT_OPTION_KEYS);
   const batchSize = options.batchSize ?? 32;
   positiveInt("predict", "batchSize", batchSize);
   const iterator = x instanceof Dataset
-    ? datasetIterator(x, options.steps)
+    ? datasetIterator(x, options.steps, { method: "predict", stepsArg: "steps" })
     : arrayIterator(inputTree(x, arityOf(model)), null, null, {
       batchSize,
       shuffle: false,
@@ -308,21 +370,21 @@ function predictRun(
     steps: iterator.steps,
     verbose: resolveVerbose(options.verbose ?? 0),
   });
-  return { list, steps: predictSteps(model, iterator) };
+  return { list, iterator, steps: predictSteps(model) };
 }
 
 function* predictSteps(
   model: Model,
-  iterator: EpochIterator,
-): Generator<HookCall, ModelOutputs, undefined> {
+): Generator<HookCall | typeof PULL, ModelOutputs, Batch | null | undefined> {
   const parts: ModelOutputs[] = [];
   let result: ModelOutputs | null = null;
   try {
     const beginLogs: Logs = {};
     yield { hook: "onPredictBegin", invoke: (c) => c.onPredictBegin(beginLogs) };
-    let step = 0;
-    for (const batch of iterator.epoch()) {
-      const index = step++;
+    for (let step = 0;; step++) {
+      const batch = yield PULL;
+      if (!batch) break;
+      const index = step;
       const batchLogs: Logs = {};
       yield { hook: "onPredictBatchBegin", invoke: (c) => c.onPredictBatchBegin(index, batchLogs) };
       const outputs = tf.tidy(() =>
@@ -381,7 +443,7 @@ async function runEvaluation(
   await list.call("onTestBegin");
   const reads = new StepReader(model, list, "Test", own);
   let step = 0;
-  for (const batch of iterator.epoch()) {
+  for await (const batch of iterator.epochAsync()) {
     if (own && step === 0) prepareOwnStep(model, batch);
     await reads.step(step++, batch);
   }

@@ -492,6 +492,7 @@ const ARGS: Record<string, Record<string, unknown[]>> = {
     MonitorCallback: [],
     ProgbarLogger: [],
     ReduceLROnPlateau: [],
+    TensorBoard: [],
     TerminateOnNaN: [],
   },
   losses: {
