@@ -56,6 +56,37 @@ export function runStep(
 }
 
 /**
+ * {@link runStep} for a backend that reads asynchronously (any backend, in
+ * fact): runs the step without reading, then reads its logs and the metrics'
+ * device state with one `await tensor.data()` each, for `trainOnBatchAsync`
+ * and `testOnBatchAsync`.
+ *
+ * @param model The model.
+ * @param step Which step.
+ * @param batch The batch.
+ * @param own Whether the model overrides the step.
+ * @returns The step's logs, as numbers.
+ */
+export async function runStepAsync(
+  model: Model,
+  step: "trainStep" | "testStep",
+  batch: Batch,
+  own: boolean,
+): Promise<Logs> {
+  const kept = keepStepLogs(model, step, batch);
+  let logs: Logs;
+  try {
+    await Metric.readDeviceStates(model.metrics);
+    logs = await readStepLogsAsync(kept, step);
+  } finally {
+    disposeStepLogs(kept);
+  }
+  if (!own) return metricsResultOrLogs(model, null);
+  if (step === "trainStep") model.batchLogs = logs;
+  return logs;
+}
+
+/**
  * Keras's `_get_metrics_result_or_logs`: the results of `model.metrics` when
  * their names are those of the last step's logs (the default steps), else
  * the last step's logs (a step that logs other values).

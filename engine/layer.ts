@@ -17,7 +17,7 @@
  */
 import "./backend_setup.ts";
 import { tf } from "./tf.ts";
-import { attachMask, type StoredMask, storedMask } from "./masks.ts";
+import { attachMask, maskTensor, type StoredMask, storedMask, storeMask } from "./masks.ts";
 import { describe, formatShape } from "./format.ts";
 import {
   applySymbolic,
@@ -332,7 +332,7 @@ export abstract class Layer {
     let outStored: StoredMask | null = null;
     const output = tf.tidy(() => {
       const given = options.mask as tf.Tensor | null | undefined;
-      const mask = given ?? (stored ? tf.tensor(stored.values, stored.shape, "bool") : null);
+      const mask = given ?? (stored ? maskTensor(stored) : null);
       const x = this.autoCast && inputs.dtype !== "float32" ? tf.cast(inputs, "float32") : inputs;
       let y = nested(() =>
         this.call(x, { ...options, training, mask: this.supportsMasking ? mask : null })
@@ -342,17 +342,15 @@ export abstract class Layer {
         outStored = storedMask(y);
       } else {
         const m = this.computeMask(x, mask);
-        outStored = m === null
-          ? null
-          : m === mask && stored
-          ? stored
-          : { values: Uint8Array.from(m.dataSync()), shape: m.shape };
+        outStored = m === null ? null : m === mask && stored ? stored : storeMask(m);
       }
+      // Several outputs (an RNN's sequence and states): the mask goes with the first. (Attached
+      // here, where a device mask computed in this scope is still alive to be copied.)
+      const out: unknown = Array.isArray(y) ? y[0] : y;
+      if (outStored && out instanceof tf.Tensor) attachMask(out, outStored);
       return y;
     });
-    // A layer of several outputs (an RNN's sequence and states): the mask goes with the first.
     const first: unknown = Array.isArray(output) ? output[0] : output;
-    if (outStored && first instanceof tf.Tensor) attachMask(first, outStored);
     if (first instanceof tf.Tensor) this.outputShape = [null, ...first.shape.slice(1)];
     return output;
   }
@@ -379,7 +377,7 @@ export abstract class Layer {
     let outStored: StoredMask | null = null;
     const output = tf.tidy(() => {
       const masks = (options.mask as Structure<tf.Tensor | null> | undefined) ??
-        mapStructure(stored!, (s) => (s ? tf.tensor(s.values, s.shape, "bool") : null));
+        mapStructure(stored!, (s) => (s ? maskTensor(s) : null));
       const xs = mapStructure(
         items,
         (t) => this.autoCast && t.dtype !== "float32" ? tf.cast(t, "float32") : t,
@@ -388,16 +386,13 @@ export abstract class Layer {
       let y = nested(() => this.call(xs, { ...options, training, mask }));
       if (structureValues(items).includes(y)) y = tf.clone(y);
       const m = this.maskFromOutput ? null : this.computeMask(xs, masks as InputMasks);
-      outStored = this.maskFromOutput
-        ? storedMask(y)
-        : m === null
-        ? null
-        : { values: Uint8Array.from(m.dataSync()), shape: m.shape };
+      outStored = this.maskFromOutput ? storedMask(y) : m === null ? null : storeMask(m);
+      // Several outputs (an RNN's sequence and states): the mask goes with the first.
+      const out: unknown = Array.isArray(y) ? y[0] : y;
+      if (outStored && out instanceof tf.Tensor) attachMask(out, outStored);
       return y;
     });
-    // A layer of several outputs (an RNN's sequence and states): the mask goes with the first.
     const first: unknown = Array.isArray(output) ? output[0] : output;
-    if (outStored && first instanceof tf.Tensor) attachMask(first, outStored);
     if (first instanceof tf.Tensor) this.outputShape = [null, ...first.shape.slice(1)];
     return output;
   }

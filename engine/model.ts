@@ -26,6 +26,8 @@ import { type DataStructure, DataTree, tensorsOf } from "./data_adapter.ts";
 import type { Dataset, Element } from "./dataset.ts";
 import * as trainer from "./trainer.ts";
 import { prepareOwnStep } from "./_fit_data.ts";
+import { cacheOnHost, runStepAsync } from "./_step_reader.ts";
+import type { Batch } from "./epoch_iterator.ts";
 import { handOver } from "./gradients.ts";
 import {
   batchSizeOf,
@@ -675,21 +677,87 @@ export class Model extends Layer {
   }
 
   /**
-   * One gradient step on one batch.
+   * One gradient step on one batch. It returns numbers at once, which needs
+   * a synchronous read: on a backend that reads asynchronously only
+   * (`webgpu`) it throws before training, naming {@link Model.trainOnBatchAsync}.
    *
+   * @param x The batch's inputs.
+   * @param y The batch's targets.
+   * @param sampleWeight Per-sample weights (optional).
    * @returns `{ loss, <metric>: value }` for this batch alone.
    */
   trainOnBatch(x: DataStructure, y: DataStructure, sampleWeight?: DataStructure): Logs {
+    this.#refuseDeferred("trainOnBatch");
     return this.#onBatch("trainOnBatch", x, y, sampleWeight, "trainStep");
   }
 
   /**
-   * Loss and metrics on one batch, without training.
+   * Loss and metrics on one batch, without training. It returns numbers at
+   * once, which needs a synchronous read: on a backend that reads
+   * asynchronously only (`webgpu`) it throws, naming {@link Model.testOnBatchAsync}.
    *
+   * @param x The batch's inputs.
+   * @param y The batch's targets.
+   * @param sampleWeight Per-sample weights (optional).
    * @returns `{ loss, <metric>: value }`.
    */
   testOnBatch(x: DataStructure, y: DataStructure, sampleWeight?: DataStructure): Logs {
+    this.#refuseDeferred("testOnBatch");
     return this.#onBatch("testOnBatch", x, y, sampleWeight, "testStep");
+  }
+
+  /**
+   * `trainOnBatch` on every backend: on one that reads asynchronously only
+   * (`webgpu`) it reads the loss and the metrics with `await tensor.data()`;
+   * elsewhere it is `trainOnBatch` (the same numbers, resolved at once).
+   *
+   * @param x The batch's inputs.
+   * @param y The batch's targets.
+   * @param sampleWeight Per-sample weights (optional).
+   * @returns `{ loss, <metric>: value }` for this batch alone.
+   * @example
+   * ```ts
+   * import { layers, Sequential, tf } from "../mod.ts";
+   * const model = new Sequential([new layers.Dense(1, { inputShape: [2] })]);
+   * model.compile({ optimizer: "sgd", loss: "mse" });
+   * const logs = await model.trainOnBatchAsync(tf.ones([4, 2]), tf.zeros([4, 1]));
+   * console.log(typeof logs.loss); // "number"
+   * ```
+   */
+  async trainOnBatchAsync(
+    x: DataStructure,
+    y: DataStructure,
+    sampleWeight?: DataStructure,
+  ): Promise<Logs> {
+    if (!readsDeferred()) return this.trainOnBatch(x, y, sampleWeight);
+    return await this.#onBatchAsync("trainOnBatchAsync", x, y, sampleWeight, "trainStep");
+  }
+
+  /**
+   * `testOnBatch` on every backend: on one that reads asynchronously only
+   * (`webgpu`) it reads the loss and the metrics with `await tensor.data()`;
+   * elsewhere it is `testOnBatch` (the same numbers, resolved at once).
+   *
+   * @param x The batch's inputs.
+   * @param y The batch's targets.
+   * @param sampleWeight Per-sample weights (optional).
+   * @returns `{ loss, <metric>: value }`.
+   */
+  async testOnBatchAsync(
+    x: DataStructure,
+    y: DataStructure,
+    sampleWeight?: DataStructure,
+  ): Promise<Logs> {
+    if (!readsDeferred()) return this.testOnBatch(x, y, sampleWeight);
+    return await this.#onBatchAsync("testOnBatchAsync", x, y, sampleWeight, "testStep");
+  }
+
+  /** The one-batch calls that return numbers at once cannot where reads are asynchronous. */
+  #refuseDeferred(method: "trainOnBatch" | "testOnBatch"): void {
+    if (!readsDeferred()) return;
+    throw new TypeError(
+      `Cannot ${method} ${this.name} on the "${tf.getBackend()}" backend as it returns numbers at once, which needs a synchronous read this backend cannot do: use "await model.${method}Async(x, y)" instead`,
+    );
   }
 
   /**
@@ -722,6 +790,45 @@ export class Model extends Layer {
     sampleWeight: DataStructure | undefined,
     step: "trainStep" | "testStep",
   ): Logs {
+    return this.#withBatch(method, x, y, sampleWeight, step, (batch, own) => {
+      return trainer.runStep(this, step, batch, own);
+    });
+  }
+
+  async #onBatchAsync(
+    method: string,
+    x: DataStructure,
+    y: DataStructure,
+    sampleWeight: DataStructure | undefined,
+    step: "trainStep" | "testStep",
+  ): Promise<Logs> {
+    await cacheOnHost([x, y, sampleWeight]); // the batch is built from host values
+    // runStepAsync runs the step before its first await and keeps copies of what it returns,
+    // so the batch's tensors may be freed when it hands back its promise
+    const logs = this.#withBatch(
+      method,
+      x,
+      y,
+      sampleWeight,
+      step,
+      (batch, own) => runStepAsync(this, step, batch, own),
+    );
+    return await logs;
+  }
+
+  /**
+   * Builds one batch's tensors, the compiled state and the step's state,
+   * resets the metrics and runs `run`; the batch's tensors are freed when it
+   * returns (a promise it returns must not need them).
+   */
+  #withBatch<T>(
+    method: string,
+    x: DataStructure,
+    y: DataStructure,
+    sampleWeight: DataStructure | undefined,
+    step: "trainStep" | "testStep",
+    run: (batch: Batch, own: boolean) => T,
+  ): T {
     const compiled = this.#compiled;
     const own = overrides(this, step);
     if (!compiled && !own) {
@@ -743,7 +850,7 @@ export class Model extends Layer {
         compiled.build(tensorsOf(batch.y).map((t) => t.shape), outShapes);
       }
       for (const m of this.metrics) m.resetState();
-      return trainer.runStep(this, step, batch, own);
+      return run(batch, own);
     } finally {
       tf.dispose([...tensorsOf(batch.x), ...tensorsOf(batch.y), batch.sampleWeight ?? []]);
     }

@@ -8,6 +8,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import type { SequencePlan } from "./rnn_cell.ts";
+import { readsDeferred } from "../engine/_reads.ts";
 
 /** What the loop returns. */
 export interface LoopResult {
@@ -20,13 +21,16 @@ export interface LoopResult {
 }
 
 /**
- * A `[batch, time]` mask, read once, as per-step conditions shaped like the
- * tensors they select between (`[batch, size]`, or `[size, batch]` for a
- * transposed plan), built from the host values: a select of equal shapes
- * is one pass, where a broadcast one would copy element by element.
+ * A `[batch, time]` mask, read once (at the first step that needs it), as
+ * per-step conditions shaped like the tensors they select between
+ * (`[batch, size]`, or `[size, batch]` for a transposed plan), built from the
+ * host values: a select of equal shapes is one pass, where a broadcast one
+ * would copy element by element. On a backend that reads asynchronously only
+ * (`webgpu`) the conditions are sliced and broadcast on the device instead.
  */
 export class StepMasks {
-  readonly #values: Uint8Array;
+  readonly #mask: tf.Tensor;
+  #values: Uint8Array | null = null;
   readonly #batch: number;
   readonly #time: number;
   readonly #reverse: boolean;
@@ -40,7 +44,7 @@ export class StepMasks {
    */
   constructor(mask: tf.Tensor, reverse: boolean) {
     [this.#batch, this.#time] = mask.shape as [number, number];
-    this.#values = Uint8Array.from(mask.dataSync(), (v) => (v ? 1 : 0));
+    this.#mask = mask;
     this.#reverse = reverse;
   }
 
@@ -57,7 +61,14 @@ export class StepMasks {
     const key = `${k}:${shape}`;
     if (this.#made.has(key)) return this.#made.get(key)!;
     const t = this.#reverse ? this.#time - 1 - k : k;
-    const column = Array.from({ length: this.#batch }, (_, b) => this.#values[b * this.#time + t]);
+    if (readsDeferred()) {
+      const condition = this.#onDevice(t, shape, transposed);
+      this.#made.set(key, condition);
+      return condition;
+    }
+    this.#values ??= Uint8Array.from(this.#mask.dataSync(), (v) => (v ? 1 : 0));
+    const values = this.#values;
+    const column = Array.from({ length: this.#batch }, (_, b) => values[b * this.#time + t]);
     let condition: tf.Tensor | null = null;
     if (column.includes(0)) {
       const size = transposed ? shape[0] : shape[1];
@@ -71,6 +82,14 @@ export class StepMasks {
     }
     this.#made.set(key, condition);
     return condition;
+  }
+
+  /** Step `t`'s condition from the device mask: its column, broadcast to `shape`. */
+  #onDevice(t: number, shape: number[], transposed: boolean): tf.Tensor {
+    const b = this.#batch;
+    let column = tf.slice(this.#mask, [0, t], [b, 1]);
+    if (column.dtype !== "bool") column = tf.notEqual(column, 0);
+    return tf.broadcastTo(transposed ? tf.reshape(column, [1, b]) : column, shape);
   }
 }
 

@@ -35,6 +35,24 @@ export function broadcastWeights(
   const size = shape.reduce((a, b) => a * b, 1);
   if (sampleWeight === undefined) return new Float32Array(size).fill(1);
   if (typeof sampleWeight === "number") return new Float32Array(size).fill(sampleWeight);
+  return tf.tidy(() => readValues(broadcastWeightsTensor(metric, sampleWeight, shape)));
+}
+
+/**
+ * {@link broadcastWeights} as a float32 tensor of `shape`, computed on the
+ * device (for a backend that reads asynchronously only).
+ * @param metric the metric's name, for the error
+ * @param sampleWeight the weights, or undefined for all ones
+ * @param shape the labels' shape
+ * @returns the weights, of `shape` (the caller owns the tensor)
+ */
+export function broadcastWeightsTensor(
+  metric: string,
+  sampleWeight: tf.Tensor | number | undefined,
+  shape: number[],
+): tf.Tensor {
+  if (sampleWeight === undefined) return tf.ones(shape);
+  if (typeof sampleWeight === "number") return tf.fill(shape, sampleWeight);
   return tf.tidy(() => {
     let w = toFloat(sampleWeight);
     if (w.rank < shape.length) {
@@ -48,6 +66,6 @@ export function broadcastWeights(
           `[${shape}]: received shape [${sampleWeight.shape}]`,
       );
     }
-    return readValues(tf.broadcastTo(w, shape));
+    return tf.broadcastTo(w, shape);
   });
 }

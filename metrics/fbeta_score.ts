@@ -5,12 +5,13 @@
  *
  * @module
  */
-import type { tf } from "../engine/tf.ts";
+import { tf } from "../engine/tf.ts";
+import { readsDeferred } from "../engine/_reads.ts";
 import { checkClassOptions } from "../engine/options.ts";
 import { number, reject } from "../engine/validate.ts";
 import { EPSILON, toFloat } from "../losses/common.ts";
 import { Metric, METRIC_OPTION_KEYS, type MetricOptions, requirePredictions } from "./metric.ts";
-import { broadcastWeights, readValues } from "./_sample_weights.ts";
+import { broadcastWeights, broadcastWeightsTensor, readValues } from "./_sample_weights.ts";
 
 /**
  * How per-class scores are combined: `null` keeps one score per class,
@@ -125,6 +126,16 @@ export class FBetaScore extends Metric {
       );
     }
     const classes = yPred.shape[1] as number;
+    if (readsDeferred()) {
+      this.#countsFor(classes); // checks the number of classes; the counts come later
+      const contribution = this.#deviceCounts(t, yPred, sampleWeight);
+      try {
+        this.deferState(contribution);
+      } finally {
+        contribution.dispose();
+      }
+      return;
+    }
     const labels = readTensor(t);
     const scores = readTensor(yPred);
     const weights = broadcastWeights(this.name, sampleWeight, t.shape);
@@ -149,6 +160,49 @@ export class FBetaScore extends Metric {
     }
   }
 
+  /**
+   * The batch's `[tp, fp, fn, support]` (one run per class, or one each for
+   * `"micro"`) computed on the device, as {@link FBetaScore.updateState} does on the host.
+   */
+  #deviceCounts(
+    yTrue: tf.Tensor,
+    yPred: tf.Tensor,
+    sampleWeight: tf.Tensor | number | undefined,
+  ): tf.Tensor {
+    return tf.tidy(() => {
+      const z = toFloat(yTrue);
+      const scores = toFloat(yPred);
+      const positive = this.threshold === null
+        ? tf.logicalAnd(
+          tf.greaterEqual(scores, tf.max(scores, -1, true)),
+          tf.greater(tf.abs(scores), 1e-9),
+        )
+        : tf.greater(scores, this.threshold);
+      const p = tf.cast(positive, "float32");
+      const w = broadcastWeightsTensor(this.name, sampleWeight, [...yTrue.shape]);
+      const pw = tf.mul(p, w);
+      const zw = tf.mul(z, w);
+      const tp = tf.mul(pw, z);
+      const terms = [tp, tf.sub(pw, tp), tf.sub(zw, tp), zw];
+      const sums = terms.map((term) =>
+        this.average === "micro" ? tf.sum(term).reshape([1]) : tf.sum(term, 0)
+      );
+      return tf.concat(sums);
+    });
+  }
+
+  /**
+   * Adds the counts summed on the device.
+   * @param values tp, fp, fn and support, one run per class (one value each for `"micro"`)
+   */
+  protected override mergeDeviceState(values: Float32Array): void {
+    const counts = this.#counts!;
+    const size = counts.tp.length;
+    [counts.tp, counts.fp, counts.fn, counts.support].forEach((c, k) => {
+      for (let i = 0; i < size; i++) c[i] += values[k * size + i];
+    });
+  }
+
   #countsFor(classes: number): Counts {
     const size = this.average === "micro" ? 1 : classes;
     if (this.#counts === null) {
@@ -169,6 +223,7 @@ export class FBetaScore extends Metric {
    *   (0 before any update)
    */
   result(): number | number[] {
+    this.settleDeviceState();
     if (this.#counts === null) return this.average === null ? [] : 0;
     const { tp, fp, fn, support } = this.#counts;
     const b2 = this.beta * this.beta;
@@ -187,6 +242,7 @@ export class FBetaScore extends Metric {
 
   /** Clears the counts (the number of classes is read again at the next update). */
   resetState(): void {
+    this.discardDeviceState();
     this.#counts = null;
   }
 

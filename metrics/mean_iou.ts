@@ -8,10 +8,11 @@
 import { tf } from "../engine/tf.ts";
 import { checkClassOptions } from "../engine/options.ts";
 import { boolean, integer, positiveInt } from "../engine/validate.ts";
-import { EPSILON } from "../losses/common.ts";
+import { EPSILON, toFloat } from "../losses/common.ts";
+import { readsDeferred } from "../engine/_reads.ts";
 import { checkAxis } from "../losses/cosine_similarity.ts";
 import { Metric, METRIC_OPTION_KEYS, type MetricOptions, requirePredictions } from "./metric.ts";
-import { broadcastWeights, readValues } from "./_sample_weights.ts";
+import { broadcastWeights, broadcastWeightsTensor, readValues } from "./_sample_weights.ts";
 
 /** Options of {@linkcode MeanIoU}. */
 export interface MeanIoUOptions extends MetricOptions {
@@ -119,6 +120,15 @@ export class MeanIoU extends Metric {
     sampleWeight?: tf.Tensor | number,
   ): void {
     requirePredictions(this.name, yTrue, yPred);
+    if (readsDeferred()) {
+      const contribution = this.#deviceMatrix(yTrue as tf.Tensor, yPred, sampleWeight);
+      try {
+        this.deferState(contribution);
+      } finally {
+        contribution.dispose();
+      }
+      return;
+    }
     const [labels, predicted, labelShape] = tf.tidy(() => {
       const t = this.sparseYTrue ? yTrue as tf.Tensor : tf.argMax(yTrue as tf.Tensor, this.axis);
       const p = this.sparseYPred ? yPred : tf.argMax(yPred, this.axis);
@@ -139,6 +149,51 @@ export class MeanIoU extends Metric {
     }
   }
 
+  /**
+   * The batch's confusion matrix computed on the device, as
+   * {@link MeanIoU.updateState} does on the host: one-hot labels (an id out of
+   * range or ignored gives a row of zeros) times weighted one-hot predictions.
+   */
+  #deviceMatrix(
+    yTrue: tf.Tensor,
+    yPred: tf.Tensor,
+    sampleWeight: tf.Tensor | number | undefined,
+  ): tf.Tensor {
+    return tf.tidy(() => {
+      const t = this.sparseYTrue ? yTrue : tf.argMax(yTrue, this.axis);
+      const p = this.sparseYPred ? yPred : tf.argMax(yPred, this.axis);
+      if (t.size !== p.size) {
+        throw new RangeError(
+          `Cannot update ${this.name} as "yTrue" and "yPred" must hold as many class ids: ` +
+            `received shapes [${yTrue.shape}] and [${yPred.shape}]`,
+        );
+      }
+      const labels = tf.cast(tf.reshape(t, [-1]), "int32"); // truncated, as Math.trunc
+      const predicted = tf.cast(tf.reshape(p, [-1]), "int32");
+      let w = typeof sampleWeight === "object" && sampleWeight.size === t.size
+        ? tf.reshape(toFloat(sampleWeight), [-1]) // one weight per label
+        : tf.reshape(
+          broadcastWeightsTensor(this.name, sampleWeight, t.rank === 0 ? [1] : [...t.shape]),
+          [-1],
+        );
+      if (this.ignoreClass !== null) {
+        w = tf.mul(w, tf.cast(tf.notEqual(labels, this.ignoreClass), "float32"));
+      }
+      const n = this.numClasses;
+      const rows = tf.oneHot(labels, n, 1, 0, "float32");
+      const columns = tf.mul(tf.oneHot(predicted, n, 1, 0, "float32"), tf.expandDims(w, 1));
+      return tf.matMul(rows, columns, true, false);
+    });
+  }
+
+  /**
+   * Adds the confusion matrix summed on the device.
+   * @param values the matrix, row-major (rows: labels)
+   */
+  protected override mergeDeviceState(values: Float32Array): void {
+    for (let i = 0; i < values.length; i++) this.#matrix[i] += values[i];
+  }
+
   /** Weights per label: broadcast to the labels' shape, or one per sample repeated. */
   #weights(
     sampleWeight: tf.Tensor | number | undefined,
@@ -146,7 +201,7 @@ export class MeanIoU extends Metric {
     size: number,
   ): Float32Array {
     if (typeof sampleWeight === "object" && sampleWeight.size === size) {
-      return Float32Array.from(sampleWeight.dataSync()); // one weight per label
+      return readValues(sampleWeight); // one weight per label
     }
     return broadcastWeights(this.name, sampleWeight, shape.length === 0 ? [1] : [...shape]);
   }
@@ -156,6 +211,7 @@ export class MeanIoU extends Metric {
    * @returns the mean over the classes present (0 before any update)
    */
   result(): number {
+    this.settleDeviceState();
     const n = this.numClasses;
     let sum = 0;
     let valid = 0;
@@ -178,6 +234,7 @@ export class MeanIoU extends Metric {
 
   /** Clears the confusion matrix. */
   resetState(): void {
+    this.discardDeviceState();
     this.#matrix = new Float64Array(this.numClasses * this.numClasses);
   }
 

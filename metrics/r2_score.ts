@@ -9,9 +9,10 @@
 import { tf } from "../engine/tf.ts";
 import { checkClassOptions } from "../engine/options.ts";
 import { integer, reject } from "../engine/validate.ts";
+import { readsDeferred } from "../engine/_reads.ts";
 import { alignRanks, toFloat } from "../losses/common.ts";
 import { Metric, METRIC_OPTION_KEYS, type MetricOptions, requirePredictions } from "./metric.ts";
-import { broadcastWeights, readValues } from "./_sample_weights.ts";
+import { broadcastWeights, broadcastWeightsTensor, readValues } from "./_sample_weights.ts";
 
 /**
  * How the per-output scores are combined: `"uniform_average"` (their mean),
@@ -116,16 +117,21 @@ export class R2Score extends Metric {
     sampleWeight?: tf.Tensor | number,
   ): void {
     requirePredictions(this.name, yTrue, yPred);
-    const [t, p, shape] = tf.tidy(() => {
-      let [a, b] = alignRanks(toFloat(yTrue as tf.Tensor), toFloat(yPred));
-      if (a.rank === 1 && b.rank === 1) [a, b] = [tf.expandDims(a, 1), tf.expandDims(b, 1)];
-      const same = a.rank === 2 && b.rank === 2 && a.shape.every((d, i) => d === b.shape[i]);
-      if (!same) {
-        throw new RangeError(
-          `Cannot update ${this.name} as it expects "yTrue" and "yPred" of the same shape ` +
-            `[batch, outputs]: received [${(yTrue as tf.Tensor).shape}] and [${yPred.shape}]`,
-        );
+    if (readsDeferred()) {
+      const contribution = tf.tidy(() => {
+        const [a, b] = this.#pair(yTrue as tf.Tensor, yPred);
+        this.#sumsFor(a.shape[1] as number); // checks the number of outputs; the sums come later
+        return this.#deviceSums(a, b, sampleWeight);
+      });
+      try {
+        this.deferState(contribution);
+      } finally {
+        contribution.dispose();
       }
+      return;
+    }
+    const [t, p, shape] = tf.tidy(() => {
+      const [a, b] = this.#pair(yTrue as tf.Tensor, yPred);
       return [readValues(a), readValues(b), a.shape] as const;
     });
     const weights = broadcastWeights(this.name, sampleWeight, [...shape]);
@@ -144,6 +150,47 @@ export class R2Score extends Metric {
       }
       if (nonZero) this.#numSamples++;
     }
+  }
+
+  /** The targets and predictions as float32 `[batch, outputs]` (inside a `tf.tidy`). */
+  #pair(yTrue: tf.Tensor, yPred: tf.Tensor): [tf.Tensor, tf.Tensor] {
+    let [a, b] = alignRanks(toFloat(yTrue), toFloat(yPred));
+    if (a.rank === 1 && b.rank === 1) [a, b] = [tf.expandDims(a, 1), tf.expandDims(b, 1)];
+    const same = a.rank === 2 && b.rank === 2 && a.shape.every((d, i) => d === b.shape[i]);
+    if (!same) {
+      throw new RangeError(
+        `Cannot update ${this.name} as it expects "yTrue" and "yPred" of the same shape ` +
+          `[batch, outputs]: received [${yTrue.shape}] and [${yPred.shape}]`,
+      );
+    }
+    return [a, b];
+  }
+
+  /**
+   * The batch's sums computed on the device, as {@link R2Score.updateState}
+   * does on the host: `[sum, squaredSum, residual, count]` (one run per
+   * output) and the number of samples with a non-zero weight.
+   */
+  #deviceSums(t: tf.Tensor, p: tf.Tensor, sampleWeight: tf.Tensor | number | undefined): tf.Tensor {
+    const w = broadcastWeightsTensor(this.name, sampleWeight, [...t.shape]);
+    const tw = tf.mul(t, w);
+    const terms = [tw, tf.mul(tw, t), tf.mul(tf.square(tf.sub(t, p)), w), w];
+    const samples = tf.sum(tf.cast(tf.any(tf.notEqual(w, 0), 1), "float32")).reshape([1]);
+    return tf.concat([...terms.map((term) => tf.sum(term, 0)), samples]);
+  }
+
+  /**
+   * Adds the sums summed on the device.
+   * @param values sum, squaredSum, residual and count (one run per output),
+   *   then the number of samples
+   */
+  protected override mergeDeviceState(values: Float32Array): void {
+    const sums = this.#sums!;
+    const outputs = sums.sum.length;
+    [sums.sum, sums.squaredSum, sums.residual, sums.count].forEach((s, k) => {
+      for (let c = 0; c < outputs; c++) s[c] += values[k * outputs + c];
+    });
+    this.#numSamples += values[4 * outputs];
   }
 
   #sumsFor(outputs: number): Sums {
@@ -165,6 +212,7 @@ export class R2Score extends Metric {
    *   (0 before any update)
    */
   result(): number | number[] {
+    this.settleDeviceState();
     if (this.#sums === null) return this.classAggregation === null ? [] : 0;
     const { sum, squaredSum, residual, count } = this.#sums;
     const totals = Array.from(sum, (s, c) => squaredSum[c] - s * (s / count[c]));
@@ -196,6 +244,7 @@ export class R2Score extends Metric {
 
   /** Clears the sums (the number of outputs is read again at the next update). */
   resetState(): void {
+    this.discardDeviceState();
     this.#sums = null;
     this.#numSamples = 0;
   }

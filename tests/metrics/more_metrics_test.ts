@@ -23,6 +23,7 @@ import {
   SquaredHinge,
 } from "../../metrics/mod.ts";
 import { assertClose, noLeaks } from "../losses/_helpers.ts";
+import { forceDeferredReads } from "../../engine/_reads.ts";
 
 /** Updates `m` with nested arrays (disposing the tensors) and returns its result. */
 function run(
@@ -259,4 +260,72 @@ Deno.test("MeanIoU takes numClasses first, as Keras does, or in the options", ()
     new MeanIoU({ numClasses: 3, ignoreClass: 0 }).getConfig(),
   );
   assert.throws(() => new MeanIoU(0), /"numClasses" must be a positive integer: received 0/);
+});
+
+Deno.test("FBetaScore, MeanIoU and R2Score keep their state on the device where reads are deferred", () => {
+  // the asynchronous-backend path (webgpu), forced here on the CPU: the same hand-derived values
+  forceDeferredReads(true);
+  try {
+    noLeaks(() => {
+      const f1 = new F1Score({ threshold: 0.5 });
+      run(f1, F_TRUE.slice(0, 2), F_PRED.slice(0, 2));
+      const t = tf.tensor(F_TRUE.slice(2));
+      const p = tf.tensor(F_PRED.slice(2));
+      f1.updateState(t, p);
+      tf.dispose([t, p]);
+      assert.ok(f1.hasDeviceState, "the counts wait on the device");
+      assertClose(f1.result(), [0.5, 0.8, 2 / 3]);
+      assert.equal(f1.hasDeviceState, false);
+      const fb = run(new FBetaScore({ beta: 2, threshold: 0.5 }), F_TRUE, F_PRED);
+      assertClose(fb, [0.3846154, 0.90909094, 0.8333334]);
+      const micro = run(new F1Score({ threshold: 0.5, average: "micro" }), F_TRUE, F_PRED);
+      assertClose(micro, 2 / 3);
+      const weighted = run(new F1Score({ threshold: 0.5, average: "weighted" }), F_TRUE, F_PRED);
+      assertClose(weighted, (0.5 * 3 + 0.8 * 2 + 2 / 3) / 6);
+      assertClose(run(new F1Score(), F_TRUE, F_PRED), [0, 0.5, 2 / 3]); // arg-max, ties count
+      const w = run(new F1Score({ threshold: 0.5 }), F_TRUE, F_PRED, [1, 0, 1]);
+      assertClose(w, [2 * (1 * 0.5) / 1.5, 1, 1]);
+
+      const iou = new MeanIoU(2);
+      assertClose(both(iou, [0, 0, 1, 1], [0, 1, 0, 1], [0.3, 0.3, 0.3, 0.1]), [
+        1 / 3,
+        0.23809525,
+      ]);
+      assertClose(
+        run(new MeanIoU({ numClasses: 2, ignoreClass: 0 }), [0, 0, 1, 1], [0, 1, 0, 1]),
+        0.25,
+      );
+      assertClose(run(new MeanIoU({ numClasses: 2 }), [0, 1, 5], [0, 1, 1]), 1);
+      const dense = new MeanIoU({ numClasses: 2, sparseYTrue: false, sparseYPred: false });
+      const oneHot = [[1, 0], [1, 0], [0, 1], [0, 1]];
+      const scores = [[0.9, 0.1], [0.2, 0.8], [0.7, 0.3], [0.4, 0.6]];
+      assertClose(run(dense, oneHot, scores), 1 / 3);
+
+      assertClose(run(new R2Score(), [[1], [4], [3]], [[2], [4], [4]]), 0.57142854);
+      const yTrue = [[1, 1], [4, 2], [3, 3]];
+      const yPred = [[2, 1], [4, 2], [4, 2]];
+      assertClose(run(new R2Score({ classAggregation: null }), yTrue, yPred), [4 / 7, 0.5]);
+      assertClose(run(new R2Score({ numRegressors: 1 }), [[1], [4], [3]], [[2], [4], [4]]), 1 / 7);
+      assertClose(run(new R2Score(), [[1], [4], [3]], [[2], [4], [4]], [1, 1, 0]), 1 - 1 / 4.5);
+      const r2 = new R2Score();
+      run(r2, [1, 4], [2, 4]);
+      assertClose(run(r2, [3], [4]), 4 / 7);
+      // a reset drops what waits on the device
+      const t2 = tf.tensor([[1], [4]]);
+      r2.updateState(t2, t2);
+      t2.dispose();
+      r2.resetState();
+      assert.equal(r2.hasDeviceState, false);
+      assert.equal(r2.result(), 0);
+    });
+    const a = tf.tensor2d([[1, 0]]);
+    const b = tf.tensor2d([[1, 0, 0]]);
+    const m = new F1Score();
+    m.updateState(a, a);
+    assert.throws(() => m.updateState(b, b), /the number of classes changed: it counted 2/);
+    m.resetState();
+    tf.dispose([a, b]);
+  } finally {
+    forceDeferredReads(null);
+  }
 });
