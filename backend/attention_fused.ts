@@ -59,132 +59,28 @@ export function dotProductAttentionFused(
   const [B, T, H, D] = query.shape;
   const S = key.shape[1];
   const Dv = value.shape[3];
-  const lib = blas()!;
-  const keepValues = keep === null ? null : keep.dataSync() as Float32Array;
-  const [kb, kh, kt] = keep === null ? [1, 1, 1] : keep.shape;
   const recording = tf.engine().isTapeOn(); // (customGrad runs its function with the tape off)
   const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [q, k, v] = args as tf.Tensor[];
-    const w = workspace(KERNELS, {
-      q: B * T * H * D,
-      k: B * S * H * D,
-      v: B * S * H * Dv,
-      keep: keepValues?.length ?? 0,
-      p: B * H * T * S, // the probabilities, kept for the gradient
-      out: B * T * H * Dv,
-      dOut: B * T * H * Dv,
-      dp: B * H * T * S,
-      dq: B * T * H * D,
-      dk: B * S * H * D,
-      dv: B * S * H * Dv,
-    });
-    const { f32, at, fns } = w;
-    f32.set(peek(q), at.q);
-    f32.set(peek(k), at.k);
-    f32.set(peek(v), at.v);
-    if (keepValues !== null) f32.set(keepValues, at.keep);
-    // Where sample b's head h starts in each array (floats).
-    const rowsOf = (b: number, h: number) => ({
-      q: at.q + (b * T * H + h) * D,
-      k: at.k + (b * S * H + h) * D,
-      v: at.v + (b * S * H + h) * Dv,
-      p: at.p + (b * H + h) * T * S,
-      dp: at.dp + (b * H + h) * T * S,
-      out: at.out + (b * T * H + h) * Dv,
-      dOut: at.dOut + (b * T * H + h) * Dv,
-      dq: at.dq + (b * T * H + h) * D,
-      dk: at.dk + (b * S * H + h) * D,
-      dv: at.dv + (b * S * H + h) * Dv,
-    });
-    const from = (offset: number) => f32.subarray(offset);
-    for (let b = 0; b < B; b++) {
-      for (let h = 0; h < H; h++) {
-        const o = rowsOf(b, h);
-        lib.sgemm(false, true, T, S, D, scale, from(o.q), H * D, from(o.k), H * D, 0, from(o.p), S);
-        const keepAt = keepValues === null
-          ? 0
-          : (at.keep + ((kb === 1 ? 0 : b) * kh + (kh === 1 ? 0 : h)) * kt * S) * 4;
-        fns.softmaxRows(o.p * 4, T, S, keepAt, kt === 1 ? 0 : S);
-        lib.sgemm(
-          false,
-          false,
-          T,
-          Dv,
-          S,
-          1,
-          from(o.p),
-          S,
-          from(o.v),
-          H * Dv,
-          0,
-          from(o.out),
-          H * Dv,
-        );
-      }
-    }
+    const w = attend(
+      { B, T, S, H, D, Dv, scale, keep, recording },
+      [{ from: q, size: B * T * H * D }, { from: k, size: B * S * H * D }, {
+        from: v,
+        size: B * S * H * Dv,
+      }],
+      [{ input: 0, offset: 0, stride: H * D }, { input: 1, offset: 0, stride: H * D }, {
+        input: 2,
+        offset: 0,
+        stride: H * Dv,
+      }],
+    );
     const result = tf.tensor4d(pooledCopy(w.view("out")), [B, T, H, Dv]);
-    if (!recording) w.release(); // no gradient will ask for the probabilities
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
-      if (w.released) {
-        throw new Error("The attention's probabilities were released before its gradient ran");
-      }
-      f32.set(peek(dy as tf.Tensor), at.dOut);
-      for (let b = 0; b < B; b++) {
-        for (let h = 0; h < H; h++) {
-          const o = rowsOf(b, h);
-          lib.sgemm(
-            false,
-            true,
-            T,
-            S,
-            Dv,
-            1,
-            from(o.dOut),
-            H * Dv,
-            from(o.v),
-            H * Dv,
-            0,
-            from(o.dp),
-            S,
-          );
-          lib.sgemm(
-            true,
-            false,
-            S,
-            Dv,
-            T,
-            1,
-            from(o.p),
-            S,
-            from(o.dOut),
-            H * Dv,
-            0,
-            from(o.dv),
-            H * Dv,
-          );
-          fns.softmaxGradRows(o.p * 4, o.dp * 4, T, S, scale);
-          lib.sgemm(
-            false,
-            false,
-            T,
-            D,
-            S,
-            1,
-            from(o.dp),
-            S,
-            from(o.k),
-            H * D,
-            0,
-            from(o.dq),
-            H * D,
-          );
-          lib.sgemm(true, false, S, D, T, 1, from(o.dp), S, from(o.q), H * D, 0, from(o.dk), H * D);
-        }
-      }
+      w.backward(dy as tf.Tensor);
       const grads = [
-        tf.tensor4d(pooledCopy(w.view("dq")), [B, T, H, D]),
-        tf.tensor4d(pooledCopy(w.view("dk")), [B, S, H, D]),
-        tf.tensor4d(pooledCopy(w.view("dv")), [B, S, H, Dv]),
+        tf.tensor4d(pooledCopy(w.view("d0")), [B, T, H, D]),
+        tf.tensor4d(pooledCopy(w.view("d1")), [B, S, H, D]),
+        tf.tensor4d(pooledCopy(w.view("d2")), [B, S, H, Dv]),
       ];
       w.release();
       return grads;
@@ -192,4 +88,165 @@ export function dotProductAttentionFused(
     return { value: result, gradFunc };
   });
   return run(query, key, value) as tf.Tensor4D;
+}
+
+/**
+ * kerno's `packedSelfAttention`, or `null`: the query, key and value of a
+ * self-attention read from one `[batch, T, 3, heads, dim]` tensor (one
+ * projection made all three) at their offsets, and their gradients written
+ * back into one tensor of that layout.
+ *
+ * @param qkv `[batch, T, 3, heads, dim]`: query, key and value along axis 2.
+ * @param keep float32 0/1 broadcasting against `[batch, heads, T, T]`, or `null`.
+ * @param scale The scores' factor.
+ * @returns `[batch, T, heads, dim]`, or `null`.
+ */
+export function packedSelfAttentionFused(
+  qkv: tf.Tensor5D,
+  keep: tf.Tensor4D | null,
+  scale: number,
+): tf.Tensor4D | null {
+  const [B, T, three, H, D] = qkv.shape;
+  if (three !== 3 || tf.getBackend() !== KERNO_BACKEND_NAME || blas() === null) return null;
+  if (qkv.dtype !== "float32" || (keep !== null && keep.dtype !== "float32")) return null;
+  const want = [B, H, T, T];
+  if (
+    keep !== null && !(keep.shape[3] === T && keep.shape.every((d, a) => d === 1 || d === want[a]))
+  ) {
+    return null;
+  }
+  const recording = tf.engine().isTapeOn(); // (customGrad runs its function with the tape off)
+  const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [packed] = args as tf.Tensor[];
+    const stride = 3 * H * D;
+    const w = attend(
+      { B, T, S: T, H, D, Dv: D, scale, keep, recording },
+      [{ from: packed, size: B * T * stride }],
+      [{ input: 0, offset: 0, stride }, { input: 0, offset: H * D, stride }, {
+        input: 0,
+        offset: 2 * H * D,
+        stride,
+      }],
+    );
+    const result = tf.tensor4d(pooledCopy(w.view("out")), [B, T, H, D]);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
+      w.backward(dy as tf.Tensor);
+      const grad = tf.tensor5d(pooledCopy(w.view("d0")), [B, T, 3, H, D]);
+      w.release();
+      return [grad];
+    };
+    return { value: result, gradFunc };
+  });
+  return run(qkv) as tf.Tensor4D;
+}
+
+/** The sizes of one attention. */
+interface Geometry {
+  B: number;
+  T: number;
+  S: number;
+  H: number;
+  D: number;
+  Dv: number;
+  scale: number;
+  keep: tf.Tensor4D | null;
+  /** Whether a gradient tape records the call (read before `customGrad`, which turns it off). */
+  recording: boolean;
+}
+
+/** Where the query, the key or the value of head 0, sample 0, step 0 sits: input, offset, row stride. */
+interface Place {
+  input: number;
+  offset: number;
+  stride: number;
+}
+
+/** The attention's workspace after the forward pass: its output, and the backward pass. */
+interface Attended {
+  view(name: string): Float32Array;
+  backward(dy: tf.Tensor): void;
+  release(): void;
+}
+
+/**
+ * The forward pass in a pooled WebAssembly workspace: copies the inputs in
+ * (their gradients get buffers `d0`, `d1`, … of the same sizes, written
+ * with the same strides), then per sample and head the scores' product,
+ * the masked softmax in place and the output's product. `backward` runs
+ * the gradient from the saved probabilities. Outside a gradient tape the
+ * workspace is released at once.
+ */
+function attend(
+  g: Geometry,
+  inputs: { from: tf.Tensor; size: number }[],
+  places: [Place, Place, Place],
+): Attended {
+  const { B, T, S, H, D, Dv, scale, keep, recording } = g;
+  const lib = blas()!;
+  const keepValues = keep === null ? null : keep.dataSync() as Float32Array;
+  const [kb, kh, kt] = keep === null ? [1, 1, 1] : keep.shape;
+  const sizes: Record<string, number> = {
+    keep: keepValues?.length ?? 0,
+    p: B * H * T * S, // the probabilities, kept for the gradient
+    out: B * T * H * Dv,
+    dOut: B * T * H * Dv,
+    dp: B * H * T * S,
+  };
+  inputs.forEach((input, i) => {
+    sizes[`x${i}`] = input.size;
+    sizes[`d${i}`] = input.size;
+  });
+  const w = workspace(KERNELS, sizes);
+  const { f32, at, fns } = w;
+  inputs.forEach((input, i) => f32.set(peek(input.from), at[`x${i}`]));
+  if (keepValues !== null) f32.set(keepValues, at.keep);
+  const [pq, pk, pv] = places;
+  // Where sample b's head h starts in each array (floats), and the row strides.
+  const rowsOf = (b: number, h: number) => ({
+    q: at[`x${pq.input}`] + pq.offset + b * T * pq.stride + h * D,
+    k: at[`x${pk.input}`] + pk.offset + b * S * pk.stride + h * D,
+    v: at[`x${pv.input}`] + pv.offset + b * S * pv.stride + h * Dv,
+    dq: at[`d${pq.input}`] + pq.offset + b * T * pq.stride + h * D,
+    dk: at[`d${pk.input}`] + pk.offset + b * S * pk.stride + h * D,
+    dv: at[`d${pv.input}`] + pv.offset + b * S * pv.stride + h * Dv,
+    p: at.p + (b * H + h) * T * S,
+    dp: at.dp + (b * H + h) * T * S,
+    out: at.out + (b * T * H + h) * Dv,
+    dOut: at.dOut + (b * T * H + h) * Dv,
+  });
+  const from = (offset: number) => f32.subarray(offset);
+  const [lq, lk, lv] = [pq.stride, pk.stride, pv.stride];
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      const o = rowsOf(b, h);
+      lib.sgemm(false, true, T, S, D, scale, from(o.q), lq, from(o.k), lk, 0, from(o.p), S);
+      const keepAt = keepValues === null
+        ? 0
+        : (at.keep + ((kb === 1 ? 0 : b) * kh + (kh === 1 ? 0 : h)) * kt * S) * 4;
+      fns.softmaxRows(o.p * 4, T, S, keepAt, kt === 1 ? 0 : S);
+      lib.sgemm(false, false, T, Dv, S, 1, from(o.p), S, from(o.v), lv, 0, from(o.out), H * Dv);
+    }
+  }
+  if (!recording) w.release(); // no gradient will ask for the probabilities
+  return {
+    view: (name: string) => w.view(name),
+    release: () => w.release(),
+    backward(dy: tf.Tensor) {
+      if (w.released) {
+        throw new Error("The attention's probabilities were released before its gradient ran");
+      }
+      f32.set(peek(dy), at.dOut);
+      for (let b = 0; b < B; b++) {
+        for (let h = 0; h < H; h++) {
+          const o = rowsOf(b, h);
+          const ldo = H * Dv;
+          lib.sgemm(false, true, T, S, Dv, 1, from(o.dOut), ldo, from(o.v), lv, 0, from(o.dp), S);
+          lib.sgemm(true, false, S, Dv, T, 1, from(o.p), S, from(o.dOut), ldo, 0, from(o.dv), lv);
+          fns.softmaxGradRows(o.p * 4, o.dp * 4, T, S, scale);
+          lib.sgemm(false, false, T, D, S, 1, from(o.dp), S, from(o.k), lk, 0, from(o.dq), lq);
+          lib.sgemm(true, false, S, D, T, 1, from(o.dp), S, from(o.q), lq, 0, from(o.dk), lk);
+        }
+      }
+    },
+  };
 }

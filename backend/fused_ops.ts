@@ -25,7 +25,7 @@ import { KERNO_UPDATE_RULES } from "./fused_rules.ts";
 import { allocate } from "./_buffer_pool.ts";
 import { gruSequenceFused, lstmSequenceFused } from "./rnn_fused.ts";
 import { maskedSoftmaxFused } from "./masked_softmax.ts";
-import { dotProductAttentionFused } from "./attention_fused.ts";
+import { dotProductAttentionFused, packedSelfAttentionFused } from "./attention_fused.ts";
 import { layerNormFused } from "./layer_norm_fused.ts";
 import { affineTransformFused, resizeImagesFused } from "./image_ops.ts";
 
@@ -66,6 +66,7 @@ export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
   maskedSoftmax: maskedSoftmaxFused,
   // Attention's heads read in place (no transposes), its softmax in WebAssembly.
   dotProductAttention: dotProductAttentionFused,
+  packedSelfAttention: packedSelfAttentionFused,
   // The moments, the output and the gradient in one pass each.
   layerNormalization: layerNormFused,
   // Images: a resize as two separable passes; a transform's coordinates once per pixel.

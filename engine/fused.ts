@@ -284,6 +284,17 @@ export interface FusedOps {
     scale: number,
   ): tf.Tensor4D;
   /**
+   * `dotProductAttention` of a self-attention whose query, key and value
+   * one projection made together (PyTorch's packed input projection): they
+   * lie along axis 2 of one tensor, and their gradients come back in it.
+   *
+   * @param qkv `[batch, T, 3, heads, dim]`: query, key, value along axis 2.
+   * @param keep As `dotProductAttention`'s, against `[batch, heads, T, T]`.
+   * @param scale The scores' factor (`1/√dim`).
+   * @returns `[batch, T, heads, dim]`.
+   */
+  packedSelfAttention(qkv: tf.Tensor5D, keep: tf.Tensor4D | null, scale: number): tf.Tensor4D;
+  /**
    * Layer normalization over the last axis: `(x − mean) / sqrt(variance +
    * epsilon) · gamma + beta`, the moments taken per row (the variance
    * divided by the row's size, as Keras).
@@ -538,6 +549,13 @@ export const plainFusedOps: Readonly<FusedOps> = Object.freeze(
     gruSequence: plainGruSequence,
     maskedSoftmax: plainMaskedSoftmax,
     dotProductAttention: plainDotProductAttention,
+    packedSelfAttention: (qkv, keep, scale) => {
+      const [batch, time, , heads, dim] = qkv.shape;
+      const [q, k, v] = tf.split(qkv, 3, 2).map((t) =>
+        tf.reshape(t, [batch, time, heads, dim]) as tf.Tensor4D
+      );
+      return plainDotProductAttention(q, k, v, keep, scale);
+    },
     layerNormalization: plainLayerNormalization,
     resizeImages: plainResizeImages,
     affineTransform: plainAffineTransform,
@@ -637,6 +655,7 @@ export const fused: Readonly<FusedOps> = Object.freeze({
   gruSequence: dispatch("gruSequence"),
   maskedSoftmax: dispatch("maskedSoftmax"),
   dotProductAttention: dispatch("dotProductAttention"),
+  packedSelfAttention: dispatch("packedSelfAttention"),
   layerNormalization: dispatch("layerNormalization"),
   resizeImages: dispatch("resizeImages"),
   affineTransform: dispatch("affineTransform"),

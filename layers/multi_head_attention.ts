@@ -317,12 +317,24 @@ export class MultiHeadAttention extends Layer {
     const [query, value, key = value] = inputs;
     const { dot, combine, axes } = this.#equations!;
     const scale = 1 / Math.sqrt(this.keyDim);
+    const sources = { masks: options.mask, attentionMask: options.attentionMask, causal };
+    const dropping = options.training === true && this.dropout > 0;
+    const plainCore = axes === 1 && !withScores && !dropping;
+    if (plainCore && query === value && key === value) {
+      // Self-attention: the three projections as one product (PyTorch's packed
+      // input projection), the heads read from it where they lie.
+      const qkv = this.#projectTogether(query);
+      if (qkv !== null) {
+        const [batch, time, , heads] = qkv.shape;
+        const mask = attentionMask(this, inputs, [batch, heads, time, time], axes, sources);
+        const keep = mask === null ? null : tf.cast(mask, "float32") as tf.Tensor4D;
+        return this._output_dense!.apply(fused.packedSelfAttention(qkv, keep, scale));
+      }
+    }
     const projected = this._query_dense!.apply(query);
     const k = this._key_dense!.apply(key);
     const v = this._value_dense!.apply(value);
-    const sources = { masks: options.mask, attentionMask: options.attentionMask, causal };
-    const dropping = options.training === true && this.dropout > 0;
-    if (projected.rank === 4 && axes === 1 && !withScores && !dropping) {
+    if (projected.rank === 4 && plainCore) {
       // The usual case, [batch, steps, heads, dim]: the seam's attention (no transposes on kerno's backend).
       const [batch, time, heads] = projected.shape;
       const mask = attentionMask(this, inputs, [batch, heads, time, k.shape[1]!], axes, sources);
@@ -346,6 +358,33 @@ export class MultiHeadAttention extends Layer {
     const output = this._output_dense!.apply(einsum(combine, dropped, v));
     // Layer.apply passes a call's array of outputs on as it is.
     return withScores ? [output, probs] as unknown as tf.Tensor : output;
+  }
+
+  /**
+   * The query, key and value projections of one `[batch, steps, features]`
+   * input as a single product with their kernels side by side, reshaped to
+   * `[batch, steps, 3, heads, dim]`; `null` where they do not line up
+   * (another rank, a value size unlike the key's).
+   */
+  #projectTogether(x: tf.Tensor): tf.Tensor5D | null {
+    const denses = [this._query_dense!, this._key_dense!, this._value_dense!];
+    if (x.rank !== 3 || this.valueDim !== this.keyDim) return null;
+    const [batch, time, features] = x.shape;
+    const [heads, dim] = [this.numHeads, this.keyDim];
+    const lined = denses.every((d) =>
+      d.kernel !== null && d.kernel.rank === 3 && d.kernel.shape[0] === features &&
+      d.kernel.shape[1] === heads && d.kernel.shape[2] === dim &&
+      (d.bias === null ? !this.useBias : d.bias.size === heads * dim)
+    );
+    if (!lined) return null;
+    const width = heads * dim;
+    const kernel = tf.concat(denses.map((d) => tf.reshape(d.kernel!, [features, width])), 1);
+    const bias = this.useBias
+      ? tf.concat(denses.map((d) => tf.reshape(d.bias!, [width])), 0) as tf.Tensor1D
+      : null;
+    const flat = tf.reshape(x, [batch * time, features]) as tf.Tensor2D;
+    const y = fused.denseBiasActivation(flat, kernel as tf.Tensor2D, bias, "linear");
+    return tf.reshape(y, [batch, time, 3, heads, dim]) as tf.Tensor5D;
   }
 
   /** The query's mask goes on to the output, as in Keras. */

@@ -16,7 +16,7 @@ import { softmaxKernel } from "./softmax.ts";
 import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } from "./pool.ts";
 import { gatherV2Kernel, unsortedSegmentSumKernel } from "./gather.ts";
 import { transposeKernel } from "./transpose.ts";
-import { padKernel, sliceKernel } from "./slice.ts";
+import { padKernel, sliceKernel, splitVKernel } from "./slice.ts";
 import { castKernel, reverseKernel } from "./reverse_cast.ts";
 import { tileKernel } from "./tile.ts";
 import {
@@ -90,6 +90,7 @@ const REPLACEMENTS: readonly [string, (args: KernelArgs) => KernelResult][] = [
   [tf.UnsortedSegmentSum, unsortedSegmentSumKernel],
   [tf.Transpose, transposeKernel],
   [tf.Slice, sliceKernel],
+  [tf.SplitV, splitVKernel],
   [tf.PadV2, padKernel],
   [tf.Reverse, reverseKernel],
   [tf.Tile, tileKernel],

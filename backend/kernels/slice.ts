@@ -1,5 +1,5 @@
 /**
- * Slice and PadV2 (the gradient of a slice) as row copies: the innermost
+ * Slice, SplitV and PadV2 (the gradient of a slice) as row copies: the innermost
  * axis is copied as one contiguous run per output row, where TensorFlow.js's
  * `cpu` kernels go element by element through index conversions whenever
  * the slice is not one contiguous block (any slice of a middle axis: an
@@ -86,6 +86,36 @@ export function sliceKernel(args: KernelArgs): KernelResult {
   const out = allocate(sizeOf(s));
   copyBlock(xv, x.shape, b, out, s, new Array(s.length).fill(0), s);
   return output(backend, s, out);
+}
+
+/**
+ * The SplitV kernel (`tf.split`, and the gradient of `tf.concat`): each part
+ * a block copy, where TensorFlow.js's `cpu` kernel slices element by
+ * element (6 ms a step for the transformer's [64, 192] kernel gradient).
+ *
+ * @param args Inputs `{x}`, attrs `{numOrSizeSplits, axis}`.
+ * @returns The parts.
+ */
+export function splitVKernel(args: KernelArgs): KernelResult {
+  const backend = cpuBackend(args);
+  const x = need(args, "x");
+  const xv = f32(backend, x);
+  if (xv === null || x.shape.length === 0) return fallback(tf.SplitV, args);
+  const { numOrSizeSplits, axis } = args.attrs as {
+    numOrSizeSplits: number | number[];
+    axis: number | number[];
+  };
+  const $axis = tf.util.parseAxisParam(axis, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, $axis);
+  const begin = new Array<number>(x.shape.length).fill(0);
+  return sizes.map((part) => {
+    const size = x.shape.slice();
+    size[$axis] = part;
+    const out = allocate(sizeOf(size));
+    copyBlock(xv, x.shape, begin, out, size, new Array(size.length).fill(0), size);
+    begin[$axis] += part;
+    return output(backend, size, out);
+  });
 }
 
 /**

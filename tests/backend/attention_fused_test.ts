@@ -100,3 +100,57 @@ Deno.test({
     }
   },
 });
+
+for (
+  const size of [{ batch: 2, time: 8, heads: 2, dim: 4 }, { batch: 3, time: 5, heads: 3, dim: 3 }]
+) {
+  const { batch, time, heads, dim } = size;
+  Deno.test({
+    name: `packedSelfAttention fused equals the plain definition, gradient included (${
+      JSON.stringify(size)
+    })`,
+    ignore: NO_BLAS,
+    fn: () =>
+      onKerno(() => {
+        const shape = [batch, time, 3, heads, dim] as [number, number, number, number, number];
+        const qkv = tf.tensor5d(randomValues(batch * time * 3 * heads * dim, 11), shape);
+        const weights = rnd([batch, time, heads, dim], 12);
+        const masks: (tf.Tensor4D | null)[] = [
+          null,
+          keepMask([batch, heads, time, time], 13),
+          keepMask([batch, 1, 1, time], 14),
+          keepMask([1, 1, time, time], 15),
+        ];
+        for (const keep of masks) {
+          const run = (impl: typeof plainFusedOps.packedSelfAttention) =>
+            tf.tidy(() => {
+              const f = (x: tf.Tensor) =>
+                tf.sum(tf.mul(impl(x as tf.Tensor5D, keep, 0.41), weights));
+              return [impl(qkv, keep, 0.41), tf.grad(f)(qkv)].map((t) => t.dataSync().slice());
+            });
+          const want = run(plainFusedOps.packedSelfAttention);
+          const got = run((...a) => {
+            const out = KERNO_FUSED_OPS.packedSelfAttention!(...a);
+            assert.ok(out !== null, "kerno's replacement takes float32 on its backend");
+            return out;
+          });
+          const label = keep === null ? "no mask" : `mask [${keep.shape}]`;
+          assertClose(got[0], want[0], 1e-5, `output, ${label}`);
+          assertClose(got[1], want[1], 1e-5, `dQKV, ${label}`);
+        }
+        // Its own definition: the same as dotProductAttention on the three slices.
+        tf.tidy(() => {
+          const [q, k, v] = tf.split(qkv, 3, 2).map((t) =>
+            tf.reshape(t, [batch, time, heads, dim]) as tf.Tensor4D
+          );
+          assertClose(
+            plainFusedOps.packedSelfAttention(qkv, null, 0.5).dataSync(),
+            plainFusedOps.dotProductAttention(q, k, v, null, 0.5).dataSync(),
+            1e-6,
+            "packed = separate",
+          );
+        });
+        tf.dispose([qkv, weights, ...masks.filter((m) => m !== null)]);
+      }),
+  });
+}

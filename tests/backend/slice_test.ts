@@ -26,6 +26,9 @@ Deno.test("slice matches cpu on any axis, with -1 sizes and empty slices", async
 Deno.test("split along a middle or last axis matches cpu", async () => {
   await assertSameAsCpu(() => tf.split(make(rand([4, 12], 5)), 4, 1), 0, "4 gates");
   await assertSameAsCpu(() => tf.split(make(rand([2, 6, 3], 6)), [1, 2, 3], 1), 0, "uneven");
+  await assertSameAsCpu(() => tf.split(make(rand([6, 5], 7)), [2, -1], 0), 0, "first axis, -1");
+  await assertSameAsCpu(() => tf.split(make(rand([3, 2, 9], 8)), 3, -1), 0, "negative axis");
+  await assertSameAsCpu(() => tf.split(make(rand([64, 192], 9)), 3, 1), 0, "a concat's gradient");
 });
 
 Deno.test("pad matches cpu, constant value included", async () => {

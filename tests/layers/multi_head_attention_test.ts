@@ -359,3 +359,43 @@ Deno.test("MultiHeadAttention's errors name the layer, what it expected and what
   tf.dispose([q, v, k, flat, narrow, badMask, badQueryMask, other, x4]);
   mha.dispose();
 });
+
+Deno.test("MultiHeadAttention on one input projects query, key and value together, with the same values and gradients", () => {
+  // [x, x] takes the packed projection; [x, x · 1] (another tensor) the three separate ones.
+  for (const [useBias, causal] of [[true, false], [false, true]]) {
+    const x = distinctInput([2, 6, 8], 3);
+    const mha = new MultiHeadAttention(2, 4, { useBias });
+    tf.dispose(mha.apply([x, x])); // build
+    const weights = tf.randomNormal([2, 6, 8], 0, 1, "float32", 7);
+    const run = (packed: boolean) => {
+      let out: Float32Array[] = [];
+      noLeaks(() => {
+        out = tf.tidy(() => {
+          const f = (input: tf.Tensor) => {
+            const other = packed ? input : tf.mul(input, 1);
+            return tf.sum(tf.mul(mha.apply([input, other], { useCausalMask: causal }), weights));
+          };
+          const { value, grads } = tf.variableGrads(() => f(x) as tf.Scalar, mha.trainableWeights);
+          const dx = tf.grad(f)(x);
+          return [value, dx, ...mha.trainableWeights.map((w) => grads[w.name])].map((t) =>
+            t.dataSync().slice() as Float32Array
+          );
+        });
+      });
+      return out;
+    };
+    const packed = run(true);
+    const separate = run(false);
+    assert.equal(packed.length, 2 + mha.trainableWeights.length);
+    packed.forEach((got, i) => {
+      assert.equal(got.length, separate[i].length);
+      got.forEach((g, j) =>
+        assert.ok(
+          Math.abs(g - separate[i][j]) <= 1e-5 * (1 + Math.abs(separate[i][j])),
+          `${i}/${j}`,
+        )
+      );
+    });
+    tf.dispose([x, weights, ...mha.weights]);
+  }
+});
