@@ -147,43 +147,51 @@ export function csvPipe(path: string | URL, options: CsvOptions): Pipe {
         const labelled = options.label !== undefined;
         for await (const chunk of chunks) {
           const elements: unknown[] = [];
-          for (const record of chunk) {
-            if (columns === null) {
-              const fields = fieldsOf(record, checked.delimiter);
-              if (checked.header) {
-                if (record.line === 1 && fields.length > 0) {
-                  fields[0] = fields[0].replace(/^\uFEFF/, "");
+          // A bad row fails the pass after the rows before it (as tf.data's CSV
+          // reader): they are yielded first.
+          let failure: { error: unknown } | null = null;
+          try {
+            for (const record of chunk) {
+              if (columns === null) {
+                const fields = fieldsOf(record, checked.delimiter);
+                if (checked.header) {
+                  if (record.line === 1 && fields.length > 0) {
+                    fields[0] = fields[0].replace(/^\uFEFF/, "");
+                  }
+                  names ??= fields;
+                  columns = plan(name, names, options, checked.featuresAs);
+                  if (names.length !== fields.length) {
+                    fieldCount(name, record.line, fields.length, names);
+                  }
+                  continue;
                 }
-                names ??= fields;
-                columns = plan(name, names, options, checked.featuresAs);
-                if (names.length !== fields.length) {
-                  fieldCount(name, record.line, fields.length, names);
-                }
-                continue;
+                columns = plan(name, names!, options, checked.featuresAs);
               }
-              columns = plan(name, names!, options, checked.featuresAs);
+              elements.push(
+                record.fields === null
+                  ? lineElement(
+                    name,
+                    record,
+                    checked.delimiter,
+                    columns,
+                    labelled,
+                    checked.featuresAs,
+                  )
+                  : rowElement(
+                    name,
+                    record.line,
+                    record.fields,
+                    columns,
+                    labelled,
+                    checked.featuresAs,
+                  ),
+              );
             }
-            elements.push(
-              record.fields === null
-                ? lineElement(
-                  name,
-                  record,
-                  checked.delimiter,
-                  columns,
-                  labelled,
-                  checked.featuresAs,
-                )
-                : rowElement(
-                  name,
-                  record.line,
-                  record.fields,
-                  columns,
-                  labelled,
-                  checked.featuresAs,
-                ),
-            );
+          } catch (error) {
+            failure = { error };
           }
           if (elements.length > 0) yield elements;
+          if (failure !== null) throw failure.error;
         }
       } finally {
         await chunks.return(undefined);

@@ -111,8 +111,9 @@ export function arrayIterator(
  *
  * Without `stepsPerEpoch` every epoch is one pass; the steps are the
  * dataset's cardinality when known, else counted in the first epoch. With
- * it, one pass runs on across epochs and a new one starts when it ends (an
- * endless dataset, `repeat()`, needs it).
+ * it, one pass runs on across epochs (an endless dataset, `repeat()`, needs
+ * it); as in Keras 3, a pass that runs out mid-epoch ends that epoch early
+ * with a warning (once), and the next epoch starts a new pass.
  *
  * @param dataset The dataset.
  * @param stepsPerEpoch At most this many batches per epoch.
@@ -132,6 +133,7 @@ export function datasetIterator(
   }
   let known: number | null = stepsPerEpoch ?? cardinality;
   let live: AsyncIterator<Element> | null = null;
+  let warned = false;
   const batchOf = (element: Element): Batch => {
     checkBatched(element, what.method);
     const [x, y, sampleWeight] = (Array.isArray(element) ? element : [element]) as [
@@ -180,8 +182,17 @@ export function datasetIterator(
         const r = await live.next();
         if (r.done) {
           live = null;
-          if (freshPass) return; // an empty pass: nothing to cycle through
-          continue;
+          // The previous epoch used up its pass exactly: this one starts a new pass.
+          if (step === 0 && !freshPass) continue;
+          // As Keras 3: a pass that runs out mid-epoch ends the epoch early,
+          // with a warning; the next epoch starts a new pass.
+          if (!warned) {
+            warned = true;
+            console.warn(
+              `${what.method}: the Dataset ran out of data after ${step} of ${what.stepsArg}=${stepsPerEpoch} steps, so this epoch ends early (the next starts a new pass). Make sure it gives at least ${what.stepsArg} batches per epoch: repeat() makes it endless`,
+            );
+          }
+          return;
         }
         freshPass = false;
         yield batchOf(r.value);

@@ -207,3 +207,12 @@ Deno.test("a CSV pipeline left early closes the file and leaks no tensors", asyn
   assert.equal(sum, 1000);
   assert.equal(tf.memory().numTensors, before);
 });
+
+Deno.test("Dataset.csv yields the rows before a bad one, then fails naming its line", async () => {
+  const path = await csvFile("a,label\n1,0\n2,1\n3,0\nx,1\n5,0\n");
+  const got: number[] = [];
+  await assert.rejects(async () => {
+    for await (const [features] of Dataset.csv(path, { label: "label" })) got.push(features[0]);
+  }, /line 5, column "a" holds "x", which is not a number/);
+  assert.deepEqual(got, [1, 2, 3]);
+});

@@ -110,15 +110,59 @@ Deno.test("fit on an endless dataset needs stepsPerEpoch, and runs that many ste
   });
   assert.equal(counter.train, 15);
   assert.equal(counter.test, 6);
-  // A finite dataset with stepsPerEpoch longer than a pass: a new pass starts (4 batches a pass).
-  const finite = new BatchCounter();
-  await model.fit(Dataset.fromGenerator(() => points(64, 2)).batch(16), undefined, {
-    epochs: 2,
-    stepsPerEpoch: 6,
-    verbose: 0,
-    callbacks: [finite],
-  });
-  assert.equal(finite.train, 12);
+});
+
+Deno.test("fit with stepsPerEpoch on a finite dataset ends an epoch early when the pass runs out, as Keras 3", async () => {
+  const model = classifier();
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...a: unknown[]) => void warnings.push(a.join(" "));
+  try {
+    // 4 batches a pass, stepsPerEpoch 6: each epoch reads one whole pass (4 steps) and stops.
+    const longer = new BatchCounter();
+    await model.fit(Dataset.fromGenerator(() => points(64, 2)).batch(16), undefined, {
+      epochs: 2,
+      stepsPerEpoch: 6,
+      verbose: 0,
+      callbacks: [longer],
+    });
+    assert.equal(longer.train, 8);
+    assert.equal(warnings.length, 1, "one warning per fit");
+    assert.match(warnings[0], /ran out of data after 4 of stepsPerEpoch=6 steps/);
+    assert.match(warnings[0], /repeat\(\)/);
+    // stepsPerEpoch 3 over 4 batches: a pass runs on across epochs: 3, then 1 (ran out), then a new pass: 3, 1.
+    warnings.length = 0;
+    const shorter = new BatchCounter();
+    const seen: number[] = [];
+    const perEpoch = new class extends callbacks.Callback {
+      override onEpochEnd(): Promise<void> {
+        seen.push(shorter.train);
+        return Promise.resolve();
+      }
+    }();
+    await model.fit(Dataset.fromGenerator(() => points(64, 2)).batch(16), undefined, {
+      epochs: 4,
+      stepsPerEpoch: 3,
+      verbose: 0,
+      callbacks: [shorter, perEpoch],
+    });
+    assert.deepEqual(seen, [3, 4, 7, 8]);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /after 1 of stepsPerEpoch=3 steps/);
+    // A pass used up exactly at an epoch's end: the next epoch starts a new pass, no warning.
+    warnings.length = 0;
+    const exact = new BatchCounter();
+    await model.fit(Dataset.fromGenerator(() => points(64, 2)).batch(16), undefined, {
+      epochs: 3,
+      stepsPerEpoch: 2,
+      verbose: 0,
+      callbacks: [exact],
+    });
+    assert.equal(exact.train, 6);
+    assert.deepEqual(warnings, []);
+  } finally {
+    console.warn = warn;
+  }
 });
 
 Deno.test("fit refuses a dataset that was not batched, naming the value", async () => {
@@ -147,4 +191,44 @@ Deno.test("fit reads a synchronous Dataset of arrays as before, with its length 
   const p = model.predict(ds.map(([xb]) => xb));
   assert.deepEqual(p.shape, [64, 1]);
   p.dispose();
+});
+
+Deno.test("fit on a stream that throws mid-epoch rejects with its error, closes the CSV file and leaks nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = classifier();
+    const path = `${dir}/bad.csv`;
+    // Row 41 (line 42) holds a word in a numeric column: the third batch of 16 fails.
+    const lines = ["x1,x2,label"];
+    for (const [x, y] of points(80, 3)) lines.push(`${x[0]},${x[1]},${y}`);
+    lines[41] = "0.5,oops,1";
+    await Deno.writeTextFile(path, lines.join("\n") + "\n");
+    // One step first, so that the optimizer's state (made at the first step) is counted in `before`.
+    await model.fit(Dataset.fromGenerator(() => points(16, 1)).batch(16), undefined, {
+      verbose: 0,
+    });
+    const before = tf.memory().numTensors;
+    const counter = new BatchCounter();
+    await assert.rejects(
+      () =>
+        model.fit(Dataset.csv(path, { label: "label" }).batch(16).prefetch(2), undefined, {
+          epochs: 2,
+          verbose: 0,
+          callbacks: [counter],
+        }),
+      /line 42.*x2|x2.*line 42/,
+    );
+    assert.equal(counter.train, 2);
+    const thrower = Dataset.fromGenerator(async function* () {
+      yield* points(40, 4);
+      throw new Error("the source broke");
+    }).batch(16);
+    await assert.rejects(
+      () => model.evaluate(thrower, undefined, { verbose: 0 }),
+      /the source broke/,
+    );
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

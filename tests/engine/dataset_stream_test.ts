@@ -266,3 +266,54 @@ Deno.test("a pipeline of tensors leaks nothing, whole or left early, sync or asy
   for await (const _ of Dataset.zip([build(), build().repeat()])) { /* to the shorter's end */ }
   assert.equal(tf.memory().numTensors, before);
 });
+
+Deno.test("a map in Web Workers left early or failing stops its workers and leaks nothing (the sanitizers check)", async () => {
+  const before = tf.memory().numTensors;
+  const mapped = Dataset.fromGenerator(function* () {
+    for (let i = 0; i < 1000; i++) yield [Float32Array.of(i), i % 2] as [Float32Array, number];
+  }).map(([x, y]) => [x.map((v) => v * 2), y], { numParallelCalls: 2 }).batch(4).prefetch(2);
+  let seen = 0;
+  for await (const [x] of mapped) {
+    assert.deepEqual(Array.from(await x.data()), seen === 0 ? [0, 2, 4, 6] : [8, 10, 12, 14]);
+    if (++seen === 2) break; // leaves the pass with elements in flight in the workers
+  }
+  assert.equal(seen, 2);
+  const failing = Dataset.fromGenerator(function* () {
+    for (let i = 0; i < 100; i++) yield i;
+  }).map((i: number) => {
+    if (i === 9) throw new RangeError(`no ${i}`);
+    return i;
+  }, { numParallelCalls: 2 }).batch(4);
+  const got: number[] = [];
+  await assert.rejects(async () => {
+    for await (const b of failing) got.push(...await b.data());
+  }, /Cannot map a Dataset in Web Workers as the function failed there: RangeError: no 9/);
+  assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+Deno.test("a file cache left early or failing writes nothing and closes its file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/cache.bin`;
+    let fail = true;
+    const source = () =>
+      Dataset.fromGenerator(function* () {
+        for (let i = 0; i < 6; i++) {
+          if (fail && i === 4) throw new Error("source failed");
+          yield i;
+        }
+      });
+    const before = tf.memory().numTensors;
+    for await (const _ of source().cache(file).batch(2)) break;
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+    await assert.rejects(() => collect(source().cache(file)), /source failed/);
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+    fail = false;
+    assert.deepEqual(await collect(source().cache(file)), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name), ["cache.bin"]);
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
