@@ -20,7 +20,12 @@ import { attachMask, storedMask } from "./masks.ts";
 import { describe, formatShape } from "./format.ts";
 import { mapStructure, type Structure, structureValues } from "./layer_inputs.ts";
 import { checkOptions } from "./options.ts";
-import { loadingFile, LoadLimitError, MAX_SAMPLE_ELEMENTS } from "./_weight_budget.ts";
+import {
+  loadingFile,
+  LoadLimitError,
+  MAX_SAMPLE_ELEMENTS,
+  withWeightBudget,
+} from "./_weight_budget.ts";
 
 /** The dtypes a symbolic tensor may have. */
 export type SymbolicDType = "float32" | "int32" | "bool" | "string";
@@ -292,7 +297,9 @@ export function applySymbolic(
     ? inputs.shape
     : mapStructure(inputs as Structure<SymbolicTensor>, (t) => t.shape);
   const wasBuilt = layer.built;
+  const builtFor = JSON.stringify([layer.buildInputShape, layer.buildInputShapes]);
   const restore = widenBuildShapes(layer, shapes);
+  const widened = JSON.stringify([layer.buildInputShape, layer.buildInputShapes]) !== builtFor;
   const unknown = allTensors(items).some((t) => t.shape.slice(1).includes(null));
   let first: Probe;
   let second: Probe | null = null;
@@ -302,9 +309,11 @@ export function applySymbolic(
     const runs = unknown ? PROBE_SIZES : PROBE_SIZES.slice(0, 1);
     guardLoadProbe(layer, items, unknown ? runs.flat() : [runs[0][0]]);
     probing = true;
+    const described = describeByArithmetic(layer, items, unknown, callArgs, widened);
     let failure: unknown = null;
-    let done = false;
-    for (const sizes of runs) {
+    let done = described !== null;
+    if (described) [first, second] = described;
+    for (const sizes of done ? [] : runs) {
       try {
         first = probe(layer, items, sizes[0], callArgs);
         second = unknown ? probe(layer, items, sizes[1], callArgs) : null;
@@ -493,6 +502,205 @@ function guardLoadProbe(
         }`,
       );
     }
+  }
+}
+
+/**
+ * What a layer class declares, as a static `exactOutputShape = true`, when
+ * kerno can describe its output without running it (Keras's
+ * `compute_output_spec`): its `computeOutputShape` is exact for every input
+ * its `call` takes, its output is float32 for float32 inputs, and its mask
+ * is `Layer`'s default (one input's mask passed through when
+ * `supportsMasking` is set, none otherwise) or, when it computes its own,
+ * none for inputs without masks. A subclass that overrides `call`,
+ * `computeOutputShape` or `computeMask` below the declaring class is run as
+ * any other layer.
+ */
+export interface ExactOutputShape {
+  /** Set on the class (a static): its output follows by arithmetic. */
+  readonly exactOutputShape: true;
+}
+
+/** The methods whose override below a declaring class voids its {@link ExactOutputShape}. */
+const INFERENCE_METHODS = ["call", "computeOutputShape", "computeMask"];
+
+/** How a rebuild from a file infers a layer's output; see {@link setLoadShapeInference}. */
+export type LoadShapeInference = "arithmetic" | "probe" | "compare";
+
+let loadInference: LoadShapeInference = "arithmetic";
+
+/**
+ * Chooses how layers declaring {@link ExactOutputShape} are inferred while
+ * a model is rebuilt from a file: `"arithmetic"` (the default: their
+ * `computeOutputShape`, no run), `"probe"` (run on zeros, as every other
+ * layer), or `"compare"` (both, and an error when they disagree). For the
+ * tests that prove the two equivalent; outside a load every layer is probed.
+ *
+ * @param mode The inference to use.
+ * @returns The mode it replaces.
+ */
+export function setLoadShapeInference(mode: LoadShapeInference): LoadShapeInference {
+  const previous = loadInference;
+  loadInference = mode;
+  return previous;
+}
+
+/** Whether the layer's class declares {@link ExactOutputShape} below every override that voids it. */
+function declaresExactOutput(layer: Layer): boolean {
+  let proto = Object.getPrototypeOf(layer);
+  while (proto && proto !== Object.prototype) {
+    const ctor = (proto as { constructor: unknown }).constructor as Partial<ExactOutputShape>;
+    if (Object.hasOwn(ctor, "exactOutputShape")) return ctor.exactOutputShape === true;
+    if (INFERENCE_METHODS.some((m) => Object.hasOwn(proto, m))) return false;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return false;
+}
+
+/** Whether `method` is the root class's (Layer's) own, not overridden. */
+function inheritsRoot(layer: Layer, method: string): boolean {
+  let proto = Object.getPrototypeOf(layer);
+  while (proto && !Object.hasOwn(proto, method)) proto = Object.getPrototypeOf(proto);
+  return !proto || Object.getPrototypeOf(proto) === Object.prototype;
+}
+
+/**
+ * The mask rank a layer declaring {@link ExactOutputShape} gives its
+ * output, as `apply` would find it; `null` when only running it can tell.
+ */
+function arithmeticMaskRank(
+  layer: Layer,
+  items: Structure<SymbolicTensor> | SymbolicTensor,
+): number | null {
+  if ((layer as unknown as { maskFromOutput?: boolean }).maskFromOutput) return null;
+  if (inheritsRoot(layer, "computeMask")) {
+    // Layer's default: one input's mask passes through when the layer supports masks.
+    return items instanceof SymbolicTensor && layer.supportsMasking ? items.maskRank : 0;
+  }
+  return allTensors(items).every((t) => t.maskRank === 0) ? 0 : null;
+}
+
+/** `computeOutputShape` on inputs shaped as the probe's zeros (unknown axes at `size`), checked. */
+function arithmeticShape(
+  layer: Layer,
+  items: Structure<SymbolicTensor> | SymbolicTensor,
+  size: number,
+): number[] | null {
+  const concrete = (t: SymbolicTensor): number[] =>
+    t.shape.map((d, i) => d ?? (i === 0 ? 1 : size));
+  const inputShape = items instanceof SymbolicTensor
+    ? concrete(items)
+    : mapStructure(items as Structure<SymbolicTensor>, concrete);
+  let out: unknown;
+  try {
+    out = layer.computeOutputShape(inputShape as Shape);
+  } catch {
+    return null; // The arithmetic refuses this input: running the layer will say why.
+  }
+  if (!Array.isArray(out) || out.length === 0) return null;
+  const batch = concrete(allTensors(items)[0])[0];
+  const shape = [batch, ...out.slice(1)];
+  // A size the probe could not have produced (0, negative, unknown): let the probe decide.
+  return shape.every((d) => Number.isInteger(d) && d > 0) ? shape as number[] : null;
+}
+
+/**
+ * While a model is rebuilt from a file: the output of a layer declaring
+ * {@link ExactOutputShape}, by arithmetic instead of a run on zeros (which
+ * needs the layer's working memory: a convolution's columns on a large
+ * activation), so a rebuild allocates little beyond the weights. The same
+ * sizes as the probes stand for unknown axes, and an input the arithmetic
+ * refuses is left to the probe (and its error). `null` when the layer is to
+ * be probed: outside a load, a layer without the declaration, non-float32
+ * inputs, call arguments, or masks only a run can tell.
+ */
+function describeByArithmetic(
+  layer: Layer,
+  items: Structure<SymbolicTensor> | SymbolicTensor,
+  unknown: boolean,
+  callArgs: Record<string, unknown> | undefined,
+  widened: boolean,
+): [Probe, Probe | null] | null {
+  if (loadingFile() === null || loadInference === "probe" || callArgs !== undefined) return null;
+  if (!declaresExactOutput(layer)) return null;
+  if (allTensors(items).some((t) => t.dtype !== "float32")) return null;
+  if (widened && !weightsFit(layer, items)) return null;
+  const maskRank = arithmeticMaskRank(layer, items);
+  if (maskRank === null) return null;
+  const described = (shape: number[]): Probe => ({
+    outputs: [{ shape, dtype: "float32", maskRank }],
+    keys: null,
+  });
+  let found: [Probe, Probe | null] | null = null;
+  for (const [a, b] of unknown ? PROBE_SIZES : PROBE_SIZES.slice(0, 1)) {
+    const first = arithmeticShape(layer, items, a);
+    const second = unknown ? arithmeticShape(layer, items, b) : null;
+    if (first && (!unknown || second)) {
+      found = [described(first), second && described(second)];
+      break;
+    }
+  }
+  if (found && loadInference === "compare") compareWithProbe(layer, items, unknown, found);
+  return found;
+}
+
+/**
+ * For a layer built before this call (from a file's `build_config`) on
+ * other shapes: whether its weights are those it would create for these
+ * inputs, so that running it could not fail on them. A fresh copy is built
+ * under a budget of the layer's own weight shapes (so a mismatch is refused
+ * before it allocates anything large) and disposed.
+ */
+function weightsFit(layer: Layer, items: Structure<SymbolicTensor> | SymbolicTensor): boolean {
+  const own = layer.weights.map((w) => ({ name: w.name, shape: w.shape }));
+  const shapes = items instanceof SymbolicTensor
+    ? [null, ...items.shape.slice(1)]
+    : mapStructure(items as Structure<SymbolicTensor>, (t): Shape => [null, ...t.shape.slice(1)]);
+  let fresh: Layer | null = null;
+  try {
+    return withWeightBudget(own, loadingFile()!, () => {
+      const cls = layer.constructor as unknown as { fromConfig(c: unknown): Layer };
+      fresh = cls.fromConfig(layer.getConfig());
+      fresh.build(shapes as Shape);
+      const made = fresh.weights.map((w) => w.shape);
+      return JSON.stringify(made) === JSON.stringify(own.map((w) => w.shape));
+    });
+  } catch {
+    return false; // It cannot be built so: running it will say why.
+  } finally {
+    (fresh as Layer | null)?.dispose();
+  }
+}
+
+/** Runs the probes the arithmetic replaced, as `applySymbolic` would, and throws when they disagree. */
+function compareWithProbe(
+  layer: Layer,
+  items: Structure<SymbolicTensor> | SymbolicTensor,
+  unknown: boolean,
+  found: [Probe, Probe | null],
+): void {
+  let ran: [Probe, Probe | null] | null = null;
+  let failure: unknown = null;
+  for (const [a, b] of unknown ? PROBE_SIZES : PROBE_SIZES.slice(0, 1)) {
+    try {
+      ran = [probe(layer, items, a), unknown ? probe(layer, items, b) : null];
+      break;
+    } catch (e) {
+      failure ??= e;
+    }
+  }
+  const what = `Shape arithmetic of ${layer.name} (${layer.constructor.name})`;
+  if (ran === null) {
+    throw new Error(
+      `${what} described ${JSON.stringify(found)} where running it fails: ${
+        (failure as Error).message
+      }`,
+    );
+  }
+  if (JSON.stringify(ran) !== JSON.stringify(found)) {
+    throw new Error(
+      `${what} disagrees with running it: ${JSON.stringify(found)} against ${JSON.stringify(ran)}`,
+    );
   }
 }
 

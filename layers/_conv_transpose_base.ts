@@ -77,6 +77,8 @@ export interface ConvTransposeOptions extends LayerOptions {
  * is `[...kernelSize, filters, inChannels]`, Keras's layout.
  */
 export abstract class BaseConvTranspose extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** Number of output channels. */
   readonly filters: number;
   /** Window size per spatial axis. */

@@ -343,6 +343,8 @@ function fusable(o: DepthwiseConvOptions): FusedActivation | null {
  * bias and activation.
  */
 export abstract class BaseDepthwiseConv extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** The checked geometry. */
   readonly geometry: DepthwiseGeometry;
   /** The depthwise kernel, `[...kernelSize, channels, depthMultiplier]`; set by `build`. */
@@ -445,6 +447,8 @@ export interface SeparableConvOptions extends DepthwiseConvOptions {
  * bias and activation.
  */
 export abstract class BaseSeparableConv extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** Output channels. */
   readonly filters: number;
   /** The checked geometry (of the depthwise step). */

@@ -284,6 +284,8 @@ export abstract class SpatialSidesLayer extends Layer {
  * @internal
  */
 export abstract class SpatialRepeatLayer extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** The repeat count per spatial axis. */
   readonly size: number[];
   /** Where the channels are. */

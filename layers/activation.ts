@@ -32,6 +32,8 @@ import { reject } from "../engine/validate.ts";
  * ```
  */
 export class Activation extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** The name (or function) given at construction. */
   readonly activation: string | ActivationFn;
   readonly #fn: ActivationFn;

@@ -77,6 +77,8 @@ export interface ConvOptions extends LayerOptions {
  * `convolutionOp(inputs, kernel)` (Keras's hook).
  */
 export abstract class BaseConv extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** Number of output channels. */
   readonly filters: number;
   /** Window size per spatial axis. */

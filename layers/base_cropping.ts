@@ -41,6 +41,8 @@ export interface CroppingOptions extends LayerOptions {
  * ```
  */
 export abstract class BaseCropping extends SpatialSidesLayer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** `[before, after]` per spatial axis. */
   readonly cropping: [number, number][] = this.sides;
 

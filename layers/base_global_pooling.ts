@@ -31,6 +31,8 @@ export interface GlobalPoolingOptions extends LayerOptions {
 
 /** The shared part of the global pooling layers; subclasses pick rank and reduction. */
 export abstract class BaseGlobalPooling extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** Whether the pooled axes are kept with length 1. */
   readonly keepdims: boolean;
   /** Where the channels are. */

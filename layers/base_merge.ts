@@ -34,6 +34,8 @@ export function shapesText(shapes: Shape[]): string {
  * are ANDed).
  */
 export abstract class BaseMerge extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = [];
 

@@ -47,6 +47,8 @@ export interface PoolingOptions extends LayerOptions {
 
 /** The shared part of the pooling layers; subclasses pick rank and reduction. */
 export abstract class BasePooling extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** Window size per spatial axis. */
   readonly poolSize: number[];
   /** Step per spatial axis. */

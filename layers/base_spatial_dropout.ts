@@ -32,6 +32,8 @@ export interface SpatialDropoutOptions extends LayerOptions {
  * ```
  */
 export abstract class BaseSpatialDropout extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** Fraction of the channels dropped, in [0, 1). */
   readonly rate: number;
   /** The fixed seed, or null. */

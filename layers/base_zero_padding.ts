@@ -34,6 +34,8 @@ export interface ZeroPaddingOptions extends LayerOptions {
  * ```
  */
 export abstract class BaseZeroPadding extends SpatialSidesLayer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** `[before, after]` per spatial axis. */
   readonly padding: [number, number][] = this.sides;
 

@@ -63,6 +63,8 @@ export interface BatchNormalizationOptions extends LayerOptions {
  * ```
  */
 export class BatchNormalization extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** The feature axis as given. */
   readonly axis: number;
   /** Moving-average momentum. */

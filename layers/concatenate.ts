@@ -43,6 +43,8 @@ export interface ConcatenateOptions extends LayerOptions {
  * ```
  */
 export class Concatenate extends BaseMerge {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static override readonly exactOutputShape = true;
   /** The axis joined along, as given (negative counts from the last). */
   readonly axis: number;
 

@@ -47,6 +47,8 @@ export interface DenseOptions extends LayerOptions {
  * ```
  */
 export class Dense extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** Size of the output's last axis. */
   readonly units: number;
   readonly #options: DenseOptions;
@@ -131,6 +133,11 @@ export class Dense extends Layer {
       y = this.#activation(y);
     }
     return shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.units]);
+  }
+
+  /** The input's shape with its last axis replaced by `units`. */
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [inputShape[0] ?? null, ...inputShape.slice(1, -1), this.units];
   }
 
   /** The constructor's options, with defaults filled in. */

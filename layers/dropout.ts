@@ -46,6 +46,8 @@ export interface DropoutOptions extends LayerOptions {
  * ```
  */
 export class Dropout extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** Fraction of the inputs dropped, in [0, 1). */
   readonly rate: number;
   /** The mask's shape (null: the input's). */

@@ -28,6 +28,8 @@ import { layerOptions, noPositional } from "./_checks.ts";
  * ```
  */
 export class Flatten extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** The constructor's positional arguments, in order, for `fromConfig`. */
   static override positionalArgs: string[] = [];
 

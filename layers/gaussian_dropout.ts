@@ -35,6 +35,8 @@ export interface GaussianDropoutOptions extends LayerOptions {
  * ```
  */
 export class GaussianDropout extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** The rate, in [0, 1): the noise's variance is `rate / (1 − rate)`. */
   readonly rate: number;
   /** The fixed seed, or null. */

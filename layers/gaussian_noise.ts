@@ -36,6 +36,8 @@ export interface GaussianNoiseOptions extends LayerOptions {
  * ```
  */
 export class GaussianNoise extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** The noise's standard deviation, in [0, 1] (Keras's bounds). */
   readonly stddev: number;
   /** The fixed seed, or null. */

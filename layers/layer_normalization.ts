@@ -54,6 +54,8 @@ export interface LayerNormalizationOptions extends LayerOptions {
  * ```
  */
 export class LayerNormalization extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** The normalised axis or axes, as given. */
   readonly axis: number | number[];
   /** Variance offset. */

@@ -28,6 +28,8 @@ import { reject } from "../engine/validate.ts";
  * ```
  */
 export class Reshape extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** The requested per-sample shape, possibly with one -1. */
   readonly targetShape: number[];
 

@@ -33,6 +33,8 @@ export interface UpSampling1DOptions extends LayerOptions {
  * ```
  */
 export class UpSampling1D extends Layer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static readonly exactOutputShape = true;
   /** The repeat count. */
   readonly size: number;
 

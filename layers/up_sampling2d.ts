@@ -56,6 +56,8 @@ export interface UpSampling2DOptions extends LayerOptions {
  * ```
  */
 export class UpSampling2D extends SpatialRepeatLayer {
+  /** Its output follows from `computeOutputShape` (exact, float32): a rebuild from a file need not run it. */
+  static override readonly exactOutputShape = true;
   /** How new pixels are made. */
   readonly interpolation: UpSamplingInterpolation;
 

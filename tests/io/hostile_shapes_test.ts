@@ -367,3 +367,100 @@ Deno.test("a .keras whose config.json declares 16 MB from a few KB is refused be
     await cleanup();
   }
 });
+
+/**
+ * Saves `model` in both formats and applies `edit` to the whole topology
+ * (Keras 3's `config.json`, TensorFlow.js's `modelTopology`): the paths.
+ */
+async function editedFiles(model: Model, dir: string, edit: (layers: Json[]) => void) {
+  await model.save(`${dir}/m`);
+  const json = JSON.parse(await Deno.readTextFile(`${dir}/m/model.json`));
+  edit(json.modelTopology.config.layers);
+  await Deno.writeTextFile(`${dir}/m/model.json`, JSON.stringify(json));
+  await model.save(`${dir}/m.keras`);
+  const items = unzipItems(await Deno.readFile(`${dir}/m.keras`));
+  const config = items.find((i) => i.name === "config.json")!;
+  const keras = JSON.parse(new TextDecoder().decode(config.data));
+  // Keras 3 lists an InputLayer first; each layer keeps its saved (now stale) build_config.
+  edit(keras.config.layers.filter((l: Json) => l.class_name !== "InputLayer"));
+  const input = keras.config.layers[0].config;
+  if (json.modelTopology.config.layers[0].config.batch_input_shape) {
+    input.batch_shape = json.modelTopology.config.layers[0].config.batch_input_shape;
+  }
+  config.data = new TextEncoder().encode(JSON.stringify(keras));
+  await Deno.writeFile(`${dir}/m.keras`, buildZip(items));
+  return [`${dir}/m`, `${dir}/m.keras`];
+}
+
+/**
+ * The process's peak resident memory in bytes since the last reset (Linux's
+ * VmHWM, reset through /proc/self/clear_refs), or the current one where
+ * that is unavailable.
+ */
+function peakRss(reset = false): number {
+  try {
+    if (reset) Deno.writeTextFileSync("/proc/self/clear_refs", "5");
+    const status = Deno.readTextFileSync("/proc/self/status");
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+  } catch {
+    return Deno.memoryUsage().rss;
+  }
+}
+
+/** Loads `path`, checks its output shape and the load's peak memory; returns the time taken. */
+async function loadsWithin(path: string, shape: (number | null)[]): Promise<number> {
+  const file = path.endsWith(".keras") ? path : `${path}/model.json`;
+  assert.ok((await Deno.stat(file)).size < MiB);
+  const tensors = tf.memory().numTensors;
+  const rss = Math.max(peakRss(true), Deno.memoryUsage().rss);
+  const start = performance.now();
+  const model = await loadModel(path);
+  const ms = performance.now() - start;
+  const grown = Math.max(peakRss(), Deno.memoryUsage().rss) - rss;
+  assert.deepEqual(model.outputShape, shape);
+  assert.ok(
+    grown < 200 * MiB,
+    `${path}: peak resident memory grew by ${(grown / MiB).toFixed(0)} MiB`,
+  );
+  model.dispose();
+  assert.equal(tf.memory().numTensors, tensors);
+  console.log(
+    `${path}: loaded in ${ms.toFixed(0)} ms, peak resident memory +${(grown / MiB).toFixed(0)} MiB`,
+  );
+  return ms;
+}
+
+Deno.test("a file whose layers reach a 2048×2048×4 activation loads without running them", async () => {
+  // Conv2DTranspose with strides 512 (4×4 → 2048×2048×4, 2^24 elements, allowed), then a 3×3
+  // Conv2D: running them on zeros to infer shapes took ~940 MB (the convolution's columns).
+  const { dir, cleanup } = await tempDir();
+  try {
+    const model = new Sequential([
+      new layers.Conv2DTranspose(4, 3, { strides: 2, padding: "same", inputShape: [4, 4, 1] }),
+      new layers.Conv2D(4, 3, { padding: "same" }),
+    ]);
+    const paths = await editedFiles(model, dir, (list) => (list[0].config.strides = [512, 512]));
+    model.dispose();
+    for (const path of paths) await loadsWithin(path, [null, 2048, 2048, 4]);
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("a file declaring a 2048×2048×4 input into a Conv2D loads without running it", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const model = new Sequential([
+      new layers.Conv2D(4, 3, { padding: "same", inputShape: [8, 8, 4] }),
+    ]);
+    const paths = await editedFiles(
+      model,
+      dir,
+      (list) => (list[0].config.batch_input_shape = [null, 2048, 2048, 4]),
+    );
+    model.dispose();
+    for (const path of paths) await loadsWithin(path, [null, 2048, 2048, 4]);
+  } finally {
+    await cleanup();
+  }
+});
