@@ -21,6 +21,7 @@ import { attachMask, maskTensor, type StoredMask, storedMask, storeMask } from "
 import { describe, formatShape } from "./format.ts";
 import {
   applySymbolic,
+  guardLoadCall,
   inboundNodes,
   isSymbolic,
   type Node,
@@ -314,6 +315,7 @@ export abstract class Layer {
     if (!(inputs instanceof tf.Tensor)) return this.#applyStructure(inputs, options);
     options = checkOptions(`apply ${this.name}`, options, callOptionKeysOf(this));
     const shape: Shape = [null, ...inputs.shape.slice(1)];
+    guardLoadCall(this, inputs.shape); // a file's rebuild: the output's size before any weight
     if (!this.built) {
       this.checkInputShape(inputs.shape, this.batchInputShape);
       // Axes the inputShape leaves unknown (null) stay unknown: any size fits them later.

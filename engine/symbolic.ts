@@ -476,33 +476,57 @@ function guardLoadProbe(
   sizes: readonly number[],
 ): void {
   if (loadingFile() === null || inheritsProbe(layer)) return;
+  const given = items instanceof SymbolicTensor ? formatShape(items.shape) : JSON.stringify(
+    mapStructure(items as Structure<SymbolicTensor>, (t) => formatShape(t.shape)),
+  );
   for (const size of sizes) {
     const concrete = (t: SymbolicTensor): Shape =>
       t.shape.map((d, i) => (i === 0 ? null : d ?? size));
     const inputShape = items instanceof SymbolicTensor
       ? concrete(items)
       : mapStructure(items as Structure<SymbolicTensor>, concrete);
-    let elements: number | null;
-    let out: unknown;
-    try {
-      out = layer.computeOutputShape(inputShape as Shape);
-      elements = outputElements(out);
-    } catch {
-      return; // The arithmetic refuses this input: the probe will say why.
-    }
-    if (elements !== null && !(elements <= MAX_SAMPLE_ELEMENTS)) {
-      const given = items instanceof SymbolicTensor ? formatShape(items.shape) : JSON.stringify(
-        mapStructure(items as Structure<SymbolicTensor>, (t) => formatShape(t.shape)),
-      );
-      throw new LoadLimitError(
-        `Cannot rebuild layer "${layer.name}" (${layer.constructor.name}) from a file as it would output ${elements} elements per sample (${
-          JSON.stringify(out)
-        }) from input ${given}: kerno rebuilds a layer from a file only when its output holds at most ${MAX_SAMPLE_ELEMENTS} elements per sample${
-          sizeOptions(layer)
-        }`,
-      );
-    }
+    if (!checkLoadOutput(layer, inputShape as Shape, given)) return;
   }
+}
+
+/**
+ * The same bound for a layer called on real tensors while a model is
+ * rebuilt from a file (a subclassed model is built by running its `call`
+ * on zeros): its output, computed by its own arithmetic before it runs,
+ * may hold at most {@link MAX_SAMPLE_ELEMENTS} elements per sample.
+ *
+ * @param layer The layer about to run.
+ * @param shape The input's shape.
+ */
+export function guardLoadCall(layer: Layer, shape: readonly number[]): void {
+  if (loadingFile() === null || inheritsProbe(layer)) return;
+  checkLoadOutput(layer, [null, ...shape.slice(1)], formatShape([null, ...shape.slice(1)]));
+}
+
+/**
+ * Refuses (a {@link LoadLimitError}) an output of more than the bound;
+ * `false` when the arithmetic refuses the input (running the layer will
+ * say why), `true` otherwise.
+ */
+function checkLoadOutput(layer: Layer, inputShape: Shape, given: string): boolean {
+  let elements: number | null;
+  let out: unknown;
+  try {
+    out = layer.computeOutputShape(inputShape);
+    elements = outputElements(out);
+  } catch {
+    return false;
+  }
+  if (elements !== null && !(elements <= MAX_SAMPLE_ELEMENTS)) {
+    throw new LoadLimitError(
+      `Cannot rebuild layer "${layer.name}" (${layer.constructor.name}) from a file as it would output ${elements} elements per sample (${
+        JSON.stringify(out)
+      }) from input ${given}: kerno rebuilds a layer from a file only when its output holds at most ${MAX_SAMPLE_ELEMENTS} elements per sample${
+        sizeOptions(layer)
+      }`,
+    );
+  }
+  return true;
 }
 
 /**

@@ -149,7 +149,12 @@ function buildFromKeras(layer: Layer, buildConfig: unknown, file: string): void 
       : [raw.input_shape];
     for (const shape of shapes) checkShape(shape, "build_config.input_shape", file);
   }
-  layer.buildFromConfig(Object.fromEntries(Object.entries(raw).map(([k, v]) => [toCamel(k), v])));
+  try {
+    layer.buildFromConfig(Object.fromEntries(Object.entries(raw).map(([k, v]) => [toCamel(k), v])));
+  } catch (error) {
+    layer.dispose(); // the weights its layers made before the build failed
+    throw error;
+  }
 }
 
 /** An InputLayer's entry: Keras 3's `batch_shape`, TensorFlow.js's `batch_input_shape`. */
@@ -437,6 +442,8 @@ export function modelFromKeras(json: unknown, file: string): Model {
     return modelFromTopology(json, file);
   } catch (error) {
     if (!(error instanceof Error) || error.message.includes(file)) throw error;
+    // A load limit names its own file (the weights' entry of a .keras, say).
+    if (error instanceof LoadLimitError && error.message.startsWith("Cannot load ")) throw error;
     // A layer that failed while the model was built (an unknown initializer name, a weight budget).
     const E = error instanceof RangeError ? RangeError : TypeError;
     throw new E(`Cannot load ${file}: ${error.message}`, { cause: error });

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { Input, layers, loadModel, Model, Sequential, tf } from "../../mod.ts";
+import {
+  Input,
+  layers,
+  loadModel,
+  Model,
+  registerSerializable,
+  Sequential,
+  tf,
+} from "../../mod.ts";
 import { tempDir } from "./_helpers.ts";
 import { buildZip, unzipItems } from "./hostile_keras_helpers.ts";
 
@@ -460,6 +468,48 @@ Deno.test("a file declaring a 2048×2048×4 input into a Conv2D loads without ru
     );
     model.dispose();
     for (const path of paths) await loadsWithin(path, [null, 2048, 2048, 4]);
+  } finally {
+    await cleanup();
+  }
+});
+
+/** A subclassed model: rebuilt from a file by running its `call` on zeros of the saved input shape. */
+class EmbeddingBag extends Model {
+  embed = new layers.Embedding(100, 50);
+  pool = new layers.GlobalAveragePooling1D();
+  head = new layers.Dense(1);
+  override call(x: tf.Tensor): tf.Tensor {
+    return this.head.apply(this.pool.apply(this.embed.apply(x)));
+  }
+}
+registerSerializable(EmbeddingBag);
+
+Deno.test("a subclassed model whose saved input shape would make its layers output gigabytes is refused before they run", async () => {
+  // build_config.input_shape [null, 2^20] (allowed: each axis ≤ 2^20) makes the Embedding's
+  // output 2^20 × 50 floats (200 MB) while the model is built on zeros; its arithmetic says so first.
+  const { dir, cleanup } = await tempDir();
+  try {
+    const model = new EmbeddingBag();
+    model.build([null, 10]);
+    await model.save(`${dir}/bag.keras`);
+    model.dispose();
+    const items = unzipItems(await Deno.readFile(`${dir}/bag.keras`));
+    const config = items.find((i) => i.name === "config.json")!;
+    const json = JSON.parse(new TextDecoder().decode(config.data));
+    json.build_config.input_shape = [null, 2 ** 20];
+    config.data = new TextEncoder().encode(JSON.stringify(json));
+    await Deno.writeFile(`${dir}/hostile.keras`, buildZip(items));
+    const tensors = tf.memory().numTensors;
+    const rss = Math.max(peakRss(true), Deno.memoryUsage().rss);
+    await assert.rejects(
+      () => loadModel(`${dir}/hostile.keras`),
+      /hostile\.keras.*"embedding\w*" \(Embedding\) from a file as it would output 52428800 elements per sample/,
+    );
+    const grown = Math.max(peakRss(), Deno.memoryUsage().rss) - rss;
+    assert.ok(grown < 200 * MiB, `peak resident memory grew by ${(grown / MiB).toFixed(0)} MiB`);
+    assert.equal(tf.memory().numTensors, tensors);
+    const loaded = await loadModel(`${dir}/bag.keras`); // the honest file still loads
+    loaded.dispose();
   } finally {
     await cleanup();
   }
