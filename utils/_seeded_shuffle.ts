@@ -16,12 +16,16 @@
 const N = 624;
 const M = 397;
 
-/** MT19937 with NumPy's integer seeding. */
-class MersenneTwister {
+/** The Mersenne Twister MT19937 (Matsumoto & Nishimura 1998), 32-bit outputs. */
+export class MersenneTwister {
   readonly #state = new Uint32Array(N);
   #index = N;
 
-  /** Seeded from one 32-bit integer (`init_genrand`, NumPy's legacy seeding). */
+  /**
+   * Seeded from one 32-bit integer (`init_genrand`, NumPy's legacy seeding).
+   *
+   * @param seed An integer in `[0, 2^32)`.
+   */
   constructor(seed: number) {
     const s = this.#state;
     s[0] = seed >>> 0;
@@ -58,8 +62,8 @@ class MersenneTwister {
     return rng;
   }
 
-  /** The next 32-bit output. */
-  next(): number {
+  /** @returns The next 32-bit output. */
+  nextUint32(): number {
     if (this.#index >= N) this.#twist();
     let y = this.#state[this.#index++];
     y ^= y >>> 11;
@@ -67,6 +71,34 @@ class MersenneTwister {
     y ^= (y << 15) & 0xefc60000;
     y ^= y >>> 18;
     return y >>> 0;
+  }
+
+  /** @returns A double in `[0, 1)` from 53 random bits (NumPy's `random_sample`). */
+  nextDouble(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /**
+   * An integer in `[0, max]` as NumPy's legacy `random_interval` draws it:
+   * masked 32-bit outputs, those above `max` rejected.
+   *
+   * @param max The largest value (below 2^32).
+   * @returns The integer.
+   */
+  interval(max: number): number {
+    if (max === 0) return 0;
+    let mask = max;
+    mask |= mask >>> 1;
+    mask |= mask >>> 2;
+    mask |= mask >>> 4;
+    mask |= mask >>> 8;
+    mask |= mask >>> 16;
+    mask >>>= 0;
+    let value: number;
+    do value = (this.nextUint32() & mask) >>> 0; while (value > max);
+    return value;
   }
 
   #twist(): void {
@@ -79,19 +111,22 @@ class MersenneTwister {
   }
 }
 
-/** An integer in `[0, max]` as NumPy's legacy `random_interval` draws it. */
-function interval(rng: MersenneTwister, max: number): number {
-  if (max === 0) return 0;
-  let mask = max;
-  mask |= mask >>> 1;
-  mask |= mask >>> 2;
-  mask |= mask >>> 4;
-  mask |= mask >>> 8;
-  mask |= mask >>> 16;
-  mask >>>= 0;
-  let value: number;
-  do value = (rng.next() & mask) >>> 0; while (value > max);
-  return value;
+/**
+ * Shuffles `items` in place as NumPy's legacy `RandomState.shuffle` does
+ * with `rng` (Fisher-Yates from the end), advancing `rng`.
+ *
+ * @param rng The generator.
+ * @param items The list (fewer than 2^32 items).
+ * @returns `items`.
+ */
+export function shuffleWith<T>(rng: MersenneTwister, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng.interval(i);
+    const t = items[i];
+    items[i] = items[j];
+    items[j] = t;
+  }
+  return items;
 }
 
 /**
@@ -102,14 +137,7 @@ function interval(rng: MersenneTwister, max: number): number {
  * @returns `items`.
  */
 export function numpyShuffle<T>(items: T[], seed: number): T[] {
-  const rng = new MersenneTwister(seed);
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = interval(rng, i);
-    const t = items[i];
-    items[i] = items[j];
-    items[j] = t;
-  }
-  return items;
+  return shuffleWith(new MersenneTwister(seed), items);
 }
 
 /**
@@ -132,7 +160,7 @@ export function pythonShuffle<T>(items: T[], seed: number): T[] {
     const n = i + 1;
     const bits = 32 - Math.clz32(n);
     let j: number;
-    do j = rng.next() >>> (32 - bits); while (j >= n);
+    do j = rng.nextUint32() >>> (32 - bits); while (j >= n);
     const t = items[i];
     items[i] = items[j];
     items[j] = t;
