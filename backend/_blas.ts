@@ -71,15 +71,62 @@ const SYMBOLS = {
 } as const;
 
 /**
- * Products below this many multiply-adds (`m·n·k`, 2²⁵ ≈ 32 M) run on one
- * thread: waking OpenBLAS's workers costs more than they save on the small
- * products of a training step, and far more when the machine is busy (a
- * product of 64×784 by 784×256 — 13 M — took 3-5 ms with two threads inside
- * `fit` against 0.3-0.5 ms on one). Convolution products of 130 M and more
- * (the benchmark's second Conv2D: 7744×288 by 288×64 and its gradients) run
- * 1.3-1.7× faster on two threads inside `fit`.
+ * Products of at least this many multiply-adds (`m·n·k`, 2²⁵ ≈ 32 M) run on
+ * every thread: convolution products of 130 M and more (the benchmark's
+ * second Conv2D: 7744×288 by 288×64 and its gradients) run 1.3-1.7× faster
+ * on two threads inside `fit`.
  */
 export const SINGLE_THREAD_BELOW = 1 << 25;
+
+/**
+ * Products below this many multiply-adds (2²² ≈ 4 M) run on one thread:
+ * waking OpenBLAS's workers costs more than they save. Between this and
+ * {@link SINGLE_THREAD_BELOW} the thread count is chosen by measured speed
+ * ({@link ThreadChooser}): on an idle machine two threads made the
+ * transformer workload's steps 11% and the mlp's 17% faster (its 2560×64
+ * by 64×192 product: 98 → 154 GFLOP/s), but with one core busy elsewhere
+ * the same products took up to 2× longer on two threads than on one (the
+ * mlp's 64×784 by 784×256: 0.3-0.5 ms on one thread, 3-5 ms on two).
+ */
+export const ADAPTIVE_FROM = 1 << 22;
+
+/**
+ * Chooses one or all threads for the middle band of products by their
+ * measured rate (multiply-adds per millisecond, an average over recent
+ * calls of each choice), trying the other choice every
+ * {@link ThreadChooser.EXPLORE} calls so that a change of load is seen.
+ */
+export class ThreadChooser {
+  /** One call in this many tries the choice that is not preferred. */
+  static readonly EXPLORE = 16;
+  /** Weight of a new measurement in a choice's average rate. */
+  static readonly SMOOTHING = 0.2;
+  /** Average rate of one thread and of all threads; `0` until measured. */
+  readonly rates: [number, number] = [0, 0];
+  #calls = 0;
+
+  /** @returns `true` to use every thread for the next product in the band. */
+  pick(): boolean {
+    const [one, all] = this.rates;
+    if (one === 0 || all === 0) return one !== 0; // measure each choice once first
+    const preferAll = all > one;
+    return ++this.#calls % ThreadChooser.EXPLORE === 0 ? !preferAll : preferAll;
+  }
+
+  /**
+   * Records how fast a product ran.
+   *
+   * @param all Whether it ran on every thread.
+   * @param work Its multiply-adds.
+   * @param ms Its time.
+   */
+  record(all: boolean, work: number, ms: number): void {
+    const rate = work / Math.max(ms, 1e-3);
+    const i = all ? 1 : 0;
+    const a = ThreadChooser.SMOOTHING;
+    this.rates[i] = this.rates[i] === 0 ? rate : (1 - a) * this.rates[i] + a * rate;
+  }
+}
 
 let cached: Blas | string | undefined;
 
@@ -165,15 +212,27 @@ function wrap(path: string): Blas {
       ldc,
     );
   };
+  const chooser = new ThreadChooser();
   const sgemm: Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
-    if (setThreads !== null && maxThreads > 1) {
-      const wanted = m * n * k < SINGLE_THREAD_BELOW ? 1 : maxThreads;
-      if (wanted !== threads) {
-        setThreads(wanted);
-        threads = wanted;
-      }
+    if (setThreads === null || maxThreads <= 1) {
+      sgemmRaw(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      return;
     }
+    const work = m * n * k;
+    const adaptive = work >= ADAPTIVE_FROM && work < SINGLE_THREAD_BELOW;
+    const all = work >= SINGLE_THREAD_BELOW || (adaptive && chooser.pick());
+    const wanted = all ? maxThreads : 1;
+    if (wanted !== threads) {
+      setThreads(wanted);
+      threads = wanted;
+    }
+    if (!adaptive) {
+      sgemmRaw(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
+    const start = performance.now();
     sgemmRaw(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    chooser.record(all, work, performance.now() - start);
   };
   return { path, sgemm, sgemmRaw };
 }

@@ -1,0 +1,35 @@
+/**
+ * The choice of one or all OpenBLAS threads for the middle band of
+ * products: each choice measured once, then the faster one taken, the
+ * other tried every `EXPLORE` calls so that a change of load is seen.
+ */
+import assert from "node:assert/strict";
+import { ADAPTIVE_FROM, SINGLE_THREAD_BELOW, ThreadChooser } from "../../backend/_blas.ts";
+
+Deno.test("ThreadChooser measures both choices, then prefers the faster and still tries the other", () => {
+  assert.ok(ADAPTIVE_FROM < SINGLE_THREAD_BELOW);
+  const chooser = new ThreadChooser();
+  assert.equal(chooser.pick(), false, "one thread is measured first");
+  chooser.record(false, 1000, 1); // 1000 per ms
+  assert.equal(chooser.pick(), true, "then all threads");
+  chooser.record(true, 1000, 0.5); // 2000 per ms: faster
+  const picks = Array.from({ length: 2 * ThreadChooser.EXPLORE }, () => chooser.pick());
+  const others = picks.map((p, i) => (p ? -1 : i)).filter((i) => i >= 0);
+  assert.deepEqual(others, [ThreadChooser.EXPLORE - 1, 2 * ThreadChooser.EXPLORE - 1]);
+});
+
+Deno.test("ThreadChooser follows a change of speed: all threads slowed down lose the preference", () => {
+  const chooser = new ThreadChooser();
+  chooser.record(false, 1000, 1);
+  chooser.record(true, 1000, 0.5);
+  assert.equal(chooser.pick(), true);
+  // The machine gets busy: all threads now take 4 ms for the same work.
+  for (let i = 0; i < 10; i++) chooser.record(true, 1000, 4);
+  assert.ok(chooser.rates[1] < chooser.rates[0], `${chooser.rates}`);
+  assert.equal(chooser.pick(), false);
+  // The average moves by SMOOTHING of each new measurement.
+  const before = chooser.rates[0];
+  chooser.record(false, 1000, 0.5);
+  const a = ThreadChooser.SMOOTHING;
+  assert.ok(Math.abs(chooser.rates[0] - ((1 - a) * before + a * 2000)) < 1e-9);
+});
