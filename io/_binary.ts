@@ -273,7 +273,13 @@ export function parseJson(bytes: Uint8Array, file: string, maxBytes = MAX_JSON_B
         `Cannot load ${file} as its JSON holds the object key "__proto__", which no model file has`,
       );
     }
-    throw new TypeError(`Cannot load ${file} as it is not valid JSON: ${message}`);
+    const at = /position (\d+)/.exec(message);
+    throw new TypeError(
+      `Cannot load ${file} as it is not valid JSON: ${
+        at ? `a syntax error at character ${at[1]}` : "a syntax error or an early end"
+      }`,
+      { cause: error },
+    );
   }
   return parsed;
 }

@@ -98,10 +98,9 @@ export async function readCheckpoint(
     out = checked(path, header, bytes.subarray(start + headerLength), v2);
   } catch (error) {
     if (sumOk) throw error;
+    // the checksum is the cause; what the damaged header then says is only its symptom (kept as the cause)
     throw new RangeError(
-      `Cannot load ${path} as its header and values do not match their checksum, so the file is corrupt or truncated: ${
-        (error as Error).message
-      }`,
+      `Cannot load ${path} as its header and values do not match their checksum, and its header cannot be read: the file is corrupt or truncated`,
       { cause: error },
     );
   }

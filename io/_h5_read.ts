@@ -117,10 +117,10 @@ class Opened {
     try {
       return fn();
     } catch (error) {
+      // h5wasm's own words ("error - name not defined!") say nothing about the file: kept as the cause
       throw new TypeError(
-        `Cannot load ${this.where} as HDF5 cannot read ${what} (the file is damaged): ${
-          (error as Error).message
-        }`,
+        `Cannot load ${this.where} as HDF5 cannot read ${what}: the file is damaged`,
+        { cause: error },
       );
     }
   }
@@ -332,6 +332,52 @@ function attrOf(f: Opened, path: string, name: string): string | null {
 }
 
 /**
+ * Walks every global heap collection (`GCOL`, where HDF5 keeps
+ * variable-length strings such as attribute values) and refuses one whose
+ * objects do not tile it exactly: HDF5 1.14 does not check this and, given
+ * an object size that runs into the free space, loops forever while it
+ * reads an attribute (found by tools/fuzz_load.ts: one flipped bit in the
+ * size of kerno's own `kerno_digest` string hung the load).
+ *
+ * @param bytes The file's bytes.
+ * @param where The file, for messages.
+ */
+export function checkGlobalHeaps(bytes: Uint8Array, where: string): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const damaged = (at: number, problem: string): never => {
+    throw new TypeError(
+      `Cannot load ${where} as its HDF5 global heap at byte ${at} (where variable-length strings are kept) is damaged: ${problem}`,
+    );
+  };
+  for (let at = 0; at + 16 <= bytes.length; at++) {
+    // "GCOL", version 1
+    if (
+      bytes[at] !== 0x47 || bytes[at + 1] !== 0x43 || bytes[at + 2] !== 0x4f ||
+      bytes[at + 3] !== 0x4c || bytes[at + 4] !== 1
+    ) continue;
+    const size = Number(view.getBigUint64(at + 8, true));
+    const end = at + size;
+    if (size < 16 || end > bytes.length) damaged(at, `it claims ${size} bytes`);
+    let p = at + 16;
+    while (p + 16 <= end) {
+      const index = view.getUint16(p, true);
+      const objectSize = Number(view.getBigUint64(p + 8, true));
+      if (index === 0) {
+        // the free space, header included, runs to the collection's end
+        if (p + objectSize !== end) {
+          damaged(at, `its free space at byte ${p} does not reach its end`);
+        }
+        break;
+      }
+      const next = p + 16 + Math.ceil(objectSize / 8) * 8;
+      if (next > end) damaged(at, `object ${index} (${objectSize} bytes) runs past its end`);
+      p = next;
+    }
+    at = end - 1;
+  }
+}
+
+/**
  * Opens HDF5 bytes; a file that carries kerno's digest is verified whole.
  *
  * @param bytes The file's bytes.
@@ -345,6 +391,7 @@ export async function openH5(bytes: Uint8Array, where: string): Promise<H5Reader
   if (bytes.length < 8 || signature.some((b, i) => bytes[i] !== b)) {
     throw new TypeError(`Cannot load ${where} as it is not an HDF5 file (no HDF5 signature)`);
   }
+  checkGlobalHeaps(bytes, where);
   const name = scratchName("read");
   m.FS!.writeFile(name, bytes);
   let file: H5.File;
@@ -354,7 +401,8 @@ export async function openH5(bytes: Uint8Array, where: string): Promise<H5Reader
   } catch (error) {
     m.FS!.unlink(name);
     throw new TypeError(
-      `Cannot load ${where} as it is not a valid HDF5 file: ${(error as Error).message}`,
+      `Cannot load ${where} as it is not a valid HDF5 file: HDF5 cannot open it (it is damaged or truncated)`,
+      { cause: error },
     );
   }
   const f = new Opened(h5, m, file, bytes.length, where);

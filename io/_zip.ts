@@ -194,6 +194,21 @@ function entryData(bytes: Uint8Array, entry: ZipEntry, file: string): Uint8Array
   if (local !== entry.name) {
     fail(file, `entry ${label} is named ${JSON.stringify(local)} in its local header`);
   }
+  // a reader that follows local headers must see the same method and CRC-32 as the directory's
+  const localMethod = view.getUint16(at + 8, true);
+  if (localMethod !== entry.method) {
+    fail(
+      file,
+      `entry ${label} has compression method ${localMethod} in its local header and ${entry.method} in the directory`,
+    );
+  }
+  const streamed = (view.getUint16(at + 6, true) & 0x8) !== 0; // CRC and sizes in a data descriptor
+  if (!streamed && view.getUint32(at + 14, true) !== entry.crc) {
+    fail(
+      file,
+      `entry ${label} states a different CRC-32 in its local header than in the directory`,
+    );
+  }
   if (start + entry.compressedSize > bytes.length) {
     fail(file, `the data of entry ${label} runs past the end of the file (truncated)`);
   }
