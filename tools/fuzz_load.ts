@@ -27,9 +27,17 @@
  * @module
  */
 import h5wasm from "h5wasm";
-import type * as H5 from "h5wasm";
-import { Deflate, deflateSync } from "fflate";
+import { Deflate } from "fflate";
 import { crc32 } from "node:zlib";
+import {
+  buildZip as zip,
+  concat,
+  type DatasetEdit as H5Edit,
+  indexOf,
+  rewriteH5,
+  unzipItems,
+  type Values,
+} from "./_hostile_files.ts";
 import { layers, loadModel, Model, registerSerializable, Sequential, setSeed, tf } from "../mod.ts";
 
 // ---------------------------------------------------------------- models
@@ -205,86 +213,6 @@ const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
 
 // ---------------------------------------------------------------- zip
 
-interface Entry {
-  name: string;
-  data: Uint8Array;
-  deflate?: boolean;
-  crc?: number;
-  size?: number;
-  /** The compressed body to write instead of deflating `data`. */
-  body?: Uint8Array;
-  /** A different name in the local header. */
-  localName?: string;
-  /** A different method in the local header. */
-  localMethod?: number;
-}
-
-/** A zip writer that tells the lies each entry asks for. */
-function zip(entries: Entry[]): Uint8Array {
-  const enc = new TextEncoder();
-  const parts: Uint8Array[] = [];
-  const central: Uint8Array[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = enc.encode(e.name);
-    const lname = enc.encode(e.localName ?? e.name);
-    const body = e.body ?? (e.deflate ? deflateSync(e.data) : e.data);
-    const method = e.body || e.deflate ? 8 : 0;
-    const crc = e.crc ?? crc32(e.data);
-    const size = e.size ?? e.data.length;
-    const local = new Uint8Array(30 + lname.length);
-    const lv = new DataView(local.buffer);
-    lv.setUint32(0, 0x04034b50, true);
-    lv.setUint16(4, 20, true);
-    lv.setUint16(8, e.localMethod ?? method, true);
-    lv.setUint32(14, crc, true);
-    lv.setUint32(18, body.length, true);
-    lv.setUint32(22, size, true);
-    lv.setUint16(26, lname.length, true);
-    local.set(lname, 30);
-    const c = new Uint8Array(46 + name.length);
-    const cv = new DataView(c.buffer);
-    cv.setUint32(0, 0x02014b50, true);
-    cv.setUint16(4, 20, true);
-    cv.setUint16(6, 20, true);
-    cv.setUint16(10, method, true);
-    cv.setUint32(16, crc, true);
-    cv.setUint32(20, body.length, true);
-    cv.setUint32(24, size, true);
-    cv.setUint16(28, name.length, true);
-    cv.setUint32(42, offset, true);
-    c.set(name, 46);
-    parts.push(local, body);
-    central.push(c);
-    offset += local.length + body.length;
-  }
-  const dirSize = central.reduce((n, c) => n + c.length, 0);
-  const end = new Uint8Array(22);
-  const ev = new DataView(end.buffer);
-  ev.setUint32(0, 0x06054b50, true);
-  ev.setUint16(8, entries.length, true);
-  ev.setUint16(10, entries.length, true);
-  ev.setUint32(12, dirSize, true);
-  ev.setUint32(16, offset, true);
-  return concat([...parts, ...central, end]);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** Reads a zip's entries by its central directory (stored or deflated). */
-async function unzip(bytes: Uint8Array): Promise<Entry[]> {
-  const { unzipSync } = await import("fflate");
-  return Object.entries(unzipSync(bytes)).map(([name, data]) => ({ name, data }));
-}
-
 let bomb: Uint8Array | null = null;
 /** A deflate stream of 1 GiB of zeros (about 1 MiB), made once. */
 function zeroBomb(): Uint8Array {
@@ -299,87 +227,16 @@ function zeroBomb(): Uint8Array {
 
 // ---------------------------------------------------------------- HDF5
 
-type Values = Float32Array | Float64Array | Int32Array | BigInt64Array;
-type H5Edit =
-  | null
-  | { data: Values; shape: number[]; compress?: boolean }
-  | { soft: string }
-  | { external: [string, string] };
-
-let h5n = 0;
-/** Copies an HDF5 file dataset by dataset, applying `edit`; keeps kerno's attributes if asked. */
-async function rewriteH5(
-  bytes: Uint8Array,
-  edit: (path: string, data: Values, shape: number[]) => H5Edit | undefined,
-  keepDigest: boolean,
-  dropGroup?: string,
-): Promise<Uint8Array> {
-  const { FS } = await h5wasm.ready;
-  const src = `/fz-src-${h5n}.h5`;
-  const dst = `/fz-dst-${h5n++}.h5`;
-  FS!.writeFile(src, bytes);
-  const from = new h5wasm.File(src, "r");
-  const to = new h5wasm.File(dst, "w");
-  const attrs = (a: H5.Group | H5.Dataset, b: H5.Group | H5.Dataset) => {
-    for (const [key, attr] of Object.entries(a.attrs)) {
-      if (key.startsWith("kerno_") && !keepDigest) continue;
-      b.create_attribute(key, attr.value as string);
-    }
-  };
-  const walk = (path: string, target: H5.Group) => {
-    const group = (path === "" ? from : from.get(path)) as H5.Group;
-    attrs(group, target);
-    for (const key of group.keys()) {
-      const p = path === "" ? key : `${path}/${key}`;
-      if (p === dropGroup) continue;
-      const entity = from.get(p);
-      if (entity instanceof h5wasm.Group) {
-        walk(p, target.create_group(key));
-        continue;
-      }
-      const d = entity as H5.Dataset;
-      const v = d.value;
-      const data: Values = typeof v === "bigint"
-        ? BigInt64Array.of(v)
-        : typeof v === "number"
-        ? (d.metadata.type === 1 ? Float32Array.of(v) : Int32Array.of(v))
-        : v as Values;
-      const shape = [...(d.shape ?? [])];
-      const change = edit(p, data, shape);
-      if (change === null) continue;
-      if (change === undefined) {
-        attrs(d, target.create_dataset({ name: key, data, shape }));
-      } else if ("soft" in change) {
-        target.create_soft_link(change.soft, key);
-      } else if ("external" in change) {
-        target.create_external_link(change.external[0], change.external[1], key);
-      } else {
-        const made = target.create_dataset({
-          name: key,
-          data: change.data,
-          shape: change.shape,
-          ...(change.compress ? { chunks: change.shape, compression: 4 } : {}),
-        });
-        attrs(d, made);
-      }
-    }
-  };
-  walk("", to);
-  from.close();
-  to.close();
-  const out = FS!.readFile(dst) as Uint8Array;
-  FS!.unlink(src);
-  FS!.unlink(dst);
-  return out;
-}
-
 /** The paths and shapes of every dataset in an HDF5 file. */
 async function h5Datasets(bytes: Uint8Array): Promise<{ path: string; shape: number[] }[]> {
   const list: { path: string; shape: number[] }[] = [];
-  await rewriteH5(bytes, (path, _d, shape) => {
-    list.push({ path, shape });
-    return undefined;
-  }, true);
+  await rewriteH5(bytes, {
+    dataset: (path, _d, shape) => {
+      list.push({ path, shape });
+      return undefined;
+    },
+    keepDigest: true,
+  });
   return list;
 }
 
@@ -649,7 +506,7 @@ async function kerasVariant(base: Base, dir: string) {
     await Deno.writeFile(target, b);
     return { family: fam, desc: d, foreign: false, target };
   }
-  const entries = await unzip(base.file!);
+  const entries = unzipItems(base.file!);
   const get = (name: string) => entries.find((e) => e.name === name)!;
   if (family === "json") {
     const name = pick(["config.json", "config.json", "metadata.json"]);
@@ -753,11 +610,11 @@ async function h5Edit(bytes: Uint8Array, inKeras: boolean): Promise<[Uint8Array,
     if (r === 3) {
       const other = pick(weights.filter((w) => w.path !== path)) ?? weights[0];
       desc = `${path} soft link to ${other.path}`;
-      return { soft: `/${other.path}` };
+      return { softLink: `/${other.path}` };
     }
     if (r === 4) {
       desc = `${path} external link`;
-      return { external: ["other.h5", `/${path}`] };
+      return { externalLink: ["other.h5", `/${path}`] };
     }
     if (r === 5) {
       desc = `${path} dropped`;
@@ -769,7 +626,11 @@ async function h5Edit(bytes: Uint8Array, inKeras: boolean): Promise<[Uint8Array,
     }
     return undefined;
   };
-  let out = await rewriteH5(bytes, edit, keep, r === 7 ? "optimizer" : undefined);
+  let out = await rewriteH5(bytes, {
+    dataset: edit,
+    keepDigest: keep,
+    ...(r === 7 ? { dropGroup: "optimizer" } : {}),
+  });
   if (r === 7) desc = "optimizer group dropped";
   if (r === 6) {
     // damage the compressed chunk: a byte after the zlib header
@@ -782,14 +643,6 @@ async function h5Edit(bytes: Uint8Array, inKeras: boolean): Promise<[Uint8Array,
   }
   const foreign = !keep && (r === 0 || r === 1 || r === 2 || r === 6);
   return [out, `${desc}${keep ? " (digest kept)" : " (digest removed)"}`, foreign];
-}
-
-function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
 }
 
 /** Sets the size of one object in the file's first global heap (variable-length strings). */

@@ -9,7 +9,7 @@ import {
   unzipItems,
   type ZipItem,
   zlibStreamAt,
-} from "./hostile_keras_helpers.ts";
+} from "../../tools/_hostile_files.ts";
 
 const WEIGHTS = "model.weights.h5";
 

@@ -9,7 +9,7 @@ import {
   tf,
 } from "../../mod.ts";
 import { tempDir } from "./_helpers.ts";
-import { buildZip, unzipItems } from "./hostile_keras_helpers.ts";
+import { buildZip, unzipItems } from "../../tools/_hostile_files.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;

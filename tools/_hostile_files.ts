@@ -1,9 +1,13 @@
 /**
- * A small generator of damaged and hostile `.keras` and `.h5` files for the
- * tests: a zip writer that can lie (CRC-32, declared sizes, duplicate
- * names), and an HDF5 rewriter (h5wasm) that copies a file dataset by
- * dataset with edits: values, types, shapes, links, compression, dropped
- * datasets, with or without kerno's digest attributes.
+ * A small generator of damaged and hostile `.keras` and `.h5` files, for
+ * the tests (tests/io/hostile_*_test.ts) and the fuzz campaign
+ * (`tools/fuzz_load.ts`): a zip writer that can lie (CRC-32, declared sizes,
+ * duplicate names, local headers that disagree with the directory), and an
+ * HDF5 rewriter (h5wasm) that copies a file dataset by dataset with edits:
+ * values, types, shapes, links, compression, dropped datasets and groups,
+ * with or without kerno's digest attributes.
+ *
+ * @module
  */
 import h5wasm from "h5wasm";
 import type * as H5 from "h5wasm";
@@ -22,6 +26,12 @@ export interface ZipItem {
   crc?: number;
   /** The uncompressed size to state (default: the true one). */
   size?: number;
+  /** The compressed body to write instead of `data` (deflate is then stated). */
+  body?: Uint8Array;
+  /** Another name in the local header than in the central directory. */
+  localName?: string;
+  /** Another compression method in the local header than in the central directory. */
+  localMethod?: number;
 }
 
 /** Writes a zip archive (no zip64), telling whatever lies the items ask for. */
@@ -32,21 +42,22 @@ export function buildZip(items: ZipItem[]): Uint8Array {
   let offset = 0;
   for (const item of items) {
     const name = enc.encode(item.name);
-    const body = item.deflate ? deflateSync(item.data) : item.data;
+    const localName = enc.encode(item.localName ?? item.name);
+    const body = item.body ?? (item.deflate ? deflateSync(item.data) : item.data);
     const crc = item.crc ?? crc32(item.data);
     const size = item.size ?? item.data.length;
-    const method = item.deflate ? 8 : 0;
-    const local = new Uint8Array(30 + name.length + body.length);
+    const method = item.body || item.deflate ? 8 : 0;
+    const local = new Uint8Array(30 + localName.length + body.length);
     const lv = new DataView(local.buffer);
     lv.setUint32(0, 0x04034b50, true);
     lv.setUint16(4, 20, true);
-    lv.setUint16(8, method, true);
+    lv.setUint16(8, item.localMethod ?? method, true);
     lv.setUint32(14, crc, true);
     lv.setUint32(18, body.length, true);
     lv.setUint32(22, size, true);
-    lv.setUint16(26, name.length, true);
-    local.set(name, 30);
-    local.set(body, 30 + name.length);
+    lv.setUint16(26, localName.length, true);
+    local.set(localName, 30);
+    local.set(body, 30 + localName.length);
     const central = new Uint8Array(46 + name.length);
     const cv = new DataView(central.buffer);
     cv.setUint32(0, 0x02014b50, true);
@@ -71,7 +82,11 @@ export function buildZip(items: ZipItem[]): Uint8Array {
   ev.setUint16(10, items.length, true);
   ev.setUint32(12, dirSize, true);
   ev.setUint32(16, offset, true);
-  const parts = [...locals, ...centrals, end];
+  return concat([...locals, ...centrals, end]);
+}
+
+/** The parts, one after the other. */
+export function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -86,7 +101,8 @@ export function unzipItems(bytes: Uint8Array): ZipItem[] {
   return Object.entries(unzipSync(bytes)).map(([name, data]) => ({ name, data }));
 }
 
-type Values = Float32Array | Int32Array | BigInt64Array | Float64Array;
+/** The values of a dataset as h5wasm reads them. */
+export type Values = Float32Array | Int32Array | BigInt64Array | Float64Array;
 
 /** What to do with one dataset while copying. */
 export type DatasetEdit =
@@ -102,6 +118,8 @@ export interface H5Rewrite {
   dataset?: (path: string, data: Values, shape: number[]) => DatasetEdit | undefined;
   /** Keep kerno's digest attributes (default: drop them, making a "foreign" file). */
   keepDigest?: boolean;
+  /** A group (or dataset) to leave out, by path (`optimizer`). */
+  dropGroup?: string;
 }
 
 let counter = 0;
@@ -125,6 +143,7 @@ export async function rewriteH5(bytes: Uint8Array, edit: H5Rewrite = {}): Promis
     copyAttrs(group, target);
     for (const key of group.keys()) {
       const child = path === "" ? key : `${path}/${key}`;
+      if (child === edit.dropGroup) continue;
       const entity = from.get(child);
       if (entity instanceof h5wasm.Group) {
         walk(child, target.create_group(key));
