@@ -81,12 +81,13 @@ export const SINGLE_THREAD_BELOW = 1 << 25;
 /**
  * Products below this many multiply-adds (2²² ≈ 4 M) run on one thread:
  * waking OpenBLAS's workers costs more than they save. Between this and
- * {@link SINGLE_THREAD_BELOW} the thread count is chosen by measured speed
- * ({@link ThreadChooser}): on an idle machine two threads made the
- * transformer workload's steps 11% and the mlp's 17% faster (its 2560×64
- * by 64×192 product: 98 → 154 GFLOP/s), but with one core busy elsewhere
- * the same products took up to 2× longer on two threads than on one (the
- * mlp's 64×784 by 784×256: 0.3-0.5 ms on one thread, 3-5 ms on two).
+ * {@link SINGLE_THREAD_BELOW} the thread count is chosen by measured speed,
+ * for each product shape apart ({@link ShapeChoosers}): on an idle machine
+ * two threads made the transformer workload's steps 11% and the mlp's 17%
+ * faster (its 2560×64 by 64×192 product: 98 → 154 GFLOP/s), but with one
+ * core busy elsewhere the same products took up to 2× longer on two
+ * threads than on one (the mlp's 64×784 by 784×256: 0.3-0.5 ms on one
+ * thread, 3-5 ms on two).
  */
 export const ADAPTIVE_FROM = 1 << 22;
 
@@ -125,6 +126,43 @@ export class ThreadChooser {
     const i = all ? 1 : 0;
     const a = ThreadChooser.SMOOTHING;
     this.rates[i] = this.rates[i] === 0 ? rate : (1 - a) * this.rates[i] + a * rate;
+  }
+}
+
+/**
+ * One {@link ThreadChooser} per product shape (transposes, `m`, `n`, `k`):
+ * products of different shapes run at different rates and gain differently
+ * from a second thread (inside `fit`, the benchmark's first convolution,
+ * 43264×9 by 9×32, took 0.7 ms on one thread and 1.6-2.3 ms on two, while
+ * the transformer's 2560×64 by 64×192 gains from two), so one average over
+ * all of them picks wrongly for some. Past {@link ShapeChoosers.MAX_SHAPES}
+ * shapes, the rest share one chooser.
+ */
+export class ShapeChoosers {
+  /** Shapes with a chooser of their own. */
+  static readonly MAX_SHAPES = 256;
+  readonly #byShape = new Map<string, ThreadChooser>();
+  readonly #shared = new ThreadChooser();
+
+  /**
+   * The chooser for one product shape.
+   *
+   * @param transA Whether `a` is transposed.
+   * @param transB Whether `b` is transposed.
+   * @param m Rows of the product.
+   * @param n Columns of the product.
+   * @param k The inner dimension.
+   * @returns Its chooser (created on first use).
+   */
+  get(transA: boolean, transB: boolean, m: number, n: number, k: number): ThreadChooser {
+    const key = `${+transA}${+transB}:${m}x${n}x${k}`;
+    let chooser = this.#byShape.get(key);
+    if (chooser === undefined) {
+      if (this.#byShape.size >= ShapeChoosers.MAX_SHAPES) return this.#shared;
+      chooser = new ThreadChooser();
+      this.#byShape.set(key, chooser);
+    }
+    return chooser;
   }
 }
 
@@ -212,7 +250,7 @@ function wrap(path: string): Blas {
       ldc,
     );
   };
-  const chooser = new ThreadChooser();
+  const choosers = new ShapeChoosers();
   const sgemm: Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
     if (setThreads === null || maxThreads <= 1) {
       sgemmRaw(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -220,13 +258,14 @@ function wrap(path: string): Blas {
     }
     const work = m * n * k;
     const adaptive = work >= ADAPTIVE_FROM && work < SINGLE_THREAD_BELOW;
-    const all = work >= SINGLE_THREAD_BELOW || (adaptive && chooser.pick());
+    const chooser = adaptive ? choosers.get(transA, transB, m, n, k) : null;
+    const all = work >= SINGLE_THREAD_BELOW || (chooser !== null && chooser.pick());
     const wanted = all ? maxThreads : 1;
     if (wanted !== threads) {
       setThreads(wanted);
       threads = wanted;
     }
-    if (!adaptive) {
+    if (chooser === null) {
       sgemmRaw(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
       return;
     }

@@ -42,13 +42,17 @@ export function maxPoolArgmax(
       { x: input } as unknown as tf.NamedTensorMap,
       attrs as unknown as tf.NamedAttrMap,
     ) as tf.Tensor[];
-    save([indices]);
+    save([indices, y]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
         tf.engine().runKernel(
           MAX_POOL_SCATTER,
-          { dy: dy as tf.Tensor, indices: saved[0] } as unknown as tf.NamedTensorMap,
+          {
+            dy: dy as tf.Tensor,
+            indices: saved[0],
+            pooled: saved[1],
+          } as unknown as tf.NamedTensorMap,
           { inputShape } as unknown as tf.NamedAttrMap,
         ) as tf.Tensor,
     };

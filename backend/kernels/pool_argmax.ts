@@ -19,32 +19,70 @@ export const MAX_POOL_SCATTER = "_KernoMaxPoolScatter";
 
 /**
  * What the gradient of a relu before the pool may skip. A 2×2, stride-2 pool
- * that covered all of its finite input scatters its gradient onto one
- * position per window, so `dy` is zero elsewhere; `_KernoReluBiasGrad` then
- * visits only those positions (a quarter of the values). Keyed by the
- * tensors' data ids, which are never reused.
+ * of NaN-free input scatters its gradient onto one position per window and
+ * leaves the rest zero (the positions no window covers too). When the pool's
+ * input is a relu's output `y`, the relu's gradient `dz = dy·step(y)` then
+ * equals `dy` but at the pooled positions whose maximum is not above zero,
+ * where it is `dy·0`, and its bias gradient is the sum of `dy` over the
+ * positive maxima: the scatter, which reads the pooled values in order,
+ * records both, and `_KernoReluBiasGrad` copies `dy` and fixes those
+ * positions instead of reading `dy` and `y` through every window. Keyed by
+ * the tensors' data ids, which are never reused.
  */
-interface Scattered {
-  /** The flat input index of each pooled value. */
-  indices: Int32Array;
+export interface Scattered {
   /** The data id of the pool's input. */
   input: tf.DataId;
+  /** Per channel, the float64 sum of `dy` over the pooled values above zero. */
+  positiveSums: Float64Array;
+  /** The flat input indices of the maxima that are not above zero. */
+  nonPositive: Int32Array;
 }
 
-/** Argmax records of complete, finite, disjoint pools, by the indices' data id. */
+/** The scatter's list of pooled indices, reused (fresh pages cost more than the loop). */
+let lowScratch = new Int32Array(0);
+
+/** Argmax records of disjoint pools of NaN-free input, by the indices' data id. */
 const pools = new WeakMap<tf.DataId, tf.DataId>();
-/** Gradients that are zero but at their indices, by their data id. */
+/** Scattered gradients of such pools, by their data id. */
 const scattered = new WeakMap<tf.DataId, Scattered>();
 
 /**
- * Where a gradient is known to be zero but at some positions (a complete,
- * disjoint max pool's scatter), with the data id of the pool's input.
+ * What is known of a gradient that a disjoint max pool of NaN-free input
+ * scattered ({@link Scattered}).
  *
  * @param dataId A gradient's data id.
- * @returns The positions and the pool's input, or `undefined`.
+ * @returns The record, or `undefined`.
  */
 export function scatteredGradient(dataId: tf.DataId): Scattered | undefined {
   return scattered.get(dataId);
+}
+
+/**
+ * Whether the part of an NHWC input that no 2×2 window covers (the last row
+ * or column of an odd size) holds no NaN.
+ */
+function uncoveredFinite(
+  xv: Float32Array,
+  batch: number,
+  h: number,
+  w: number,
+  c: number,
+  outHeight: number,
+  outWidth: number,
+): boolean {
+  let probe = 0;
+  const row = w * c;
+  for (let b = 0; b < batch; b++) {
+    const image = b * h * row;
+    for (let y = 0; y < h; y++) {
+      const start = image + y * row;
+      // Rows below the last window whole; else the columns right of it.
+      const from = y >= outHeight * 2 ? start : start + outWidth * 2 * c;
+      const to = start + row;
+      for (let i = from; i < to; i++) probe += xv[i] * 0;
+    }
+  }
+  return probe === 0;
 }
 
 interface PoolAttrs {
@@ -94,8 +132,11 @@ export function maxPoolArgmaxKernel(args: KernelArgs): KernelResult {
       argmax2x2(xv, out, where, info.batchSize, h, w, c, outHeight, outWidth))
   ) {
     const indices = backend.makeTensorInfo(info.outShape, "int32", where);
-    // Every input value was seen (and finite): the scatter's gradient is sparse.
-    if (outHeight * 2 === h && outWidth * 2 === w) pools.set(indices.dataId, x.dataId);
+    // No NaN in the input: the scatter's gradient is zero but at the maxima.
+    const whole = outHeight * 2 === h && outWidth * 2 === w;
+    if (whole || uncoveredFinite(xv, info.batchSize, h, w, c, outHeight, outWidth)) {
+      pools.set(indices.dataId, x.dataId);
+    }
     return [output(backend, info.outShape, out), indices];
   }
   let o = 0;
@@ -145,33 +186,69 @@ export function maxPoolArgmaxKernel(args: KernelArgs): KernelResult {
 /**
  * `dx` from `{dy, indices}`: every `dy` value added at its recorded index of
  * a zero tensor shaped `inputShape` (entries with index `-1` are dropped).
+ * With the optional input `pooled` (the pool's output) and a pool of
+ * NaN-free input, it also records what a relu's gradient before the pool
+ * needs ({@link Scattered}).
  *
- * @param args Inputs `{dy}` (float32) and `{indices}` (int32, same shape),
- *   attrs `{inputShape}`.
+ * @param args Inputs `{dy}` (float32), `{indices}` (int32, same shape) and
+ *   optionally `{pooled}` (float32, same shape), attrs `{inputShape}`.
  * @returns The gradient with respect to the pooled input.
  */
 export function maxPoolScatterKernel(args: KernelArgs): KernelResult {
   const backend = cpuBackend(args);
   const dy = need(args, "dy");
   const indices = need(args, "indices");
+  const pooled = args.inputs.pooled;
   const dyv = f32(backend, dy);
   const iv = backend.data.get(indices.dataId).values;
+  const pv = pooled === undefined ? null : f32(backend, pooled);
   const shape = (args.attrs as unknown as { inputShape: number[] }).inputShape;
-  if (dyv === null || !(iv instanceof Int32Array) || iv.length !== dyv.length) {
+  if (
+    dyv === null || !(iv instanceof Int32Array) || iv.length !== dyv.length ||
+    (pooled !== undefined && (pv === null || pv.length !== dyv.length))
+  ) {
     throw new TypeError(
-      `Cannot run ${MAX_POOL_SCATTER} as "dy" (float32) and "indices" (int32) must have one shape: received [${dy.shape}] and [${indices.shape}]`,
+      `Cannot run ${MAX_POOL_SCATTER} as "dy" (float32), "indices" (int32) and "pooled" (float32, optional) must have one shape: received [${dy.shape}], [${indices.shape}] and ${
+        pooled === undefined ? "none" : `[${pooled.shape}]`
+      }`,
     );
   }
   let n = 1;
   for (const d of shape) n *= d;
   const dx = allocateZeroed(n);
-  for (let i = 0; i < iv.length; i++) {
-    const j = iv[i];
-    if (j >= 0) dx[j] += dyv[i];
+  const input = pools.get(indices.dataId);
+  const channels = shape[shape.length - 1] ?? 0;
+  if (input === undefined || pv === null || channels === 0) {
+    for (let i = 0; i < iv.length; i++) {
+      const j = iv[i];
+      if (j >= 0) dx[j] += dyv[i];
+    }
+    return output(backend, shape, dx);
+  }
+  // Branch-free (the signs are random): every value summed, the pooled indices of the
+  // maxima not above zero listed, and their values taken back out of the sums after.
+  const positiveSums = new Float64Array(channels);
+  if (lowScratch.length < iv.length) lowScratch = new Int32Array(iv.length);
+  const low = lowScratch;
+  let lows = 0;
+  for (let i = 0, ch = 0; i < iv.length; i++) {
+    const g = dyv[i];
+    dx[iv[i]] += g;
+    positiveSums[ch] += g;
+    low[lows] = i;
+    lows += +(pv[i] <= 0);
+    if (++ch === channels) ch = 0;
+  }
+  const nonPositive = new Int32Array(lows);
+  // The channel of pooled index i is i mod channels: a mask when that is a power of two.
+  const mask = (channels & (channels - 1)) === 0 ? channels - 1 : -1;
+  for (let k = 0; k < lows; k++) {
+    const i = low[k];
+    positiveSums[mask >= 0 ? i & mask : i % channels] -= dyv[i];
+    nonPositive[k] = iv[i];
   }
   const result = output(backend, shape, dx);
-  const input = pools.get(indices.dataId);
-  if (input !== undefined) scattered.set(result.dataId, { indices: iv, input });
+  scattered.set(result.dataId, { input, positiveSums, nonPositive });
   return result;
 }
 

@@ -4,12 +4,13 @@
  * bias runs along the last axis. kerno's fused Conv2D gradient uses it in
  * place of Step, Multiply and Sum (three passes over the activations).
  * When `dy` is a 2×2 max pool's scatter onto `y` itself (zero but at one
- * position per window; `pool_argmax.ts` records it), only those positions
- * are visited.
+ * position per window; `pool_argmax.ts` records which of those are not
+ * above zero, and the bias gradient), `dz` is a copy of `dy` with those
+ * positions set to `dy·0`.
  *
  * @module
  */
-import { allocate, allocateZeroed } from "../_buffer_pool.ts";
+import { allocate } from "../_buffer_pool.ts";
 import { scatteredGradient } from "./pool_argmax.ts";
 import { pooledCopy, workspace } from "../_wasm_workspace.ts";
 import { WASM_BASE64 as KERNELS } from "../_kernels_wasm.ts";
@@ -39,19 +40,17 @@ export function reluBiasGradKernel(args: KernelArgs): KernelResult {
   }
   const n = dy.shape[dy.shape.length - 1];
   const sparse = scatteredGradient(dy.dataId);
-  if (sparse !== undefined && sparse.input === y.dataId) {
-    // dy came from a max pool of y that saw every (finite) value: zero but at one
-    // position per window, so only those are visited.
-    const dz = allocateZeroed(dyv.length);
-    const acc = new Float64Array(n);
-    const at = sparse.indices;
-    for (let i = 0; i < at.length; i++) {
-      const p = at[i];
-      const g = dyv[p] * +(yv[p] > 0);
-      dz[p] = g;
-      acc[p % n] += g;
-    }
-    return [output(backend, dy.shape, dz), output(backend, [n], Float32Array.from(acc))];
+  if (sparse !== undefined && sparse.input === y.dataId && sparse.positiveSums.length === n) {
+    // dy came from a max pool of y (NaN-free): dz is dy but at the maxima not above
+    // zero, and the bias gradient was summed by the scatter.
+    const dz = allocate(dyv.length);
+    dz.set(dyv);
+    const low = sparse.nonPositive;
+    for (let i = 0; i < low.length; i++) dz[low[i]] *= 0;
+    return [
+      output(backend, dy.shape, dz),
+      output(backend, [n], Float32Array.from(sparse.positiveSums)),
+    ];
   }
   if (n % 4 === 0 && dyv.length >= WASM_FROM) {
     const [dz, db] = reluBiasGradWasm(dyv, yv, n);

@@ -125,12 +125,16 @@ Deno.test("maxPoolArgmax declines outside a gradient tape and on cpu", async () 
 });
 
 Deno.test("a 2×2 pool of a relu convolution: the gradient's sparse relu pass equals the cpu backend's", async () => {
-  // [2, 8, 6, 3] → conv 3×3 same relu (4 channels) → 2×2 pool: every value pooled (the sparse
-  // path); [2, 7, 6, 3]: the last row is not, so the dense pass runs. Both against cpu.
-  for (const shape of [[2, 8, 6, 3], [2, 7, 6, 3]]) {
-    const x = rand(shape, 11);
-    const filter = rand([3, 3, 3, 4], 12);
-    const bias = rand([4], 13);
+  // [2, 8, 6, 3] → conv 3×3 same relu (4 channels) → 2×2 pool: every value pooled; [2, 7, 6, 3]
+  // and [2, 7, 7, 3]: the last row (and column) is not, and holds no NaN. All three take the
+  // sparse path (dz copied from dy, the maxima not above zero set to dy·0); against cpu.
+  // 4 channels (a power of two) and 5.
+  for (
+    const [shape, channels] of [[[2, 8, 6, 3], 4], [[2, 7, 6, 3], 4], [[2, 7, 7, 3], 5]] as const
+  ) {
+    const x = rand([...shape], 11);
+    const filter = rand([3, 3, 3, channels], 12);
+    const bias = rand([channels], 13);
     await assertSameAsCpu(
       () => {
         const [xt, ft, bt] = [make(x), make(filter), make(bias)] as [
@@ -157,6 +161,36 @@ Deno.test("a 2×2 pool of a relu convolution: the gradient's sparse relu pass eq
       },
       1e-4,
       `conv relu pool gradients, [${shape}]`,
+    );
+  }
+});
+
+Deno.test("a NaN where no 2×2 window reaches sends the relu's gradient through the dense pass, as cpu", async () => {
+  // A 1×1 relu convolution of [2, 7, 5, 3]: a NaN in the last row or column (which no window
+  // covers) makes NaN gradients on cpu (dy = 0 there, step(NaN) = NaN); kerno must agree.
+  for (const at of [[1, 6, 2, 1], [0, 3, 4, 2]]) {
+    const x = rand([2, 7, 5, 3], 21);
+    const [b, r, c, ch] = at;
+    x.values[((b * 7 + r) * 5 + c) * 3 + ch] = NaN;
+    const filter = rand([1, 1, 3, 4], 22);
+    const bias = rand([4], 23);
+    await assertSameAsCpu(
+      () => {
+        const f = (a: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) => {
+          const y = fused.conv2dBiasActivation(
+            a as tf.Tensor4D,
+            w as tf.Tensor4D,
+            bb as tf.Tensor1D,
+            { strides: [1, 1], padding: "valid", dilations: [1, 1], activation: "relu" },
+          );
+          const pooled = fused.maxPool2d(y, [2, 2], [2, 2], "valid");
+          return tf.sum(tf.mul(pooled, tf.range(1, pooled.size + 1).reshape(pooled.shape)));
+        };
+        const [dx, dw, db] = tf.grads(f)([make(x), make(filter), make(bias)]);
+        return [dx, dw, db];
+      },
+      1e-4,
+      `NaN at [${at}] outside the windows`,
     );
   }
 });

@@ -4,7 +4,12 @@
  * other tried every `EXPLORE` calls so that a change of load is seen.
  */
 import assert from "node:assert/strict";
-import { ADAPTIVE_FROM, SINGLE_THREAD_BELOW, ThreadChooser } from "../../backend/_blas.ts";
+import {
+  ADAPTIVE_FROM,
+  ShapeChoosers,
+  SINGLE_THREAD_BELOW,
+  ThreadChooser,
+} from "../../backend/_blas.ts";
 
 Deno.test("ThreadChooser measures both choices, then prefers the faster and still tries the other", () => {
   assert.ok(ADAPTIVE_FROM < SINGLE_THREAD_BELOW);
@@ -32,4 +37,27 @@ Deno.test("ThreadChooser follows a change of speed: all threads slowed down lose
   chooser.record(false, 1000, 0.5);
   const a = ThreadChooser.SMOOTHING;
   assert.ok(Math.abs(chooser.rates[0] - ((1 - a) * before + a * 2000)) < 1e-9);
+});
+
+Deno.test("ShapeChoosers keeps one chooser per product shape, and shares one past its bound", () => {
+  const choosers = new ShapeChoosers();
+  const a = choosers.get(false, false, 43264, 32, 9);
+  const b = choosers.get(false, false, 2560, 192, 64);
+  assert.notEqual(a, b);
+  assert.equal(choosers.get(false, false, 43264, 32, 9), a);
+  assert.notEqual(choosers.get(true, false, 43264, 32, 9), a, "a transpose is another shape");
+  // A slow second thread on one shape does not move another shape's choice.
+  a.record(false, 1000, 1);
+  a.record(true, 1000, 4);
+  b.record(false, 1000, 1);
+  b.record(true, 1000, 0.5);
+  assert.equal(a.pick(), false);
+  assert.equal(b.pick(), true);
+  const many = Array.from(
+    { length: ShapeChoosers.MAX_SHAPES + 5 },
+    (_, i) => choosers.get(false, true, i + 1, 7, 7),
+  );
+  const distinct = new Set(many);
+  assert.ok(distinct.size <= ShapeChoosers.MAX_SHAPES + 1, `${distinct.size}`);
+  assert.equal(many.at(-1), many.at(-2), "past the bound, shapes share one chooser");
 });
