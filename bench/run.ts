@@ -269,7 +269,7 @@ const ratio = (x: number, a: AnchorResult | undefined) =>
   a?.samplesPerSecond ? x / a.samplesPerSecond : null;
 const TARGETS: Record<WorkloadName, number> = {
   mlp: 1,
-  cnn: 0.7,
+  cnn: 1,
   embedding: 1,
   autoencoder: 1,
   lstm: 1,
