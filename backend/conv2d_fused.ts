@@ -15,10 +15,11 @@
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { RELU_BIAS_GRAD } from "./kernels/relu_bias_grad.ts";
-import { CONV2D_FROM_COLS } from "./kernels/conv2d_cols.ts";
+import { CONV2D_FROM_COLS, CONV2D_KEEP_COLS, takeKeptColumns } from "./kernels/conv2d_cols.ts";
 import { convInfoOf } from "./kernels/conv2d.ts";
 import { im2col, isPointwise, patchSize } from "./kernels/_im2col.ts";
 import { allocate } from "./_buffer_pool.ts";
+import { peek } from "./_wasm_workspace.ts";
 import { blas } from "./_blas.ts";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 
@@ -141,6 +142,97 @@ function fromCols(
   return y;
 }
 
+let registeredKeepCols = false;
+
+/** `dW = colsᵀ · dz` from the matrix the forward pass kept, or `null` when it was not kept. */
+function filterFromKept(y: tf.Tensor, dz: tf.Tensor, filterShape: number[]): tf.Tensor | null {
+  const kept = takeKeptColumns(y.dataId);
+  const lib = blas();
+  if (kept === undefined) return null;
+  try {
+    const n = filterShape[3];
+    const k = filterShape[0] * filterShape[1] * filterShape[2];
+    const rows = dz.size / n;
+    if (lib === null || dz.dtype !== "float32" || kept.cols.length !== rows * k) return null;
+    const dw = allocate(k * n);
+    lib.sgemm(true, false, k, n, rows, 1, kept.cols, k, peek(dz), n, 0, dw, n);
+    return tf.tensor(dw, filterShape, "float32");
+  } finally {
+    kept.release();
+  }
+}
+
+function registerKeepColsGradient(): void {
+  if (registeredKeepCols) return;
+  registeredKeepCols = true;
+  tf.registerGradient({
+    kernelName: CONV2D_KEEP_COLS,
+    inputsToSave: ["x", "filter"],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter, y] = saved;
+      const a = attrs as unknown as {
+        strides: [number, number];
+        pad: "valid" | "same";
+        activation: string;
+      };
+      const [dz, dbias] = activationGrad(dy as tf.Tensor, y, a.activation);
+      const geometry = { strides: a.strides, pad: a.pad, dimRoundingMode: undefined };
+      return {
+        x: () =>
+          tf.engine().runKernel(
+            tf.Conv2DBackpropInput,
+            { dy: dz, filter } as unknown as tf.NamedTensorMap,
+            { ...geometry, dataFormat: "NHWC", inputShape: x.shape } as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor,
+        filter: () =>
+          filterFromKept(y, dz, filter.shape) ??
+            tf.engine().runKernel(
+              tf.Conv2DBackpropFilter,
+              { x, dy: dz } as unknown as tf.NamedTensorMap,
+              {
+                ...geometry,
+                dataFormat: "NHWC",
+                filterShape: filter.shape,
+              } as unknown as tf.NamedAttrMap,
+            ) as tf.Tensor,
+        bias: () => dbias,
+      };
+    },
+  });
+}
+
+/**
+ * The convolution with its column matrix kept in WebAssembly memory for the
+ * filter's gradient (several input channels), or `null` when that matrix
+ * would be too large, is not needed (1×1 products), or no BLAS is loaded.
+ */
+function keepingCols(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  strides: [number, number],
+  padding: "valid" | "same",
+  activation: ConvActivation,
+): tf.Tensor4D | null {
+  if (blas() === null) return null;
+  const info = convInfoOf(x.shape, filter.shape, {
+    strides,
+    pad: padding,
+    dataFormat: "NHWC",
+    dilations: 1,
+  });
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const k = patchSize(info);
+  if (isPointwise(info) || rows === 0 || k === 0 || rows * k > MAX_SAVED_COLUMN_FLOATS) return null;
+  registerKeepColsGradient();
+  return tf.engine().runKernel(
+    CONV2D_KEEP_COLS,
+    { x, filter, bias } as unknown as tf.NamedTensorMap,
+    { strides, pad: padding, activation } as unknown as tf.NamedAttrMap,
+  ) as tf.Tensor4D;
+}
+
 function dilated(d: [number, number] | number): boolean {
   return Array.isArray(d) ? d[0] !== 1 || d[1] !== 1 : d !== 1;
 }
@@ -240,9 +332,12 @@ export function conv2dFused(
   if (x.dtype !== "float32" || filter.dtype !== "float32" || bias.dtype !== "float32") return null;
   if (x.rank !== 4 || filter.rank !== 4 || bias.rank !== 1) return null;
   if (x.shape[3] !== filter.shape[2] || bias.shape[0] !== filter.shape[3]) return null;
-  // One input channel: the column matrix is small and its JavaScript unfolding fast, so it is
-  // kept for the filter's gradient; otherwise both passes unfold in WebAssembly (_im2col_wasm.ts).
-  const viaCols = x.shape[3] === 1 ? fromCols(x, filter, bias, strides, padding, activation) : null;
+  // The column matrix is kept for the filter's gradient: with one input channel it is small and
+  // its JavaScript unfolding fast, so it becomes a tensor; with more it is unfolded in
+  // WebAssembly and stays in that memory (_im2col_wasm.ts). Too large, it is not kept.
+  const viaCols = x.shape[3] === 1
+    ? fromCols(x, filter, bias, strides, padding, activation)
+    : keepingCols(x, filter, bias, strides, padding, activation);
   if (viaCols !== null) return viaCols;
   registerGradient();
   return tf.engine().runKernel(

@@ -197,3 +197,53 @@ export function convolveActivated(
     w.release();
   }
 }
+
+/** A convolution's column matrix kept in its workspace for the filter's gradient. */
+export interface KeptColumns {
+  /** The column matrix, `[rows, patchSize]`, in the workspace's memory. */
+  cols: Float32Array;
+  /** Gives the workspace back: `cols` may not be used after. */
+  release(): void;
+}
+
+/**
+ * Conv2D's `activation(conv(x, filter) + bias)` as {@link convolveActivated},
+ * with the whole batch unfolded at once and one product, and the workspace
+ * kept: the column matrix it returns is what the filter's gradient
+ * multiplies (`dW = colsᵀ · dz`), so that pass need not unfold `x` again.
+ *
+ * @param lib The CBLAS.
+ * @param info The convolution (not pointwise).
+ * @param x NHWC input values.
+ * @param filter Filter values, `[fh, fw, cin, cout]`.
+ * @param bias `[cout]`.
+ * @param code The activation's code ({@link wasmActivation}).
+ * @returns The output (`[batch · outHeight · outWidth, outChannels]`,
+ *   pooled) and the kept column matrix.
+ */
+export function convolveKeepingColumns(
+  lib: Blas,
+  info: ConvInfo,
+  x: Float32Array,
+  filter: Float32Array,
+  bias: Float32Array,
+  code: number,
+): { y: Float32Array; kept: KeptColumns } {
+  const k = patchSize(info);
+  const n = info.outChannels;
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const w = workspace(KERNELS, { x: x.length, cols: rows * k, y: rows * n, bias: n });
+  try {
+    const { f32, at, fns } = w;
+    f32.set(x, at.x);
+    fns.im2col(at.x * 4, at.cols * 4, 0, info.batchSize, ...geometry(info));
+    const cols = w.view("cols");
+    lib.sgemm(false, false, rows, n, k, 1, cols, k, filter, n, 0, w.view("y"), n);
+    w.view("bias").set(bias);
+    fns.biasActivation(at.y * 4, at.bias * 4, rows, n, code);
+    return { y: pooledCopy(w.view("y")), kept: { cols, release: () => w.release() } };
+  } catch (e) {
+    w.release();
+    throw e;
+  }
+}

@@ -10,11 +10,22 @@
 import { allocate } from "../_buffer_pool.ts";
 import { blas } from "../_blas.ts";
 import { applyActivationInPlace, fillRowsWithBias } from "./_activation.ts";
-import { activatedProduct, wasmActivation } from "./_im2col_wasm.ts";
+import {
+  activatedProduct,
+  convolveKeepingColumns,
+  type KeptColumns,
+  wasmActivation,
+} from "./_im2col_wasm.ts";
+import { convInfoOf } from "./conv2d.ts";
+import { isPointwise } from "./_im2col.ts";
+import type { tf } from "../../engine/tf.ts";
 import { cpuBackend, f32, type KernelArgs, type KernelResult, need, output } from "./_util.ts";
 
 /** The kernel's name (kerno's backend only). */
 export const CONV2D_FROM_COLS = "_KernoConv2DFromCols";
+
+/** The name of the kernel that unfolds `x` itself and keeps the matrix (kerno's backend only). */
+export const CONV2D_KEEP_COLS = "_KernoConv2DKeepCols";
 
 /** The kernel's attributes. */
 export interface Conv2DFromColsAttrs {
@@ -71,4 +82,75 @@ export function conv2DFromColsKernel(args: KernelArgs): KernelResult {
   fillRowsWithBias(out, bv, rows, n);
   applyActivationInPlace(out, a.activation === "relu" ? "relu" : "linear");
   return output(backend, a.outShape, out);
+}
+
+/** The kept column matrices, by the data id of the convolution's output. */
+const keptByOutput = new WeakMap<tf.DataId, KeptColumns>();
+
+/**
+ * Takes the column matrix {@link conv2DKeepColsKernel} kept for an output
+ * (once: the caller must release it).
+ *
+ * @param dataId The convolution output's data id.
+ * @returns The kept matrix, or `undefined` (taken already, or never kept).
+ */
+export function takeKeptColumns(dataId: tf.DataId): KeptColumns | undefined {
+  const kept = keptByOutput.get(dataId);
+  keptByOutput.delete(dataId);
+  return kept;
+}
+
+/** The attributes of {@link conv2DKeepColsKernel}. */
+export interface Conv2DKeepColsAttrs {
+  /** Strides, `[rows, cols]`. */
+  strides: [number, number];
+  /** `"valid"` or `"same"`. */
+  pad: "valid" | "same";
+  /** `"relu"` or `"linear"`. */
+  activation: string;
+}
+
+/**
+ * `activation(conv2d(x, filter) + bias)` (NHWC, dilation 1) from inputs
+ * `{x, filter, bias}`, unfolding the whole batch once in WebAssembly memory
+ * and keeping that matrix, by the output's data id, for the filter's
+ * gradient ({@link takeKeptColumns}); kerno's fused Conv2D path records it
+ * while gradients are recorded. Matrices the gradient never takes are left
+ * to the garbage collector with their output.
+ *
+ * @param args Inputs `{x, filter, bias}` (float32), attrs {@link Conv2DKeepColsAttrs}.
+ * @returns The convolution's output.
+ */
+export function conv2DKeepColsKernel(args: KernelArgs): KernelResult {
+  const backend = cpuBackend(args);
+  const x = need(args, "x");
+  const filter = need(args, "filter");
+  const bias = need(args, "bias");
+  const a = args.attrs as unknown as Conv2DKeepColsAttrs;
+  const [xv, fv, bv] = [f32(backend, x), f32(backend, filter), f32(backend, bias)];
+  const lib = blas();
+  const code = wasmActivation(a.activation);
+  if (
+    lib === null || xv === null || fv === null || bv === null || code === null ||
+    x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== filter.shape[2] ||
+    bv.length !== filter.shape[3]
+  ) {
+    throw new TypeError(
+      `Cannot run ${CONV2D_KEEP_COLS} as "x", "filter" and "bias" must be float32 of shapes [batch, h, w, cin], [fh, fw, cin, cout] and [cout] with a BLAS loaded and activation "relu" or "linear": received [${x.shape}], [${filter.shape}], [${bias.shape}] and "${a.activation}"`,
+    );
+  }
+  const info = convInfoOf(x.shape, filter.shape, {
+    strides: a.strides,
+    pad: a.pad,
+    dataFormat: "NHWC",
+  }, 1);
+  if (isPointwise(info) || info.outHeight * info.outWidth * info.batchSize === 0) {
+    throw new RangeError(
+      `Cannot run ${CONV2D_KEEP_COLS} on a pointwise or empty convolution: x [${x.shape}], filter [${filter.shape}]`,
+    );
+  }
+  const { y, kept } = convolveKeepingColumns(lib, info, xv, fv, bv, code);
+  const out = output(backend, info.outShape, y);
+  keptByOutput.set(out.dataId, kept);
+  return out;
 }

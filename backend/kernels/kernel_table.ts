@@ -26,7 +26,12 @@ import {
   maxPool3DKernel,
 } from "./volume_pool.ts";
 import { RELU_BIAS_GRAD, reluBiasGradKernel } from "./relu_bias_grad.ts";
-import { CONV2D_FROM_COLS, conv2DFromColsKernel } from "./conv2d_cols.ts";
+import {
+  CONV2D_FROM_COLS,
+  CONV2D_KEEP_COLS,
+  conv2DFromColsKernel,
+  conv2DKeepColsKernel,
+} from "./conv2d_cols.ts";
 import {
   MAX_POOL_ARGMAX,
   MAX_POOL_SCATTER,
@@ -97,6 +102,7 @@ const REPLACEMENTS: readonly [string, (args: KernelArgs) => KernelResult][] = [
   [tf.Cast, castKernel],
   [RELU_BIAS_GRAD, reluBiasGradKernel],
   [CONV2D_FROM_COLS, conv2DFromColsKernel],
+  [CONV2D_KEEP_COLS, conv2DKeepColsKernel],
   [MAX_POOL_ARGMAX, maxPoolArgmaxKernel],
   [MAX_POOL_SCATTER, maxPoolScatterKernel],
 ];

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
 import { conv2dFused } from "../../backend/conv2d_fused.ts";
 import { RELU_BIAS_GRAD } from "../../backend/kernels/relu_bias_grad.ts";
-import { CONV2D_FROM_COLS } from "../../backend/kernels/conv2d_cols.ts";
+import { CONV2D_FROM_COLS, CONV2D_KEEP_COLS } from "../../backend/kernels/conv2d_cols.ts";
 import {
   assertGradient,
   assertSameAsCpu,
@@ -115,7 +115,7 @@ for (const activation of ["relu", "linear"] as const) {
 
 Deno.test({
   name:
-    "conv2dFused records the column-matrix kernel for one input channel, reuses it for dW and frees it after the gradient",
+    "conv2dFused keeps the column matrix (a tensor for one input channel, WebAssembly memory for more) and reuses it for dW",
   ignore: NO_BLAS,
   fn: () =>
     onKerno(async () => {
@@ -139,10 +139,12 @@ Deno.test({
         });
         for (const kernel of info.kernels) names.push(kernel.name);
         const pointwise = ks[0] === 1 && ks[1] === 1 && strides[0] === 1 && strides[1] === 1;
-        // Kept only for one input channel (a small matrix); else dW unfolds x again, in WebAssembly.
-        const kept = !pointwise && xs[3] === 1;
-        assert.equal(names.includes(CONV2D_FROM_COLS), kept, `[${xs}] [${ks}] ${strides} ${pad}`);
-        assert.equal(names.includes(tf.Conv2DBackpropFilter), !kept, `[${xs}] [${ks}] ${strides}`);
+        // The matrix is kept unless the product is pointwise: as a tensor for one input channel,
+        // else in the WebAssembly memory of _KernoConv2DKeepCols; dW never unfolds x again.
+        const what = `[${xs}] [${ks}] ${strides} ${pad}`;
+        assert.equal(names.includes(CONV2D_FROM_COLS), !pointwise && xs[3] === 1, what);
+        assert.equal(names.includes(CONV2D_KEEP_COLS), !pointwise && xs[3] > 1, what);
+        assert.equal(names.includes(tf.Conv2DBackpropFilter), pointwise, what);
         tf.dispose([x, k, b]);
       }
     }),
