@@ -134,6 +134,39 @@ export function getBackend(): string {
   return tf.getBackend();
 }
 
+/**
+ * Whether this machine may have a GPU for WebGPU to offer as a hardware
+ * adapter. On Linux that needs a device node: a DRM render node
+ * (`/dev/dri/renderD*`), an NVIDIA device (`/dev/nvidia0`, …) or WSL's
+ * `/dev/dxg`; without one, WebGPU can offer only a software adapter, which
+ * the automatic choice does not take, and asking for it loads a Vulkan
+ * driver into the process for nothing (with Mesa's llvmpipe, a `deno test`
+ * run whose many files each asked aborted at exit one time in two with
+ * "double free or corruption", a crash of Deno's WebGPU, not of kerno).
+ * Elsewhere, or without permission to read `/dev`, `true`: ask WebGPU.
+ *
+ * @returns `false` only when a hardware adapter cannot exist.
+ */
+function mayHaveHardwareGpu(): boolean {
+  if (Deno.build.os !== "linux") return true;
+  if (Deno.permissions.querySync({ name: "read", path: "/dev" }).state !== "granted") return true;
+  try {
+    for (const entry of Deno.readDirSync("/dev")) {
+      if (entry.name === "dxg" || /^nvidia\d+$/.test(entry.name)) return true;
+    }
+  } catch {
+    return true;
+  }
+  try {
+    for (const entry of Deno.readDirSync("/dev/dri")) {
+      if (entry.name.startsWith("renderD")) return true;
+    }
+  } catch {
+    // No /dev/dri: no render node.
+  }
+  return false;
+}
+
 /** What {@link initBackend} chose. */
 export interface BackendChoice {
   /** The backend now active. */
@@ -147,7 +180,7 @@ let explained = false;
 /**
  * Picks the backend: `KERNO_BACKEND` when set (and readable with
  * `--allow-env`); else `"webgpu"` when Deno offers a hardware (not fallback)
- * WebGPU adapter; else `"kerno"` when `--allow-ffi` is granted and a CBLAS
+ * WebGPU adapter (not asked for on Linux when no GPU device node exists); else `"kerno"` when `--allow-ffi` is granted and a CBLAS
  * opens; else `"cpu"`. Choosing `"webgpu"` or `"cpu"` prints one line (once
  * per process) saying why.
  *
@@ -173,7 +206,7 @@ export async function initBackend(): Promise<BackendChoice> {
     }
     return { backend: requested };
   }
-  const adapter = await webgpuAdapter();
+  const adapter = mayHaveHardwareGpu() ? await webgpuAdapter() : null;
   if (adapter !== null && !adapter.isFallbackAdapter) {
     await setBackend(WEBGPU);
     const reason =
