@@ -91,5 +91,11 @@ export function fillRowsWithBias(
     out.fill(bias[0]);
     return;
   }
-  for (let r = 0; r < rows; r++) out.set(bias, r * n);
+  // One row, then copies of what is filled, doubling (memmove; a `set` per row costs more).
+  const total = rows * n;
+  if (total === 0) return;
+  out.set(bias, 0);
+  for (let done = n; done < total; done *= 2) {
+    out.copyWithin(done, 0, Math.min(done, total - done));
+  }
 }

@@ -15,6 +15,7 @@ import { allocate } from "../_buffer_pool.ts";
 import { blas } from "../_blas.ts";
 import { applyActivationInPlace, fillRowsWithBias, supportsActivation } from "./_activation.ts";
 import { matMulInto, planMatMul } from "./batch_mat_mul.ts";
+import { activatedProduct, wasmActivation } from "./_im2col_wasm.ts";
 import {
   cpuBackend,
   f32,
@@ -69,6 +70,18 @@ export function fusedMatMul(args: KernelArgs): KernelResult {
     return fallback(tf._FusedMatMul, args);
   }
   const rows = plan.batchA.length * plan.m;
+  const code = wasmActivation(attrs.activation);
+  if (
+    code !== null && code !== 0 && rows * plan.n > 0 &&
+    (biasValues === null || biasValues.length === plan.n || biasValues.length === 1)
+  ) {
+    // The product (beta 0) into WebAssembly memory, bias and activation in one SIMD pass
+    // there, one copy out: no bias fill before the product, no JavaScript pass after.
+    const y = activatedProduct(rows, plan.n, biasValues, code, (dst) => {
+      matMulInto(lib, plan, av, bv, transposeA, transposeB, dst, 0);
+    });
+    return output(backend, plan.outShape, y);
+  }
   const out = allocate(rows * plan.n);
   if (out.length > 0) {
     if (biasValues !== null) fillRowsWithBias(out, biasValues, rows, plan.n);
