@@ -34,6 +34,9 @@ export interface MatMulPlan {
   batchB: Int32Array;
 }
 
+/** The batch index of a product without batch dimensions (never written). */
+const ONE = new Int32Array(1);
+
 function broadcastIndex(inShape: number[], outShape: number[]): Int32Array {
   const total = outShape.reduce((p, d) => p * d, 1);
   const index = new Int32Array(total);
@@ -77,6 +80,7 @@ export function planMatMul(
   const kb = transposeB ? bShape[rb - 1] : bShape[rb - 2];
   const n = transposeB ? bShape[rb - 2] : bShape[rb - 1];
   if (ka !== kb) return null;
+  if (ra === 2 && rb === 2) return { outShape: [m, n], m, n, k: ka, batchA: ONE, batchB: ONE };
   let outBatch: number[];
   try {
     outBatch = tf.backend_util.assertAndGetBroadcastShape(aShape.slice(0, -2), bShape.slice(0, -2));
