@@ -49,6 +49,68 @@ interface FromColsAttrs {
  */
 const MAX_SAVED_COLUMN_FLOATS = 1 << 24;
 
+/** `dx` of an NHWC, undilated Conv2D from the pre-activation's gradient `dz`. */
+function inputGradient(
+  dz: tf.Tensor,
+  filter: tf.Tensor,
+  strides: [number, number] | number,
+  pad: "valid" | "same",
+  inputShape: number[],
+  dimRoundingMode?: "floor" | "round" | "ceil",
+): tf.Tensor {
+  return tf.engine().runKernel(
+    tf.Conv2DBackpropInput,
+    { dy: dz, filter } as unknown as tf.NamedTensorMap,
+    { strides, pad, dimRoundingMode, dataFormat: "NHWC", inputShape } as unknown as tf.NamedAttrMap,
+  ) as tf.Tensor;
+}
+
+/** `dW` of an NHWC, undilated Conv2D, unfolding `x` again. */
+function filterGradient(
+  x: tf.Tensor,
+  dz: tf.Tensor,
+  strides: [number, number] | number,
+  pad: "valid" | "same",
+  filterShape: number[],
+  dimRoundingMode?: "floor" | "round" | "ceil",
+): tf.Tensor {
+  return tf.engine().runKernel(
+    tf.Conv2DBackpropFilter,
+    { x, dy: dz } as unknown as tf.NamedTensorMap,
+    {
+      strides,
+      pad,
+      dimRoundingMode,
+      dataFormat: "NHWC",
+      filterShape,
+    } as unknown as tf.NamedAttrMap,
+  ) as tf.Tensor;
+}
+
+/**
+ * The geometry of a convolution whose column matrix may be kept for the
+ * gradient, or `null` when it would be too large, is not needed (1×1
+ * products) or no BLAS is loaded.
+ */
+function keepableColumns(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: [number, number],
+  padding: "valid" | "same",
+): { info: ReturnType<typeof convInfoOf>; rows: number; k: number } | null {
+  if (blas() === null) return null;
+  const info = convInfoOf(x.shape, filter.shape, {
+    strides,
+    pad: padding,
+    dataFormat: "NHWC",
+    dilations: 1,
+  });
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const k = patchSize(info);
+  if (isPointwise(info) || rows === 0 || k === 0 || rows * k > MAX_SAVED_COLUMN_FLOATS) return null;
+  return { info, rows, k };
+}
+
 let registered = false;
 let registeredFromCols = false;
 
@@ -65,18 +127,7 @@ function registerFromColsGradient(): void {
       const [dz, dbias] = activationGrad(dy as tf.Tensor, y, a.activation);
       const n = filter.shape[3] as number;
       return {
-        x: () =>
-          tf.engine().runKernel(
-            tf.Conv2DBackpropInput,
-            { dy: dz, filter } as unknown as tf.NamedTensorMap,
-            {
-              strides: a.strides,
-              pad: a.pad,
-              dimRoundingMode: undefined,
-              dataFormat: "NHWC",
-              inputShape: a.inputShape,
-            } as unknown as tf.NamedAttrMap,
-          ) as tf.Tensor,
+        x: () => inputGradient(dz, filter, a.strides, a.pad, a.inputShape),
         // dW = colsᵀ · dz, from the column matrix the forward pass built.
         filter: () =>
           tf.reshape(
@@ -107,16 +158,9 @@ function fromCols(
   padding: "valid" | "same",
   activation: ConvActivation,
 ): tf.Tensor4D | null {
-  const info = convInfoOf(x.shape, filter.shape, {
-    strides,
-    pad: padding,
-    dataFormat: "NHWC",
-    dilations: 1,
-  });
-  const k = patchSize(info);
-  const rows = info.batchSize * info.outHeight * info.outWidth;
-  if (blas() === null) return null;
-  if (isPointwise(info) || rows === 0 || k === 0 || rows * k > MAX_SAVED_COLUMN_FLOATS) return null;
+  const kept = keepableColumns(x, filter, strides, padding);
+  if (kept === null) return null;
+  const { info, rows, k } = kept;
   const backend = tf.backend() as MathBackendCPU;
   const xv = backend.data.get(x.dataId).values;
   if (!(xv instanceof Float32Array)) return null;
@@ -177,25 +221,11 @@ function registerKeepColsGradient(): void {
         activation: string;
       };
       const [dz, dbias] = activationGrad(dy as tf.Tensor, y, a.activation);
-      const geometry = { strides: a.strides, pad: a.pad, dimRoundingMode: undefined };
       return {
-        x: () =>
-          tf.engine().runKernel(
-            tf.Conv2DBackpropInput,
-            { dy: dz, filter } as unknown as tf.NamedTensorMap,
-            { ...geometry, dataFormat: "NHWC", inputShape: x.shape } as unknown as tf.NamedAttrMap,
-          ) as tf.Tensor,
+        x: () => inputGradient(dz, filter, a.strides, a.pad, x.shape),
         filter: () =>
           filterFromKept(y, dz, filter.shape) ??
-            tf.engine().runKernel(
-              tf.Conv2DBackpropFilter,
-              { x, dy: dz } as unknown as tf.NamedTensorMap,
-              {
-                ...geometry,
-                dataFormat: "NHWC",
-                filterShape: filter.shape,
-              } as unknown as tf.NamedAttrMap,
-            ) as tf.Tensor,
+            filterGradient(x, dz, a.strides, a.pad, filter.shape),
         bias: () => dbias,
       };
     },
@@ -215,16 +245,7 @@ function keepingCols(
   padding: "valid" | "same",
   activation: ConvActivation,
 ): tf.Tensor4D | null {
-  if (blas() === null) return null;
-  const info = convInfoOf(x.shape, filter.shape, {
-    strides,
-    pad: padding,
-    dataFormat: "NHWC",
-    dilations: 1,
-  });
-  const rows = info.batchSize * info.outHeight * info.outWidth;
-  const k = patchSize(info);
-  if (isPointwise(info) || rows === 0 || k === 0 || rows * k > MAX_SAVED_COLUMN_FLOATS) return null;
+  if (keepableColumns(x, filter, strides, padding) === null) return null;
   registerKeepColsGradient();
   return tf.engine().runKernel(
     CONV2D_KEEP_COLS,
@@ -273,24 +294,10 @@ function registerGradient(): void {
         );
       }
       const [dz, dbias] = activationGrad(dy as tf.Tensor, y, activation);
-      const geometry = { strides: a.strides, pad: a.pad, dimRoundingMode: a.dimRoundingMode };
+      const rounding = a.dimRoundingMode;
       return {
-        x: () =>
-          tf.engine().runKernel(
-            tf.Conv2DBackpropInput,
-            { dy: dz, filter } as unknown as tf.NamedTensorMap,
-            { ...geometry, dataFormat: "NHWC", inputShape: x.shape } as unknown as tf.NamedAttrMap,
-          ) as tf.Tensor,
-        filter: () =>
-          tf.engine().runKernel(
-            tf.Conv2DBackpropFilter,
-            { x, dy: dz } as unknown as tf.NamedTensorMap,
-            {
-              ...geometry,
-              dataFormat: "NHWC",
-              filterShape: filter.shape,
-            } as unknown as tf.NamedAttrMap,
-          ) as tf.Tensor,
+        x: () => inputGradient(dz, filter, a.strides, a.pad, x.shape, rounding),
+        filter: () => filterGradient(x, dz, a.strides, a.pad, filter.shape, rounding),
         bias: () => dbias,
       };
     },
