@@ -15,7 +15,12 @@
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { RELU_BIAS_GRAD } from "./kernels/relu_bias_grad.ts";
-import { CONV2D_FROM_COLS, CONV2D_KEEP_COLS, takeKeptColumns } from "./kernels/conv2d_cols.ts";
+import {
+  CONV2D_FROM_COLS,
+  CONV2D_KEEP_COLS,
+  mayKeepColumns,
+  takeKeptColumns,
+} from "./kernels/conv2d_cols.ts";
 import { convInfoOf } from "./kernels/conv2d.ts";
 import { im2col, isPointwise, patchSize } from "./kernels/_im2col.ts";
 import { allocate } from "./_buffer_pool.ts";
@@ -235,7 +240,9 @@ function registerKeepColsGradient(): void {
 /**
  * The convolution with its column matrix kept in WebAssembly memory for the
  * filter's gradient (several input channels), or `null` when that matrix
- * would be too large, is not needed (1×1 products), or no BLAS is loaded.
+ * would be too large or past the budget of kept matrices, is not needed (1×1
+ * products, or a filter that is a frozen variable: no gradient will take
+ * it), or no BLAS is loaded.
  */
 function keepingCols(
   x: tf.Tensor4D,
@@ -245,7 +252,9 @@ function keepingCols(
   padding: "valid" | "same",
   activation: ConvActivation,
 ): tf.Tensor4D | null {
-  if (keepableColumns(x, filter, strides, padding) === null) return null;
+  if (filter instanceof tf.Variable && !filter.trainable) return null;
+  const kept = keepableColumns(x, filter, strides, padding);
+  if (kept === null || !mayKeepColumns(kept.rows * kept.k)) return null;
   registerKeepColsGradient();
   return tf.engine().runKernel(
     CONV2D_KEEP_COLS,

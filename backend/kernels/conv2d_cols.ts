@@ -88,6 +88,54 @@ export function conv2DFromColsKernel(args: KernelArgs): KernelResult {
 const keptByOutput = new WeakMap<tf.DataId, KeptColumns>();
 
 /**
+ * At most this many floats (128 MB) of column matrices are kept at once:
+ * a deep network's convolutions each keep theirs from the forward pass to
+ * the gradient, and past this the rest unfold their input again instead.
+ */
+export const MAX_KEPT_FLOATS = 1 << 25;
+let keptFloats = 0;
+/** Gives back the budget of matrices the garbage collector took untaken (no gradient asked). */
+const untaken = new FinalizationRegistry<number>((floats) => {
+  keptFloats -= floats;
+});
+
+/**
+ * Whether a column matrix of `floats` more would stay within
+ * {@link MAX_KEPT_FLOATS}.
+ *
+ * @param floats The matrix's size.
+ * @returns `true` when it may be kept.
+ */
+export function mayKeepColumns(floats: number): boolean {
+  return keptFloats + floats <= MAX_KEPT_FLOATS;
+}
+
+/** The floats of column matrices kept now (for tests). */
+export function keptColumnFloats(): number {
+  return keptFloats;
+}
+
+/** Records a kept matrix against the budget; releasing it (once) gives the budget back. */
+function budgeted(kept: KeptColumns): KeptColumns {
+  const floats = kept.cols.length;
+  keptFloats += floats;
+  const token = {};
+  let released = false;
+  const tracked: KeptColumns = {
+    cols: kept.cols,
+    release: () => {
+      if (released) return;
+      released = true;
+      untaken.unregister(token);
+      keptFloats -= floats;
+      kept.release();
+    },
+  };
+  untaken.register(tracked, floats, token);
+  return tracked;
+}
+
+/**
  * Takes the column matrix {@link conv2DKeepColsKernel} kept for an output
  * (once: the caller must release it).
  *
@@ -115,8 +163,9 @@ export interface Conv2DKeepColsAttrs {
  * `{x, filter, bias}`, unfolding the whole batch once in WebAssembly memory
  * and keeping that matrix, by the output's data id, for the filter's
  * gradient ({@link takeKeptColumns}); kerno's fused Conv2D path records it
- * while gradients are recorded. Matrices the gradient never takes are left
- * to the garbage collector with their output.
+ * while gradients are recorded, within {@link MAX_KEPT_FLOATS}. Matrices
+ * the gradient never takes are left to the garbage collector with their
+ * output (their budget comes back then).
  *
  * @param args Inputs `{x, filter, bias}` (float32), attrs {@link Conv2DKeepColsAttrs}.
  * @returns The convolution's output.
@@ -151,6 +200,6 @@ export function conv2DKeepColsKernel(args: KernelArgs): KernelResult {
   }
   const { y, kept } = convolveKeepingColumns(lib, info, xv, fv, bv, code);
   const out = output(backend, info.outShape, y);
-  keptByOutput.set(out.dataId, kept);
+  keptByOutput.set(out.dataId, budgeted(kept));
   return out;
 }

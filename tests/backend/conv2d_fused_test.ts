@@ -8,7 +8,11 @@ import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
 import { conv2dFused } from "../../backend/conv2d_fused.ts";
 import { RELU_BIAS_GRAD } from "../../backend/kernels/relu_bias_grad.ts";
-import { CONV2D_FROM_COLS, CONV2D_KEEP_COLS } from "../../backend/kernels/conv2d_cols.ts";
+import {
+  CONV2D_FROM_COLS,
+  CONV2D_KEEP_COLS,
+  keptColumnFloats,
+} from "../../backend/kernels/conv2d_cols.ts";
 import {
   assertGradient,
   assertSameAsCpu,
@@ -147,6 +151,47 @@ Deno.test({
         assert.equal(names.includes(tf.Conv2DBackpropFilter), pointwise, what);
         tf.dispose([x, k, b]);
       }
+    }),
+});
+
+Deno.test({
+  name:
+    "conv2dFused gives a kept column matrix back after the filter's gradient, and keeps none for a frozen filter",
+  ignore: NO_BLAS,
+  fn: () =>
+    onKerno(async () => {
+      const x = make(rand([2, 7, 7, 3], 31));
+      const variable = (t: tf.Tensor, trainable: boolean) => {
+        const v = tf.variable(t, trainable);
+        t.dispose();
+        return v;
+      };
+      const b = variable(make(rand([4], 33)), true);
+      const trainable = variable(make(rand([3, 3, 3, 4], 32)), true);
+      const frozen = variable(make(rand([3, 3, 3, 4], 32)), false);
+      for (const [filter, keeps] of [[trainable, true], [frozen, false]] as const) {
+        const before = keptColumnFloats();
+        const names: string[] = [];
+        const loss = () =>
+          tf.sum(
+            conv2dFused(
+              x as tf.Tensor4D,
+              filter as tf.Tensor4D,
+              b as tf.Tensor1D,
+              [1, 1],
+              "valid",
+              "relu",
+            )!,
+          ) as tf.Scalar;
+        const info = await tf.profile(() => {
+          const { value, grads } = tf.variableGrads(loss, keeps ? [filter, b] : [b]);
+          tf.dispose([value, ...Object.values(grads)]);
+        });
+        for (const kernel of info.kernels) names.push(kernel.name);
+        assert.equal(names.includes(CONV2D_KEEP_COLS), keeps, `trainable ${filter.trainable}`);
+        assert.equal(keptColumnFloats(), before, "the kept matrix's budget came back");
+      }
+      tf.dispose([x, b, trainable, frozen]);
     }),
 });
 
