@@ -11,9 +11,10 @@
  */
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
-import { getBackend, setBackend, webgpuAdapter } from "../../backend/select.ts";
+import { getBackend, setBackend } from "../../backend/select.ts";
 import { fusedUpdateRule } from "../../engine/fused.ts";
-import { randomValues, skipBecause } from "../backend/_helpers.ts";
+import { randomValues } from "../backend/_helpers.ts";
+import { webgpuTests } from "./_helpers.ts";
 import {
   Adadelta,
   Adagrad,
@@ -27,11 +28,7 @@ import {
   SGD,
 } from "../../optimizers/mod.ts";
 
-const adapter = await webgpuAdapter();
-const skip = skipBecause(
-  "the WebGPU fused-update tests",
-  adapter === null ? "no WebGPU adapter (navigator.gpu.requestAdapter() gave none)" : null,
-);
+const { skip } = await webgpuTests("the WebGPU fused-update tests");
 
 const STEPS = 4;
 const SHAPES = [[7], [5, 3]];

@@ -19,15 +19,10 @@ import {
   type StepLogs,
   tf,
 } from "../../mod.ts";
-import { webgpuAdapter } from "../../backend/select.ts";
 import { storedMask } from "../../engine/masks.ts";
-import { skipBecause } from "../backend/_helpers.ts";
+import { webgpuTests } from "./_helpers.ts";
 
-const adapter = await webgpuAdapter();
-const skip = skipBecause(
-  "the WebGPU mask and metric tests",
-  adapter === null ? "no WebGPU adapter (navigator.gpu.requestAdapter() gave none)" : null,
-);
+const { skip } = await webgpuTests("the WebGPU mask and metric tests");
 
 const N = 24;
 const T = 6;

@@ -6,15 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { getBackend, layers, metrics, Sequential, setBackend, setSeed, tf } from "../../mod.ts";
-import { webgpuAdapter } from "../../backend/select.ts";
 import { fusedUpdateRule, hasFusedReplacement } from "../../engine/fused.ts";
-import { skipBecause } from "../backend/_helpers.ts";
+import { webgpuTests } from "./_helpers.ts";
 
-const adapter = await webgpuAdapter();
-const skip = skipBecause(
-  "the WebGPU tests",
-  adapter === null ? "no WebGPU adapter (navigator.gpu.requestAdapter() gave none)" : null,
-);
+const { adapter, skip } = await webgpuTests("the WebGPU tests");
 if (!skip) console.log(`WebGPU tests on ${adapter!.description}`);
 
 const N = 48;
