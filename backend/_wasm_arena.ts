@@ -278,8 +278,19 @@ export class Arena {
     else if (this.#dirtyRows !== null) {
       const w = this.#dirtyWidth;
       const rows = this.#dirtyRows;
-      // A loop, not fill(): thousands of short rows cost fill's call more than the writes.
-      for (let i = 0; i < rows.length; i++) {
+      // A loop, not fill(): thousands of short rows cost fill's call more than
+      // the writes. Four rows at a time, so that their cache misses overlap.
+      let i = 0;
+      for (; i + 4 <= rows.length; i += 4) {
+        const b0 = rows[i] * w, b1 = rows[i + 1] * w, b2 = rows[i + 2] * w, b3 = rows[i + 3] * w;
+        for (let j = 0; j < w; j++) {
+          g[b0 + j] = 0;
+          g[b1 + j] = 0;
+          g[b2 + j] = 0;
+          g[b3 + j] = 0;
+        }
+      }
+      for (; i < rows.length; i++) {
         const base = rows[i] * w;
         for (let j = 0; j < w; j++) g[base + j] = 0;
       }

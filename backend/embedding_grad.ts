@@ -54,11 +54,7 @@ export function embeddingGradient(
   const g = arena.claimGradient(idv, width, held);
   if (g === null) return null;
   const touched = distinctRows(idv, height);
-  for (let i = 0; i < idv.length; i++) {
-    const dst = idv[i] * width;
-    const src = i * width;
-    for (let j = 0; j < width; j++) g[dst + j] += dyv[src + j];
-  }
+  addRows(g, dyv, idv, width);
   const out = tf.tensor(g, [height, width], "float32");
   dataId = out.dataId;
   if (backend.data.get(dataId).values !== g) {
@@ -66,6 +62,40 @@ export function embeddingGradient(
     dataId = null;
   }
   return markRowSparse(out, touched);
+}
+
+/**
+ * `g[ids[i]] += rows[i]` for each row `i` of `width` floats, in the order of
+ * `ids` (a repeated id sums in that order). Four rows at a time when their
+ * ids differ, so that four rows' reads are in flight together: the table's
+ * rows are scattered through memory, and one row at a time waits on each.
+ */
+function addRows(g: Float32Array, rows: Float32Array, ids: Int32Array, width: number): void {
+  let i = 0;
+  for (; i + 4 <= ids.length; i += 4) {
+    const d0 = ids[i] * width, d1 = ids[i + 1] * width;
+    const d2 = ids[i + 2] * width, d3 = ids[i + 3] * width;
+    if (d0 === d1 || d0 === d2 || d0 === d3 || d1 === d2 || d1 === d3 || d2 === d3) {
+      for (let r = i; r < i + 4; r++) {
+        const dst = ids[r] * width;
+        const src = r * width;
+        for (let j = 0; j < width; j++) g[dst + j] += rows[src + j];
+      }
+      continue;
+    }
+    const s = i * width;
+    for (let j = 0; j < width; j++) {
+      g[d0 + j] += rows[s + j];
+      g[d1 + j] += rows[s + width + j];
+      g[d2 + j] += rows[s + 2 * width + j];
+      g[d3 + j] += rows[s + 3 * width + j];
+    }
+  }
+  for (; i < ids.length; i++) {
+    const dst = ids[i] * width;
+    const src = i * width;
+    for (let j = 0; j < width; j++) g[dst + j] += rows[src + j];
+  }
 }
 
 let seen = new Uint8Array(0);
