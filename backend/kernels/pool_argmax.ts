@@ -23,8 +23,8 @@ export const MAX_POOL_SCATTER = "_KernoMaxPoolScatter";
  * leaves the rest zero (the positions no window covers too). When the pool's
  * input is a relu's output `y`, the relu's gradient `dz = dy·step(y)` then
  * equals `dy` but at the pooled positions whose maximum is not above zero,
- * where it is `dy·0`, and its bias gradient is the sum of `dy` over the
- * positive maxima: the scatter, which reads the pooled values in order,
+ * where it is `dy·0`, and its bias gradient is the sum of `dy·step(y)`
+ * over the maxima (`dy` where positive; `∞·0` is NaN, as on `cpu`): the scatter, which reads the pooled values in order,
  * records both, and `_KernoReluBiasGrad` copies `dy` and fixes those
  * positions instead of reading `dy` and `y` through every window. Keyed by
  * the tensors' data ids, which are never reused.
@@ -32,13 +32,13 @@ export const MAX_POOL_SCATTER = "_KernoMaxPoolScatter";
 export interface Scattered {
   /** The data id of the pool's input. */
   input: tf.DataId;
-  /** Per channel, the float64 sum of `dy` over the pooled values above zero. */
+  /** Per channel, the float64 sum of `dy·step(pooled)` over the pooled values. */
   positiveSums: Float64Array;
   /** The flat input indices of the maxima that are not above zero. */
   nonPositive: Int32Array;
 }
 
-/** The scatter's list of pooled indices, reused (fresh pages cost more than the loop). */
+/** The scatter's list of input indices, reused (fresh pages cost more than the loop). */
 let lowScratch = new Int32Array(0);
 
 /** Argmax records of disjoint pools of NaN-free input, by the indices' data id. */
@@ -225,28 +225,25 @@ export function maxPoolScatterKernel(args: KernelArgs): KernelResult {
     }
     return output(backend, shape, dx);
   }
-  // Branch-free (the signs are random): every value summed, the pooled indices of the
-  // maxima not above zero listed, and their values taken back out of the sums after.
+  // One branch-free pass (the signs are random): each value stored at its
+  // maximum (2×2 windows of stride 2 do not overlap, so no sum is needed),
+  // the bias gradient summed as the relu's would be (dy·step(y)), and the
+  // positions of the maxima not above zero listed.
   const positiveSums = new Float64Array(channels);
   if (lowScratch.length < iv.length) lowScratch = new Int32Array(iv.length);
   const low = lowScratch;
   let lows = 0;
   for (let i = 0, ch = 0; i < iv.length; i++) {
     const g = dyv[i];
-    dx[iv[i]] += g;
-    positiveSums[ch] += g;
-    low[lows] = i;
-    lows += +(pv[i] <= 0);
+    const at = iv[i];
+    const p = pv[i];
+    dx[at] = g;
+    positiveSums[ch] += g * +(p > 0);
+    low[lows] = at;
+    lows += +(p <= 0);
     if (++ch === channels) ch = 0;
   }
-  const nonPositive = new Int32Array(lows);
-  // The channel of pooled index i is i mod channels: a mask when that is a power of two.
-  const mask = (channels & (channels - 1)) === 0 ? channels - 1 : -1;
-  for (let k = 0; k < lows; k++) {
-    const i = low[k];
-    positiveSums[mask >= 0 ? i & mask : i % channels] -= dyv[i];
-    nonPositive[k] = iv[i];
-  }
+  const nonPositive = low.slice(0, lows);
   const result = output(backend, shape, dx);
   scattered.set(result.dataId, { input, positiveSums, nonPositive });
   return result;

@@ -194,3 +194,33 @@ Deno.test("a NaN where no 2×2 window reaches sends the relu's gradient through 
     );
   }
 });
+
+Deno.test("an infinite gradient at a maximum not above zero makes the relu's gradients NaN there, as cpu", async () => {
+  // A bias of −10 zeroes every relu output, so every pooled maximum is 0 (not above zero):
+  // dz = dy·step(y) is ∞·0 = NaN where dy is infinite, and so is that channel's bias gradient.
+  const x = rand([2, 4, 4, 3], 31);
+  const filter = rand([1, 1, 3, 4], 32);
+  const bias = { shape: [4], values: new Float32Array(4).fill(-10) };
+  await assertSameAsCpu(
+    () => {
+      const f = (a: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) => {
+        const y = fused.conv2dBiasActivation(
+          a as tf.Tensor4D,
+          w as tf.Tensor4D,
+          bb as tf.Tensor1D,
+          { strides: [1, 1], padding: "valid", dilations: [1, 1], activation: "relu" },
+        );
+        const pooled = fused.maxPool2d(y, [2, 2], [2, 2], "valid");
+        const weights = Float32Array.from({ length: pooled.size }, (_, i) => i + 1);
+        weights[5] = Infinity; // pooled index 5: channel 1
+        return tf.sum(tf.mul(pooled, tf.tensor(weights, pooled.shape)));
+      };
+      const [, , db] = tf.grads(f)([make(x), make(filter), make(bias)]);
+      const values = db.dataSync();
+      assert.ok(Number.isNaN(values[1]) && values.every((v, i) => i === 1 || v === 0));
+      return [db];
+    },
+    0,
+    "an infinite gradient at a zero maximum",
+  );
+});
