@@ -6,7 +6,11 @@
  * product for the scores, the masked softmax in place (4-lane SIMD
  * WebAssembly, `tools/wasm/kernels.as`), one product for the output. The
  * gradient reuses the saved probabilities: `dV = Pᵀ·dO`, `dP = dO·Vᵀ`, the
- * softmax's gradient in place, `dQ = dS·K`, `dK = dSᵀ·Q`. Declines (the
+ * softmax's gradient in place, `dQ = dS·K`, `dK = dSᵀ·Q`. The products
+ * read the inputs and write the output and the gradients in the tensors'
+ * own buffers (BLAS takes them as they are: nothing is staged); only the
+ * probabilities, where the softmax runs, live in WebAssembly memory.
+ * Declines (the
  * plain definition runs) on another backend, without BLAS, for other
  * dtypes, or a mask that does not fit.
  *
@@ -15,7 +19,8 @@
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { blas } from "./_blas.ts";
-import { peek, pooledCopy, workspace } from "./_wasm_workspace.ts";
+import { peek, workspace } from "./_wasm_workspace.ts";
+import { allocate } from "./_buffer_pool.ts";
 import { WASM_BASE64 as KERNELS } from "./_kernels_wasm.ts";
 
 /** Whether the shapes and dtypes are the fused path's. */
@@ -62,28 +67,25 @@ export function dotProductAttentionFused(
   const recording = tf.engine().isTapeOn(); // (customGrad runs its function with the tape off)
   const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [q, k, v] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    if (recording) save([q, k, v]); // read again by the gradient
     const w = attend(
       { B, T, S, H, D, Dv, scale, keep, recording },
-      [{ from: q, size: B * T * H * D }, { from: k, size: B * S * H * D }, {
-        from: v,
-        size: B * S * H * Dv,
-      }],
+      [q, k, v],
       [{ input: 0, offset: 0, stride: H * D }, { input: 1, offset: 0, stride: H * D }, {
         input: 2,
         offset: 0,
         stride: H * Dv,
       }],
     );
-    const result = tf.tensor4d(pooledCopy(w.view("out")), [B, T, H, Dv]);
-    const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
-      w.backward(dy as tf.Tensor);
-      const grads = [
-        tf.tensor4d(pooledCopy(w.view("d0")), [B, T, H, D]),
-        tf.tensor4d(pooledCopy(w.view("d1")), [B, S, H, D]),
-        tf.tensor4d(pooledCopy(w.view("d2")), [B, S, H, Dv]),
+    const result = tf.tensor4d(w.out, [B, T, H, Dv]);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [d0, d1, d2] = w.backward(dy as tf.Tensor, saved);
+      return [
+        tf.tensor4d(d0, [B, T, H, D]),
+        tf.tensor4d(d1, [B, S, H, D]),
+        tf.tensor4d(d2, [B, S, H, Dv]),
       ];
-      w.release();
-      return grads;
     };
     return { value: result, gradFunc };
   });
@@ -94,7 +96,7 @@ export function dotProductAttentionFused(
  * kerno's `packedSelfAttention`, or `null`: the query, key and value of a
  * self-attention read from one `[batch, T, 3, heads, dim]` tensor (one
  * projection made all three) at their offsets, and their gradients written
- * back into one tensor of that layout.
+ * into one tensor of that layout.
  *
  * @param qkv `[batch, T, 3, heads, dim]`: query, key and value along axis 2.
  * @param keep float32 0/1 broadcasting against `[batch, heads, T, T]`, or `null`.
@@ -117,23 +119,23 @@ export function packedSelfAttentionFused(
   }
   const recording = tf.engine().isTapeOn(); // (customGrad runs its function with the tape off)
   const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [packed] = args as tf.Tensor[];
+    const packed = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    if (recording) save([packed]); // read again by the gradient
     const stride = 3 * H * D;
     const w = attend(
       { B, T, S: T, H, D, Dv: D, scale, keep, recording },
-      [{ from: packed, size: B * T * stride }],
+      [packed],
       [{ input: 0, offset: 0, stride }, { input: 0, offset: H * D, stride }, {
         input: 0,
         offset: 2 * H * D,
         stride,
       }],
     );
-    const result = tf.tensor4d(pooledCopy(w.view("out")), [B, T, H, D]);
-    const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
-      w.backward(dy as tf.Tensor);
-      const grad = tf.tensor5d(pooledCopy(w.view("d0")), [B, T, 3, H, D]);
-      w.release();
-      return [grad];
+    const result = tf.tensor4d(w.out, [B, T, H, D]);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [grad] = w.backward(dy as tf.Tensor, saved);
+      return [tf.tensor5d(grad, [B, T, 3, H, D])];
     };
     return { value: result, gradFunc };
   });
@@ -161,91 +163,124 @@ interface Place {
   stride: number;
 }
 
-/** The attention's workspace after the forward pass: its output, and the backward pass. */
+/** The attention's output, and its backward pass. */
 interface Attended {
-  view(name: string): Float32Array;
-  backward(dy: tf.Tensor): void;
-  release(): void;
+  /** The output, `[B, T, H, Dv]`, in a buffer of kerno's pool. */
+  out: Float32Array;
+  /**
+   * The gradients of the inputs (buffers of kerno's pool, each laid out as
+   * its input) from the output's; `saved` are the inputs, kept alive by
+   * the tape. Releases the saved probabilities.
+   */
+  backward(dy: tf.Tensor, saved: tf.Tensor[]): Float32Array[];
 }
 
 /**
- * The forward pass in a pooled WebAssembly workspace: copies the inputs in
- * (their gradients get buffers `d0`, `d1`, … of the same sizes, written
- * with the same strides), then per sample and head the scores' product,
- * the masked softmax in place and the output's product. `backward` runs
- * the gradient from the saved probabilities. Outside a gradient tape the
- * workspace is released at once.
+ * The forward pass: per sample and head the scores' product, the masked
+ * softmax in place and the output's product. The products read the
+ * inputs and write the output where the tensors keep them (BLAS takes
+ * their buffers as they are); only the probabilities, kept for the
+ * gradient, and the mask live in a pooled WebAssembly workspace, where
+ * the softmax runs. `backward` runs the gradient from the saved
+ * probabilities, writing each input's gradient into a new buffer laid out
+ * as that input. Outside a gradient tape the workspace is released at once.
  */
-function attend(
-  g: Geometry,
-  inputs: { from: tf.Tensor; size: number }[],
-  places: [Place, Place, Place],
-): Attended {
+function attend(g: Geometry, inputs: tf.Tensor[], places: [Place, Place, Place]): Attended {
   const { B, T, S, H, D, Dv, scale, keep, recording } = g;
   const lib = blas()!;
   const keepValues = keep === null ? null : keep.dataSync() as Float32Array;
   const [kb, kh, kt] = keep === null ? [1, 1, 1] : keep.shape;
-  const sizes: Record<string, number> = {
+  const w = workspace(KERNELS, {
     keep: keepValues?.length ?? 0,
     p: B * H * T * S, // the probabilities, kept for the gradient
-    out: B * T * H * Dv,
-    dOut: B * T * H * Dv,
     dp: B * H * T * S,
-  };
-  inputs.forEach((input, i) => {
-    sizes[`x${i}`] = input.size;
-    sizes[`d${i}`] = input.size;
   });
-  const w = workspace(KERNELS, sizes);
   const { f32, at, fns } = w;
-  inputs.forEach((input, i) => f32.set(peek(input.from), at[`x${i}`]));
   if (keepValues !== null) f32.set(keepValues, at.keep);
   const [pq, pk, pv] = places;
   // Where sample b's head h starts in each array (floats), and the row strides.
   const rowsOf = (b: number, h: number) => ({
-    q: at[`x${pq.input}`] + pq.offset + b * T * pq.stride + h * D,
-    k: at[`x${pk.input}`] + pk.offset + b * S * pk.stride + h * D,
-    v: at[`x${pv.input}`] + pv.offset + b * S * pv.stride + h * Dv,
-    dq: at[`d${pq.input}`] + pq.offset + b * T * pq.stride + h * D,
-    dk: at[`d${pk.input}`] + pk.offset + b * S * pk.stride + h * D,
-    dv: at[`d${pv.input}`] + pv.offset + b * S * pv.stride + h * Dv,
+    q: pq.offset + b * T * pq.stride + h * D,
+    k: pk.offset + b * S * pk.stride + h * D,
+    v: pv.offset + b * S * pv.stride + h * Dv,
     p: at.p + (b * H + h) * T * S,
     dp: at.dp + (b * H + h) * T * S,
-    out: at.out + (b * T * H + h) * Dv,
-    dOut: at.dOut + (b * T * H + h) * Dv,
+    out: (b * T * H + h) * Dv,
   });
-  const from = (offset: number) => f32.subarray(offset);
+  const xs = inputs.map((t) => peek(t));
+  const [xq, xk, xv] = [xs[pq.input], xs[pk.input], xs[pv.input]];
+  const out = allocate(B * T * H * Dv);
+  const from = (a: Float32Array, offset: number) => a.subarray(offset);
   const [lq, lk, lv] = [pq.stride, pk.stride, pv.stride];
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       const o = rowsOf(b, h);
-      lib.sgemm(false, true, T, S, D, scale, from(o.q), lq, from(o.k), lk, 0, from(o.p), S);
+      lib.sgemm(
+        false,
+        true,
+        T,
+        S,
+        D,
+        scale,
+        from(xq, o.q),
+        lq,
+        from(xk, o.k),
+        lk,
+        0,
+        from(f32, o.p),
+        S,
+      );
       const keepAt = keepValues === null
         ? 0
         : (at.keep + ((kb === 1 ? 0 : b) * kh + (kh === 1 ? 0 : h)) * kt * S) * 4;
       fns.softmaxRows(o.p * 4, T, S, keepAt, kt === 1 ? 0 : S);
-      lib.sgemm(false, false, T, Dv, S, 1, from(o.p), S, from(o.v), lv, 0, from(o.out), H * Dv);
+      lib.sgemm(
+        false,
+        false,
+        T,
+        Dv,
+        S,
+        1,
+        from(f32, o.p),
+        S,
+        from(xv, o.v),
+        lv,
+        0,
+        from(out, o.out),
+        H * Dv,
+      );
     }
   }
   if (!recording) w.release(); // no gradient will ask for the probabilities
   return {
-    view: (name: string) => w.view(name),
-    release: () => w.release(),
-    backward(dy: tf.Tensor) {
+    out,
+    backward(dy: tf.Tensor, saved: tf.Tensor[]) {
       if (w.released) {
         throw new Error("The attention's probabilities were released before its gradient ran");
       }
-      f32.set(peek(dy), at.dOut);
-      for (let b = 0; b < B; b++) {
-        for (let h = 0; h < H; h++) {
-          const o = rowsOf(b, h);
-          const ldo = H * Dv;
-          lib.sgemm(false, true, T, S, Dv, 1, from(o.dOut), ldo, from(o.v), lv, 0, from(o.dp), S);
-          lib.sgemm(true, false, S, Dv, T, 1, from(o.p), S, from(o.dOut), ldo, 0, from(o.dv), lv);
-          fns.softmaxGradRows(o.p * 4, o.dp * 4, T, S, scale);
-          lib.sgemm(false, false, T, D, S, 1, from(o.dp), S, from(o.k), lk, 0, from(o.dq), lq);
-          lib.sgemm(true, false, S, D, T, 1, from(o.dp), S, from(o.q), lq, 0, from(o.dk), lk);
+      try {
+        const ys = saved.map((t) => peek(t));
+        const [yq, yk, yv] = [ys[pq.input], ys[pk.input], ys[pv.input]];
+        const grads = inputs.map((t) => allocate(t.size));
+        const [gq, gk, gv] = [grads[pq.input], grads[pk.input], grads[pv.input]];
+        const dOut = peek(dy);
+        const ldo = H * Dv;
+        for (let b = 0; b < B; b++) {
+          for (let h = 0; h < H; h++) {
+            const o = rowsOf(b, h);
+            const p = from(f32, o.p);
+            const dp = from(f32, o.dp);
+            const dO = from(dOut, o.out);
+            lib.sgemm(false, true, T, S, Dv, 1, dO, ldo, from(yv, o.v), lv, 0, dp, S);
+            lib.sgemm(true, false, S, Dv, T, 1, p, S, dO, ldo, 0, from(gv, o.v), lv);
+            fns.softmaxGradRows(o.p * 4, o.dp * 4, T, S, scale);
+            lib.sgemm(false, false, T, D, S, 1, dp, S, from(yk, o.k), lk, 0, from(gq, o.q), lq);
+            lib.sgemm(true, false, S, D, T, 1, dp, S, from(yq, o.q), lq, 0, from(gk, o.k), lk);
+          }
         }
+        return grads;
+      } finally {
+        w.release();
       }
     },
   };
