@@ -21,25 +21,22 @@ export const MAX_POOL_SCATTER = "_KernoMaxPoolScatter";
  * What the gradient of a relu before the pool may skip. A 2×2, stride-2 pool
  * of NaN-free input scatters its gradient onto one position per window and
  * leaves the rest zero (the positions no window covers too). When the pool's
- * input is a relu's output `y`, the relu's gradient `dz = dy·step(y)` then
- * equals `dy` but at the pooled positions whose maximum is not above zero,
- * where it is `dy·0`, and its bias gradient is the sum of `dy·step(y)`
- * over the maxima (`dy` where positive; `∞·0` is NaN, as on `cpu`): the scatter, which reads the pooled values in order,
- * records both, and `_KernoReluBiasGrad` copies `dy` and fixes those
- * positions instead of reading `dy` and `y` through every window. Keyed by
- * the tensors' data ids, which are never reused.
+ * input is a relu's output `y`, the relu's gradient `dz = dy·step(y)` is
+ * then zero but at those positions, where it is `dy·step(pooled)`, and its
+ * bias gradient is the sum of those values per channel (`∞·0` is NaN, as
+ * on `cpu`): the scatter, which reads the pooled values in order, writes
+ * both into buffers of their own as it scatters, and `_KernoReluBiasGrad`
+ * takes them (once) instead of reading `dy` and `y` through every window.
+ * Keyed by the scatter output's data id, which is never reused.
  */
 export interface Scattered {
   /** The data id of the pool's input. */
   input: tf.DataId;
   /** Per channel, the float64 sum of `dy·step(pooled)` over the pooled values. */
   positiveSums: Float64Array;
-  /** The flat input indices of the maxima that are not above zero. */
-  nonPositive: Int32Array;
+  /** The relu's gradient `dz`, shaped as the pool's input; `null` once taken. */
+  dz: Float32Array | null;
 }
-
-/** The scatter's list of input indices, reused (fresh pages cost more than the loop). */
-let lowScratch = new Int32Array(0);
 
 /** Argmax records of disjoint pools of NaN-free input, by the indices' data id. */
 const pools = new WeakMap<tf.DataId, tf.DataId>();
@@ -227,25 +224,21 @@ export function maxPoolScatterKernel(args: KernelArgs): KernelResult {
   }
   // One branch-free pass (the signs are random): each value stored at its
   // maximum (2×2 windows of stride 2 do not overlap, so no sum is needed),
-  // the bias gradient summed as the relu's would be (dy·step(y)), and the
-  // positions of the maxima not above zero listed.
+  // and beside it the relu's gradient there, dy·step(y), summed per channel
+  // for the bias.
   const positiveSums = new Float64Array(channels);
-  if (lowScratch.length < iv.length) lowScratch = new Int32Array(iv.length);
-  const low = lowScratch;
-  let lows = 0;
+  const dz = allocateZeroed(n);
   for (let i = 0, ch = 0; i < iv.length; i++) {
     const g = dyv[i];
     const at = iv[i];
-    const p = pv[i];
+    const r = g * +(pv[i] > 0);
     dx[at] = g;
-    positiveSums[ch] += g * +(p > 0);
-    low[lows] = at;
-    lows += +(p <= 0);
+    dz[at] = r;
+    positiveSums[ch] += r;
     if (++ch === channels) ch = 0;
   }
-  const nonPositive = low.slice(0, lows);
   const result = output(backend, shape, dx);
-  scattered.set(result.dataId, { input, positiveSums, nonPositive });
+  scattered.set(result.dataId, { input, positiveSums, dz });
   return result;
 }
 

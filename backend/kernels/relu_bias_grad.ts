@@ -4,9 +4,8 @@
  * bias runs along the last axis. kerno's fused Conv2D gradient uses it in
  * place of Step, Multiply and Sum (three passes over the activations).
  * When `dy` is a 2×2 max pool's scatter onto `y` itself (zero but at one
- * position per window; `pool_argmax.ts` records which of those are not
- * above zero, and the bias gradient), `dz` is a copy of `dy` with those
- * positions set to `dy·0`.
+ * position per window), the scatter has written `dz` and the bias gradient
+ * already (`pool_argmax.ts`), and this kernel takes them.
  *
  * @module
  */
@@ -40,13 +39,13 @@ export function reluBiasGradKernel(args: KernelArgs): KernelResult {
   }
   const n = dy.shape[dy.shape.length - 1];
   const sparse = scatteredGradient(dy.dataId);
-  if (sparse !== undefined && sparse.input === y.dataId && sparse.positiveSums.length === n) {
-    // dy came from a max pool of y (NaN-free): dz is dy but at the maxima not above
-    // zero, and the bias gradient was summed by the scatter.
-    const dz = allocate(dyv.length);
-    dz.set(dyv);
-    const low = sparse.nonPositive;
-    for (let i = 0; i < low.length; i++) dz[low[i]] *= 0;
+  if (
+    sparse !== undefined && sparse.dz !== null && sparse.input === y.dataId &&
+    sparse.positiveSums.length === n && sparse.dz.length === dyv.length
+  ) {
+    // dy came from a max pool of y (NaN-free): the scatter wrote dz and summed the bias gradient.
+    const dz = sparse.dz;
+    sparse.dz = null; // taken: a second gradient of the same dy makes its own
     return [
       output(backend, dy.shape, dz),
       output(backend, [n], Float32Array.from(sparse.positiveSums)),
