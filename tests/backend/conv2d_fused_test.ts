@@ -34,6 +34,12 @@ const CASES: Case[] = [
   [[2, 5, 7, 1], [3, 2, 1, 1], [1, 2], "same"],
   [[2, 7, 7, 1], [3, 3, 1, 4], [1, 1], "same"],
   [[1, 7, 7, 4], [3, 3, 4, 3], [2, 2], "valid"],
+  // One channel, 3×3: the unfolding's plain copies inside the row, its general loop at the edges.
+  [[2, 6, 9, 1], [3, 3, 1, 2], [1, 1], "valid"],
+  [[2, 6, 10, 1], [3, 3, 1, 2], [1, 3], "same"],
+  [[1, 5, 8, 1], [3, 3, 1, 2], [2, 2], "same"],
+  [[1, 5, 3, 1], [3, 3, 1, 2], [1, 1], "valid"],
+  [[1, 4, 2, 1], [3, 3, 1, 2], [1, 1], "same"],
 ];
 
 function unfused(
