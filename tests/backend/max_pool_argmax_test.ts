@@ -42,6 +42,22 @@ function pool(
     tf.maxPool(x as tf.Tensor4D, size, strides, pad);
 }
 
+/** A relu convolution of stride 1 and its 2×2 max pool, through kerno's fused ops. */
+function reluConvPool(
+  x: tf.Tensor,
+  filter: tf.Tensor,
+  bias: tf.Tensor,
+  padding: "same" | "valid",
+): tf.Tensor {
+  const y = fused.conv2dBiasActivation(
+    x as tf.Tensor4D,
+    filter as tf.Tensor4D,
+    bias as tf.Tensor1D,
+    { strides: [1, 1], padding, dilations: [1, 1], activation: "relu" },
+  );
+  return fused.maxPool2d(y, [2, 2], [2, 2], "valid");
+}
+
 Deno.test("maxPoolArgmax equals tf.maxPool on cpu, gradients included", async () => {
   for (const [xs, size, strides, pad] of CASES) {
     const x = rand(xs, 11);
@@ -143,18 +159,7 @@ Deno.test("a 2×2 pool of a relu convolution: the gradient's sparse relu pass eq
           tf.Tensor1D,
         ];
         const f = (a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
-          const y = fused.conv2dBiasActivation(
-            a as tf.Tensor4D,
-            w as tf.Tensor4D,
-            b as tf.Tensor1D,
-            {
-              strides: [1, 1],
-              padding: "same",
-              dilations: [1, 1],
-              activation: "relu",
-            },
-          );
-          const pooled = fused.maxPool2d(y, [2, 2], [2, 2], "valid");
+          const pooled = reluConvPool(a, w, b, "same");
           return tf.sum(tf.mul(pooled, tf.range(1, pooled.size + 1).reshape(pooled.shape)));
         };
         return tf.grads(f)([xt, ft, bt]);
@@ -177,13 +182,7 @@ Deno.test("a NaN where no 2×2 window reaches sends the relu's gradient through 
     await assertSameAsCpu(
       () => {
         const f = (a: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) => {
-          const y = fused.conv2dBiasActivation(
-            a as tf.Tensor4D,
-            w as tf.Tensor4D,
-            bb as tf.Tensor1D,
-            { strides: [1, 1], padding: "valid", dilations: [1, 1], activation: "relu" },
-          );
-          const pooled = fused.maxPool2d(y, [2, 2], [2, 2], "valid");
+          const pooled = reluConvPool(a, w, bb, "valid");
           return tf.sum(tf.mul(pooled, tf.range(1, pooled.size + 1).reshape(pooled.shape)));
         };
         const [dx, dw, db] = tf.grads(f)([make(x), make(filter), make(bias)]);
@@ -204,13 +203,7 @@ Deno.test("an infinite gradient at a maximum not above zero makes the relu's gra
   await assertSameAsCpu(
     () => {
       const f = (a: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) => {
-        const y = fused.conv2dBiasActivation(
-          a as tf.Tensor4D,
-          w as tf.Tensor4D,
-          bb as tf.Tensor1D,
-          { strides: [1, 1], padding: "valid", dilations: [1, 1], activation: "relu" },
-        );
-        const pooled = fused.maxPool2d(y, [2, 2], [2, 2], "valid");
+        const pooled = reluConvPool(a, w, bb, "valid");
         const weights = Float32Array.from({ length: pooled.size }, (_, i) => i + 1);
         weights[5] = Infinity; // pooled index 5: channel 1
         return tf.sum(tf.mul(pooled, tf.tensor(weights, pooled.shape)));
