@@ -71,47 +71,50 @@ const SYMBOLS = {
 } as const;
 
 /**
- * Products of at least this many multiply-adds (`m·n·k`, 2²⁵ ≈ 32 M) run on
- * every thread: convolution products of 130 M and more (the benchmark's
- * second Conv2D: 7744×288 by 288×64 and its gradients) run 1.3-1.7× faster
- * on two threads inside `fit`.
- */
-export const SINGLE_THREAD_BELOW = 1 << 25;
-
-/**
  * Products below this many multiply-adds (2²² ≈ 4 M) run on one thread:
- * waking OpenBLAS's workers costs more than they save. Between this and
- * {@link SINGLE_THREAD_BELOW} the thread count is chosen by measured speed,
- * for each product shape apart ({@link ShapeChoosers}): on an idle machine
- * two threads made the transformer workload's steps 11% and the mlp's 17%
- * faster (its 2560×64 by 64×192 product: 98 → 154 GFLOP/s), but with one
- * core busy elsewhere the same products took up to 2× longer on two
- * threads than on one (the mlp's 64×784 by 784×256: 0.3-0.5 ms on one
- * thread, 3-5 ms on two).
+ * waking OpenBLAS's workers costs more than they save. From here up the
+ * thread count is chosen by measured speed, for each product shape apart
+ * ({@link ShapeChoosers}). On an idle machine two threads win: the
+ * transformer workload's steps 11% and the mlp's 17% faster (its 2560×64
+ * by 64×192 product: 98 → 154 GFLOP/s), the cnn's convolution products of
+ * 143 M 1.3-1.7× faster. But with one core busy elsewhere, two threads wait
+ * on the busy one: the mlp's 64×784 by 784×256 took 0.3-0.5 ms on one
+ * thread and 3-5 ms on two, and with every product of 32 M and more held
+ * to two threads, steps took 23.0 ms (autoencoder) and 29.0 ms (cnn) where
+ * choosing took 17.1 and 23.7 (on an idle machine 12.4 and 18.9 against
+ * 12.8 and 18.7: the same within the noise).
  */
 export const ADAPTIVE_FROM = 1 << 22;
 
 /**
- * Chooses one or all threads for the middle band of products by their
- * measured rate (multiply-adds per millisecond, an average over recent
- * calls of each choice), trying the other choice every
- * {@link ThreadChooser.EXPLORE} calls so that a change of load is seen.
+ * Chooses one or all threads for a product shape by their measured rates
+ * (multiply-adds per millisecond, an average over recent calls of each
+ * choice), trying the other choice every {@link ThreadChooser.EXPLORE}
+ * calls so that a change of load is seen, or every
+ * {@link ThreadChooser.EXPLORE_FAR} calls while one choice is well ahead
+ * (each try of the slower one costs its difference).
  */
 export class ThreadChooser {
   /** One call in this many tries the choice that is not preferred. */
   static readonly EXPLORE = 16;
+  /** …or in this many, while the preferred one is {@link ThreadChooser.FAR_AHEAD} times as fast. */
+  static readonly EXPLORE_FAR = 64;
+  /** The ratio of rates from which the rarer tries apply. */
+  static readonly FAR_AHEAD = 1.25;
   /** Weight of a new measurement in a choice's average rate. */
   static readonly SMOOTHING = 0.2;
   /** Average rate of one thread and of all threads; `0` until measured. */
   readonly rates: [number, number] = [0, 0];
   #calls = 0;
 
-  /** @returns `true` to use every thread for the next product in the band. */
+  /** @returns `true` to use every thread for the next product of this shape. */
   pick(): boolean {
     const [one, all] = this.rates;
     if (one === 0 || all === 0) return one !== 0; // measure each choice once first
     const preferAll = all > one;
-    return ++this.#calls % ThreadChooser.EXPLORE === 0 ? !preferAll : preferAll;
+    const far = Math.max(one, all) >= ThreadChooser.FAR_AHEAD * Math.min(one, all);
+    const every = far ? ThreadChooser.EXPLORE_FAR : ThreadChooser.EXPLORE;
+    return ++this.#calls % every === 0 ? !preferAll : preferAll;
   }
 
   /**
@@ -257,9 +260,8 @@ function wrap(path: string): Blas {
       return;
     }
     const work = m * n * k;
-    const adaptive = work >= ADAPTIVE_FROM && work < SINGLE_THREAD_BELOW;
-    const chooser = adaptive ? choosers.get(transA, transB, m, n, k) : null;
-    const all = work >= SINGLE_THREAD_BELOW || (chooser !== null && chooser.pick());
+    const chooser = work >= ADAPTIVE_FROM ? choosers.get(transA, transB, m, n, k) : null;
+    const all = chooser !== null && chooser.pick();
     const wanted = all ? maxThreads : 1;
     if (wanted !== threads) {
       setThreads(wanted);

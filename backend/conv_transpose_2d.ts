@@ -21,8 +21,8 @@ import { type NdGeometry, outPixels, taps } from "./kernels/_im2col_nd.ts";
 
 /**
  * Floats per column chunk (8 MB, as Conv2D's): large enough that the
- * products of a batch stay one product each (BLAS runs products below
- * `SINGLE_THREAD_BELOW` on one thread).
+ * products of a batch stay one product each (large products gain from
+ * BLAS's second thread, small ones do not).
  */
 const CHUNK_FLOATS = 1 << 21;
 

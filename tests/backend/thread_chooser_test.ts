@@ -1,26 +1,25 @@
 /**
- * The choice of one or all OpenBLAS threads for the middle band of
- * products: each choice measured once, then the faster one taken, the
- * other tried every `EXPLORE` calls so that a change of load is seen.
+ * The choice of one or all OpenBLAS threads for products of 4 M
+ * multiply-adds and more: each choice measured once, then the faster one
+ * taken, the other tried every `EXPLORE` calls (`EXPLORE_FAR` while one is
+ * far ahead) so that a change of load is seen.
  */
 import assert from "node:assert/strict";
-import {
-  ADAPTIVE_FROM,
-  ShapeChoosers,
-  SINGLE_THREAD_BELOW,
-  ThreadChooser,
-} from "../../backend/_blas.ts";
+import { ShapeChoosers, ThreadChooser } from "../../backend/_blas.ts";
 
 Deno.test("ThreadChooser measures both choices, then prefers the faster and still tries the other", () => {
-  assert.ok(ADAPTIVE_FROM < SINGLE_THREAD_BELOW);
-  const chooser = new ThreadChooser();
-  assert.equal(chooser.pick(), false, "one thread is measured first");
-  chooser.record(false, 1000, 1); // 1000 per ms
-  assert.equal(chooser.pick(), true, "then all threads");
-  chooser.record(true, 1000, 0.5); // 2000 per ms: faster
-  const picks = Array.from({ length: 2 * ThreadChooser.EXPLORE }, () => chooser.pick());
-  const others = picks.map((p, i) => (p ? -1 : i)).filter((i) => i >= 0);
-  assert.deepEqual(others, [ThreadChooser.EXPLORE - 1, 2 * ThreadChooser.EXPLORE - 1]);
+  for (const [allMs, every] of [[0.85, ThreadChooser.EXPLORE], [0.5, ThreadChooser.EXPLORE_FAR]]) {
+    // All threads 1/0.85 ≈ 1.18× as fast (close: the other tried every EXPLORE calls), or 2×
+    // (far ahead, past FAR_AHEAD: every EXPLORE_FAR calls).
+    const chooser = new ThreadChooser();
+    assert.equal(chooser.pick(), false, "one thread is measured first");
+    chooser.record(false, 1000, 1); // 1000 per ms
+    assert.equal(chooser.pick(), true, "then all threads");
+    chooser.record(true, 1000, allMs);
+    const picks = Array.from({ length: 2 * every }, () => chooser.pick());
+    const others = picks.map((p, i) => (p ? -1 : i)).filter((i) => i >= 0);
+    assert.deepEqual(others, [every - 1, 2 * every - 1], `all threads in ${allMs} ms`);
+  }
 });
 
 Deno.test("ThreadChooser follows a change of speed: all threads slowed down lose the preference", () => {
