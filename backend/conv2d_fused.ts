@@ -15,6 +15,7 @@
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { RELU_BIAS_GRAD } from "./kernels/relu_bias_grad.ts";
+import { markReluOutput } from "./kernels/pool_argmax.ts";
 import {
   CONV2D_FROM_COLS,
   CONV2D_KEEP_COLS,
@@ -354,19 +355,28 @@ export function conv2dFused(
   const viaCols = x.shape[3] === 1
     ? fromCols(x, filter, bias, strides, padding, activation)
     : keepingCols(x, filter, bias, strides, padding, activation);
-  if (viaCols !== null) return viaCols;
+  if (viaCols !== null) return markedRelu(viaCols, activation);
   registerGradient();
-  return tf.engine().runKernel(
-    tf.FusedConv2D,
-    { x, filter, bias } as unknown as tf.NamedTensorMap,
-    {
-      strides,
-      pad: padding,
-      dataFormat: "NHWC",
-      dilations: [1, 1],
-      dimRoundingMode: undefined,
-      activation,
-      leakyreluAlpha: undefined,
-    } as unknown as tf.NamedAttrMap,
-  ) as tf.Tensor4D;
+  return markedRelu(
+    tf.engine().runKernel(
+      tf.FusedConv2D,
+      { x, filter, bias } as unknown as tf.NamedTensorMap,
+      {
+        strides,
+        pad: padding,
+        dataFormat: "NHWC",
+        dilations: [1, 1],
+        dimRoundingMode: undefined,
+        activation,
+        leakyreluAlpha: undefined,
+      } as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor4D,
+    activation,
+  );
+}
+
+/** The output, noted as a relu's (a 2×2 max pool's gradient then also writes the relu's). */
+function markedRelu(y: tf.Tensor4D, activation: ConvActivation): tf.Tensor4D {
+  if (activation === "relu") markReluOutput(y.dataId);
+  return y;
 }

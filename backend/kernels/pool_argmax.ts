@@ -21,7 +21,8 @@ export const MAX_POOL_SCATTER = "_KernoMaxPoolScatter";
  * What the gradient of a relu before the pool may skip. A 2×2, stride-2 pool
  * of NaN-free input scatters its gradient onto one position per window and
  * leaves the rest zero (the positions no window covers too). When the pool's
- * input is a relu's output `y`, the relu's gradient `dz = dy·step(y)` is
+ * input is a relu's output `y` (one {@link markReluOutput} noted; of other
+ * inputs the scatter writes `dx` alone), the relu's gradient `dz = dy·step(y)` is
  * then zero but at those positions, where it is `dy·step(pooled)`, and its
  * bias gradient is the sum of those values per channel (`∞·0` is NaN, as
  * on `cpu`): the scatter, which reads the pooled values in order, writes
@@ -36,6 +37,20 @@ export interface Scattered {
   positiveSums: Float64Array;
   /** The relu's gradient `dz`, shaped as the pool's input; `null` once taken. */
   dz: Float32Array | null;
+}
+
+/** Data ids of relu outputs whose gradient is `_KernoReluBiasGrad` (kerno's fused Conv2D). */
+const reluOutputs = new WeakSet<tf.DataId>();
+
+/**
+ * Notes that a tensor is the output of a relu whose gradient runs
+ * `_KernoReluBiasGrad`: a 2×2 max pool of it then writes that gradient
+ * beside its own ({@link Scattered}); of any other input it does not.
+ *
+ * @param dataId The relu output's data id.
+ */
+export function markReluOutput(dataId: tf.DataId): void {
+  reluOutputs.add(dataId);
 }
 
 /** Argmax records of disjoint pools of NaN-free input, by the indices' data id. */
@@ -215,7 +230,7 @@ export function maxPoolScatterKernel(args: KernelArgs): KernelResult {
   const dx = allocateZeroed(n);
   const input = pools.get(indices.dataId);
   const channels = shape[shape.length - 1] ?? 0;
-  if (input === undefined || pv === null || channels === 0) {
+  if (input === undefined || pv === null || channels === 0 || !reluOutputs.has(input)) {
     for (let i = 0; i < iv.length; i++) {
       const j = iv[i];
       if (j >= 0) dx[j] += dyv[i];

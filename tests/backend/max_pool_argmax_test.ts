@@ -8,6 +8,12 @@
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
 import { maxPoolArgmax } from "../../backend/max_pool_argmax.ts";
+import {
+  markReluOutput,
+  MAX_POOL_ARGMAX,
+  MAX_POOL_SCATTER,
+  scatteredGradient,
+} from "../../backend/kernels/pool_argmax.ts";
 import { fused } from "../../engine/fused.ts";
 import {
   assertGradient,
@@ -217,3 +223,30 @@ Deno.test("an infinite gradient at a maximum not above zero makes the relu's gra
     "an infinite gradient at a zero maximum",
   );
 });
+
+Deno.test("a 2×2 pool's scatter writes a relu's gradient beside its own only for a noted relu output", () =>
+  onKerno(() => {
+    for (const noted of [false, true]) {
+      const x = tf.tidy(() => tf.relu(make(rand([2, 4, 4, 3], 41))));
+      if (noted) markReluOutput(x.dataId);
+      const [y, indices] = tf.engine().runKernel(
+        MAX_POOL_ARGMAX,
+        { x } as unknown as tf.NamedTensorMap,
+        { filterSize: [2, 2], strides: [2, 2], pad: "valid" } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor[];
+      const dy = tf.onesLike(y);
+      const dx = tf.engine().runKernel(
+        MAX_POOL_SCATTER,
+        { dy, indices, pooled: y } as unknown as tf.NamedTensorMap,
+        { inputShape: x.shape } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor;
+      const record = scatteredGradient(dx.dataId);
+      assert.equal(record !== undefined, noted, `noted ${noted}`);
+      if (record !== undefined) {
+        // dz = dy·step(y): 1 at the positive maxima, 0 elsewhere; dx: 1 at every maximum.
+        const [xv, dxv] = [x.dataSync(), dx.dataSync()];
+        assert.deepEqual(Array.from(record.dz!), Array.from(dxv, (g, i) => g * +(xv[i] > 0)));
+      }
+      tf.dispose([x, y, indices, dy, dx]);
+    }
+  }));
