@@ -26,6 +26,7 @@ import { allocate } from "./_buffer_pool.ts";
 import { gruSequenceFused, lstmSequenceFused } from "./rnn_fused.ts";
 import { maskedSoftmaxFused } from "./masked_softmax.ts";
 import { dotProductAttentionFused, packedSelfAttentionFused } from "./attention_fused.ts";
+import { meanSquaredErrorPerSampleFused } from "./mse_fused.ts";
 import { layerNormFused } from "./layer_norm_fused.ts";
 import { affineTransformFused, resizeImagesFused } from "./image_ops.ts";
 
@@ -46,6 +47,7 @@ export const KERNO_FUSED_OPS: Readonly<FusedReplacements> = Object.freeze({
   convTransposeBiasActivation: convTransposeNdFused,
   sparseCrossentropyFromLogits: (labels, logits) =>
     canFuseSparseCrossentropy(logits) ? fusedSparseCrossentropy(labels, logits) : null,
+  meanSquaredErrorPerSample: meanSquaredErrorPerSampleFused,
   // kerno's MaxPool kernel already gives NaN for a window holding one.
   maxPool2d: (x, poolSize, strides, padding) =>
     maxPoolArgmax(x, poolSize, strides, padding) ?? tf.maxPool(x, poolSize, strides, padding),

@@ -156,6 +156,16 @@ export interface FusedOps {
    */
   sparseCrossentropyFromLogits(labels: tf.Tensor, logits: tf.Tensor): tf.Tensor;
   /**
+   * Mean squared error per sample: `(yPred − yTrue)²` averaged over the last
+   * axis and then over the other non-batch axes (Keras's
+   * `mean_squared_error` followed by the per-sample mean of a loss).
+   *
+   * @param yTrue float32 targets, rank ≥ 2.
+   * @param yPred float32 predictions, shaped as `yTrue`.
+   * @returns The losses, `[batch]`.
+   */
+  meanSquaredErrorPerSample(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor;
+  /**
    * 2-D max pooling, NHWC, where a window holding a NaN gives NaN (as
    * PyTorch); a backend may record where each maximum was for the gradient.
    *
@@ -528,6 +538,11 @@ export const plainFusedOps: Readonly<FusedOps> = Object.freeze(
       const oneHot = tf.oneHot(tf.cast(labels, "int32"), classes);
       return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1));
     },
+    meanSquaredErrorPerSample: (yTrue, yPred) => {
+      const perPosition = tf.mean(tf.square(tf.sub(yPred, yTrue)), -1);
+      if (perPosition.rank === 1) return perPosition;
+      return tf.mean(perPosition, Array.from({ length: perPosition.rank - 1 }, (_, i) => i + 1));
+    },
     maxPool2d: nanAwareMaxPool,
     gatherGradient: (table, ids, dy) => {
       const shape = table.shape as [number, number];
@@ -647,6 +662,7 @@ export const fused: Readonly<FusedOps> = Object.freeze({
   convTransposeBiasActivation: dispatch("convTransposeBiasActivation"),
   depthwiseConv2d: dispatch("depthwiseConv2d"),
   sparseCrossentropyFromLogits: dispatch("sparseCrossentropyFromLogits"),
+  meanSquaredErrorPerSample: dispatch("meanSquaredErrorPerSample"),
   maxPool2d: dispatch("maxPool2d"),
   gatherGradient: dispatch("gatherGradient"),
   decayWeights: dispatch("decayWeights"),

@@ -4,7 +4,8 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { meanOfElementwise, perSample } from "./common.ts";
+import { meanLastAxis, meanOfElementwise, perSample, prepareElementwise } from "./common.ts";
+import { fused } from "../engine/fused.ts";
 import { Loss, LOSS_OPTION_KEYS, type LossOptions } from "./loss.ts";
 
 /**
@@ -59,6 +60,11 @@ export class MeanSquaredError extends Loss {
    * @returns per-sample losses, shape `[batch]`
    */
   call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => perSample(meanSquaredError(yTrue, yPred)));
+    return tf.tidy(() => {
+      const [t, p] = prepareElementwise("mean_squared_error", yTrue, yPred, { broadcast: true });
+      // One operation (a backend's fused pass where it has one) when nothing broadcasts.
+      if (tf.util.arraysEqual(t.shape, p.shape)) return fused.meanSquaredErrorPerSample(t, p);
+      return perSample(meanLastAxis(tf.square(tf.sub(p, t))));
+    });
   }
 }
