@@ -207,48 +207,26 @@ function attend(g: Geometry, inputs: tf.Tensor[], places: [Place, Place, Place])
     dp: at.dp + (b * H + h) * T * S,
     out: (b * T * H + h) * Dv,
   });
-  const xs = inputs.map((t) => peek(t));
-  const [xq, xk, xv] = [xs[pq.input], xs[pk.input], xs[pv.input]];
+  // The query's, the key's and the value's arrays among arrays given one per input.
+  const placed = <A>(arrays: A[]): [A, A, A] => [
+    arrays[pq.input],
+    arrays[pk.input],
+    arrays[pv.input],
+  ];
+  const [xq, xk, xv] = placed(inputs.map((t) => peek(t)));
   const out = allocate(B * T * H * Dv);
   const from = (a: Float32Array, offset: number) => a.subarray(offset);
   const [lq, lk, lv] = [pq.stride, pk.stride, pv.stride];
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       const o = rowsOf(b, h);
-      lib.sgemm(
-        false,
-        true,
-        T,
-        S,
-        D,
-        scale,
-        from(xq, o.q),
-        lq,
-        from(xk, o.k),
-        lk,
-        0,
-        from(f32, o.p),
-        S,
-      );
+      const p = from(f32, o.p);
+      lib.sgemm(false, true, T, S, D, scale, from(xq, o.q), lq, from(xk, o.k), lk, 0, p, S);
       const keepAt = keepValues === null
         ? 0
         : (at.keep + ((kb === 1 ? 0 : b) * kh + (kh === 1 ? 0 : h)) * kt * S) * 4;
       fns.softmaxRows(o.p * 4, T, S, keepAt, kt === 1 ? 0 : S);
-      lib.sgemm(
-        false,
-        false,
-        T,
-        Dv,
-        S,
-        1,
-        from(f32, o.p),
-        S,
-        from(xv, o.v),
-        lv,
-        0,
-        from(out, o.out),
-        H * Dv,
-      );
+      lib.sgemm(false, false, T, Dv, S, 1, p, S, from(xv, o.v), lv, 0, from(out, o.out), H * Dv);
     }
   }
   if (!recording) w.release(); // no gradient will ask for the probabilities
@@ -259,10 +237,9 @@ function attend(g: Geometry, inputs: tf.Tensor[], places: [Place, Place, Place])
         throw new Error("The attention's probabilities were released before its gradient ran");
       }
       try {
-        const ys = saved.map((t) => peek(t));
-        const [yq, yk, yv] = [ys[pq.input], ys[pk.input], ys[pv.input]];
+        const [yq, yk, yv] = placed(saved.map((t) => peek(t)));
         const grads = inputs.map((t) => allocate(t.size));
-        const [gq, gk, gv] = [grads[pq.input], grads[pk.input], grads[pv.input]];
+        const [gq, gk, gv] = placed(grads);
         const dOut = peek(dy);
         const ldo = H * Dv;
         for (let b = 0; b < B; b++) {

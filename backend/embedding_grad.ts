@@ -72,29 +72,27 @@ export function embeddingGradient(
  */
 function addRows(g: Float32Array, rows: Float32Array, ids: Int32Array, width: number): void {
   let i = 0;
-  for (; i + 4 <= ids.length; i += 4) {
-    const d0 = ids[i] * width, d1 = ids[i + 1] * width;
-    const d2 = ids[i + 2] * width, d3 = ids[i + 3] * width;
-    if (d0 === d1 || d0 === d2 || d0 === d3 || d1 === d2 || d1 === d3 || d2 === d3) {
-      for (let r = i; r < i + 4; r++) {
-        const dst = ids[r] * width;
-        const src = r * width;
-        for (let j = 0; j < width; j++) g[dst + j] += rows[src + j];
+  while (i < ids.length) {
+    if (i + 4 <= ids.length) {
+      const d0 = ids[i] * width, d1 = ids[i + 1] * width;
+      const d2 = ids[i + 2] * width, d3 = ids[i + 3] * width;
+      if (d0 !== d1 && d0 !== d2 && d0 !== d3 && d1 !== d2 && d1 !== d3 && d2 !== d3) {
+        const s = i * width;
+        for (let j = 0; j < width; j++) {
+          g[d0 + j] += rows[s + j];
+          g[d1 + j] += rows[s + width + j];
+          g[d2 + j] += rows[s + 2 * width + j];
+          g[d3 + j] += rows[s + 3 * width + j];
+        }
+        i += 4;
+        continue;
       }
-      continue;
     }
-    const s = i * width;
-    for (let j = 0; j < width; j++) {
-      g[d0 + j] += rows[s + j];
-      g[d1 + j] += rows[s + width + j];
-      g[d2 + j] += rows[s + 2 * width + j];
-      g[d3 + j] += rows[s + 3 * width + j];
-    }
-  }
-  for (; i < ids.length; i++) {
+    // A repeated id among the next four, or the last rows: one row, in order.
     const dst = ids[i] * width;
     const src = i * width;
     for (let j = 0; j < width; j++) g[dst + j] += rows[src + j];
+    i++;
   }
 }
 

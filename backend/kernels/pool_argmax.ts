@@ -34,7 +34,7 @@ export interface Scattered {
   /** The data id of the pool's input. */
   input: tf.DataId;
   /** Per channel, the float64 sum of `dy·step(pooled)` over the pooled values. */
-  positiveSums: Float64Array;
+  biasGradient: Float64Array;
   /** The relu's gradient `dz`, shaped as the pool's input; `null` once taken. */
   dz: Float32Array | null;
 }
@@ -241,7 +241,7 @@ export function maxPoolScatterKernel(args: KernelArgs): KernelResult {
   // maximum (2×2 windows of stride 2 do not overlap, so no sum is needed),
   // and beside it the relu's gradient there, dy·step(y), summed per channel
   // for the bias.
-  const positiveSums = new Float64Array(channels);
+  const biasGradient = new Float64Array(channels);
   const dz = allocateZeroed(n);
   for (let i = 0, ch = 0; i < iv.length; i++) {
     const g = dyv[i];
@@ -249,11 +249,11 @@ export function maxPoolScatterKernel(args: KernelArgs): KernelResult {
     const r = g * +(pv[i] > 0);
     dx[at] = g;
     dz[at] = r;
-    positiveSums[ch] += r;
+    biasGradient[ch] += r;
     if (++ch === channels) ch = 0;
   }
   const result = output(backend, shape, dx);
-  scattered.set(result.dataId, { input, positiveSums, dz });
+  scattered.set(result.dataId, { input, biasGradient, dz });
   return result;
 }
 

@@ -41,14 +41,14 @@ export function reluBiasGradKernel(args: KernelArgs): KernelResult {
   const sparse = scatteredGradient(dy.dataId);
   if (
     sparse !== undefined && sparse.dz !== null && sparse.input === y.dataId &&
-    sparse.positiveSums.length === n && sparse.dz.length === dyv.length
+    sparse.biasGradient.length === n && sparse.dz.length === dyv.length
   ) {
     // dy came from a max pool of y (NaN-free): the scatter wrote dz and summed the bias gradient.
     const dz = sparse.dz;
     sparse.dz = null; // taken: a second gradient of the same dy makes its own
     return [
       output(backend, dy.shape, dz),
-      output(backend, [n], Float32Array.from(sparse.positiveSums)),
+      output(backend, [n], Float32Array.from(sparse.biasGradient)),
     ];
   }
   if (n % 4 === 0 && dyv.length >= WASM_FROM) {
