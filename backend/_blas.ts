@@ -44,7 +44,14 @@ export interface Blas {
   sgemm: Sgemm;
   /** `cblas_sgemm` as the library runs it, with its own threading. */
   sgemmRaw: Sgemm;
+  /**
+   * A list of independent products to run together, each on one thread,
+   * shared between this thread and a second one ({@link ProductList}).
+   */
+  productList(): ProductList;
 }
+
+import { ProductList } from "./_blas_lane.ts";
 
 const SYMBOLS = {
   cblas_sgemm: {
@@ -275,7 +282,13 @@ function wrap(path: string): Blas {
     sgemmRaw(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     chooser.record(all, work, performance.now() - start);
   };
-  return { path, sgemm, sgemmRaw };
+  const oneThread = () => {
+    if (setThreads !== null && threads !== 1) {
+      setThreads(1);
+      threads = 1;
+    }
+  };
+  return { path, sgemm, sgemmRaw, productList: () => new ProductList(path, oneThread) };
 }
 
 /**

@@ -2,9 +2,10 @@
  * kerno's scaled dot-product attention (the seam's `dotProductAttention`,
  * `engine/fused.ts`): the heads are read where the projections put them,
  * `[batch, steps, heads, dim]`, through the matrix product's leading
- * dimensions, so no transpose is ever made; per sample and head one
- * product for the scores, the masked softmax in place (4-lane SIMD
- * WebAssembly, `tools/wasm/kernels.as`), one product for the output. The
+ * dimensions, so no transpose is ever made: the scores' products of every
+ * sample and head, then their masked softmax in place (SIMD WebAssembly,
+ * `tools/wasm/kernels.as`), then the outputs' products; each list of
+ * products is shared with a second thread (`_blas_lane.ts`). The
  * gradient reuses the saved probabilities: `dV = Pᵀ·dO`, `dP = dO·Vᵀ`, the
  * softmax's gradient in place, `dQ = dS·K`, `dK = dSᵀ·Q`. The products
  * read the inputs and write the output and the gradients in the tensors'
@@ -215,20 +216,33 @@ function attend(g: Geometry, inputs: tf.Tensor[], places: [Place, Place, Place])
   ];
   const [xq, xk, xv] = placed(inputs.map((t) => peek(t)));
   const out = allocate(B * T * H * Dv);
-  const from = (a: Float32Array, offset: number) => a.subarray(offset);
   const [lq, lk, lv] = [pq.stride, pk.stride, pv.stride];
+  const keepAt = (b: number, h: number) =>
+    keepValues === null
+      ? 0
+      : (at.keep + ((kb === 1 ? 0 : b) * kh + (kh === 1 ? 0 : h)) * kt * S) * 4;
+  // Every sample's and head's scores, then their softmax, then their outputs:
+  // the products of each phase are shared between two threads.
+  const products = lib.productList();
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       const o = rowsOf(b, h);
-      const p = from(f32, o.p);
-      lib.sgemm(false, true, T, S, D, scale, from(xq, o.q), lq, from(xk, o.k), lk, 0, p, S);
-      const keepAt = keepValues === null
-        ? 0
-        : (at.keep + ((kb === 1 ? 0 : b) * kh + (kh === 1 ? 0 : h)) * kt * S) * 4;
-      fns.softmaxRows(o.p * 4, T, S, keepAt, kt === 1 ? 0 : S);
-      lib.sgemm(false, false, T, Dv, S, 1, p, S, from(xv, o.v), lv, 0, from(out, o.out), H * Dv);
+      products.add(false, true, T, S, D, scale, xq, o.q, lq, xk, o.k, lk, 0, f32, o.p, S);
     }
   }
+  products.run();
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      fns.softmaxRows(rowsOf(b, h).p * 4, T, S, keepAt(b, h), kt === 1 ? 0 : S);
+    }
+  }
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      const o = rowsOf(b, h);
+      products.add(false, false, T, Dv, S, 1, f32, o.p, S, xv, o.v, lv, 0, out, o.out, H * Dv);
+    }
+  }
+  products.run();
   if (!recording) w.release(); // no gradient will ask for the probabilities
   return {
     out,
@@ -245,16 +259,25 @@ function attend(g: Geometry, inputs: tf.Tensor[], places: [Place, Place, Place])
         for (let b = 0; b < B; b++) {
           for (let h = 0; h < H; h++) {
             const o = rowsOf(b, h);
-            const p = from(f32, o.p);
-            const dp = from(f32, o.dp);
-            const dO = from(dOut, o.out);
-            lib.sgemm(false, true, T, S, Dv, 1, dO, ldo, from(yv, o.v), lv, 0, dp, S);
-            lib.sgemm(true, false, S, Dv, T, 1, p, S, dO, ldo, 0, from(gv, o.v), lv);
-            fns.softmaxGradRows(o.p * 4, o.dp * 4, T, S, scale);
-            lib.sgemm(false, false, T, D, S, 1, dp, S, from(yk, o.k), lk, 0, from(gq, o.q), lq);
-            lib.sgemm(true, false, S, D, T, 1, dp, S, from(yq, o.q), lq, 0, from(gk, o.k), lk);
+            products.add(false, true, T, S, Dv, 1, dOut, o.out, ldo, yv, o.v, lv, 0, f32, o.dp, S);
+            products.add(true, false, S, Dv, T, 1, f32, o.p, S, dOut, o.out, ldo, 0, gv, o.v, lv);
           }
         }
+        products.run();
+        for (let b = 0; b < B; b++) {
+          for (let h = 0; h < H; h++) {
+            const o = rowsOf(b, h);
+            fns.softmaxGradRows(o.p * 4, o.dp * 4, T, S, scale);
+          }
+        }
+        for (let b = 0; b < B; b++) {
+          for (let h = 0; h < H; h++) {
+            const o = rowsOf(b, h);
+            products.add(false, false, T, D, S, 1, f32, o.dp, S, yk, o.k, lk, 0, gq, o.q, lq);
+            products.add(true, false, S, D, T, 1, f32, o.dp, S, yq, o.q, lq, 0, gk, o.k, lk);
+          }
+        }
+        products.run();
         return grads;
       } finally {
         w.release();
