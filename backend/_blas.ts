@@ -45,6 +45,11 @@ export interface Blas {
   /** `cblas_sgemm` as the library runs it, with its own threading. */
   sgemmRaw: Sgemm;
   /**
+   * `y += alpha·x` over `x.length` floats (`cblas_saxpy`, on one thread),
+   * or `null` when the library lacks it.
+   */
+  axpy: ((alpha: number, x: Float32Array, y: Float32Array) => void) | null;
+  /**
    * A list of independent products to run together, each on one thread,
    * shared between this thread and a second one ({@link ProductList}).
    */
@@ -72,6 +77,11 @@ const SYMBOLS = {
       "i32",
     ],
     result: "void",
+  },
+  cblas_saxpy: {
+    parameters: ["i32", "f32", "buffer", "i32", "buffer", "i32"],
+    result: "void",
+    optional: true,
   },
   openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
   openblas_get_num_threads: { parameters: [], result: "i32", optional: true },
@@ -288,7 +298,23 @@ function wrap(path: string): Blas {
       threads = 1;
     }
   };
-  return { path, sgemm, sgemmRaw, productList: () => new ProductList(path, oneThread) };
+  const saxpy = lib.symbols.cblas_saxpy;
+  const axpy = saxpy === null ? null : (alpha: number, x: Float32Array, y: Float32Array) => {
+    if (x.length !== y.length) {
+      throw new RangeError(
+        `axpy needs x and y of one length: received ${x.length} and ${y.length}`,
+      );
+    }
+    oneThread();
+    saxpy(x.length, alpha, x, 1, y, 1);
+  };
+  return {
+    path,
+    sgemm,
+    sgemmRaw,
+    axpy,
+    productList: () => new ProductList(path, oneThread),
+  };
 }
 
 /**

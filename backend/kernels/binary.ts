@@ -13,6 +13,7 @@
  */
 import { tf } from "../../engine/tf.ts";
 import { allocate } from "../_buffer_pool.ts";
+import { blas } from "../_blas.ts";
 import {
   type BroadcastPlan,
   groupBroadcast,
@@ -137,10 +138,66 @@ const mulSame: SameShapeLoop = (a, b, out) => {
   for (let i = 0; i < out.length; i++) out[i] = a[i] * b[i];
 };
 
+/**
+ * Add and Sub of at least this many floats go through `cblas_saxpy` (the
+ * output a copy of one operand, then `out += ±other`, SIMD in the library):
+ * on [32, 80, 64] 57-63 µs against the loop's 120-130. The bits are the
+ * loop's: `a + 1·b` and `a + (−1)·b` round exactly as `a + b` and `a − b`.
+ */
+const AXPY_FROM = 1 << 14;
+/** A row broadcast takes `cblas_saxpy` once per row only from this row length (a call costs ~0.1 µs). */
+const AXPY_ROW_FROM = 1024;
+
+/**
+ * `a ± b` through `cblas_saxpy` when the operands have one shape, or one is
+ * a contiguous row repeated over the other (a position embedding added to
+ * every sample); `null` when neither holds, the sizes are small, or no
+ * `saxpy` was loaded.
+ */
+function axpyPath(
+  sign: 1 | -1,
+  av: Float32Array,
+  bv: Float32Array,
+  same: boolean,
+  plan: BroadcastPlan | null,
+): Float32Array | null {
+  const axpy = blas()?.axpy;
+  if (axpy === undefined || axpy === null) return null;
+  if (same) {
+    if (av.length < AXPY_FROM) return null;
+    const out = allocate(av.length);
+    out.set(av);
+    axpy(sign, bv, out);
+    return out;
+  }
+  if (plan === null || plan.inner < AXPY_ROW_FROM || plan.outer * plan.inner < AXPY_FROM) {
+    return null;
+  }
+  const { outer, inner } = plan;
+  const full = (o: number, i: number) => i === 1 && o === inner;
+  const row = (o: number, i: number) => i === 1 && o === 0;
+  // out = full, then out_row += ±row (Sub only with the row on the right).
+  let base: Float32Array;
+  let rep: Float32Array;
+  if (full(plan.aOuter, plan.aInner) && row(plan.bOuter, plan.bInner)) {
+    [base, rep] = [av, bv];
+  } else if (sign === 1 && row(plan.aOuter, plan.aInner) && full(plan.bOuter, plan.bInner)) {
+    [base, rep] = [bv, av];
+  } else {
+    return null;
+  }
+  const out = allocate(outer * inner);
+  out.set(base.subarray(0, outer * inner));
+  const r = rep.subarray(0, inner);
+  for (let i = 0; i < outer; i++) axpy(sign, r, out.subarray(i * inner, (i + 1) * inner));
+  return out;
+}
+
 function binaryKernel(
   kernelName: string,
   loop: Loop,
   same?: SameShapeLoop,
+  axpySign?: 1 | -1,
 ): (args: KernelArgs) => KernelResult {
   return (args) => {
     const backend = cpuBackend(args);
@@ -149,16 +206,22 @@ function binaryKernel(
     const av = f32(backend, a);
     const bv = f32(backend, b);
     if (av === null || bv === null) return fallback(kernelName, args);
-    if (same !== undefined && av.length === bv.length && tf.util.arraysEqual(a.shape, b.shape)) {
+    const sameShape = av.length === bv.length && tf.util.arraysEqual(a.shape, b.shape);
+    const plan = sameShape ? null : planBroadcast(a.shape, b.shape);
+    if (axpySign !== undefined) {
+      const out = axpyPath(axpySign, av, bv, sameShape, plan);
+      if (out !== null) return output(backend, sameShape ? a.shape : plan!.outShape, out);
+    }
+    if (same !== undefined && sameShape) {
       const out = allocate(av.length);
       same(av, bv, out);
       return output(backend, a.shape, out);
     }
-    const plan = planBroadcast(a.shape, b.shape);
-    if (plan !== null) {
-      const out = allocate(plan.outer * plan.inner);
-      loop(av, bv, out, plan);
-      return output(backend, plan.outShape, out);
+    if (plan !== null || sameShape) {
+      const p = plan ?? planBroadcast(a.shape, b.shape)!;
+      const out = allocate(p.outer * p.inner);
+      loop(av, bv, out, p);
+      return output(backend, p.outShape, out);
     }
     const grouped = groupBroadcast(a.shape, b.shape);
     if (grouped === null || grouped.sizes.length < 3) return fallback(kernelName, args);
@@ -209,9 +272,19 @@ function loopGroups(
 }
 
 /** The Add kernel: `a + b`. */
-export const addKernel: (args: KernelArgs) => KernelResult = binaryKernel(tf.Add, add, addSame);
+export const addKernel: (args: KernelArgs) => KernelResult = binaryKernel(
+  tf.Add,
+  add,
+  addSame,
+  1,
+);
 /** The Sub kernel: `a - b`. */
-export const subKernel: (args: KernelArgs) => KernelResult = binaryKernel(tf.Sub, sub);
+export const subKernel: (args: KernelArgs) => KernelResult = binaryKernel(
+  tf.Sub,
+  sub,
+  undefined,
+  -1,
+);
 /** The Multiply kernel: `a * b`. */
 export const multiplyKernel: (args: KernelArgs) => KernelResult = binaryKernel(
   tf.Multiply,

@@ -9,6 +9,7 @@ import {
   project,
   rand,
   runOn,
+  skipWithoutBlas,
   type Spec,
 } from "./_helpers.ts";
 
@@ -49,6 +50,42 @@ for (const [name, op] of binaryOps) {
     }
   });
 }
+
+Deno.test({
+  name:
+    "add and sub of large operands (through cblas_saxpy) give the cpu's bits, NaN, infinities and signed zeros included",
+  ignore: skipWithoutBlas("the saxpy path's test"),
+  async fn() {
+    const specials = [NaN, Infinity, -Infinity, 0, -0, 3.4e38, -3.4e38, 1e-45];
+    const spec = (shape: number[], seed: number): Spec => {
+      const s = rand(shape, seed);
+      for (let i = 0; i < s.values.length; i += 97) s.values[i] = specials[(i / 97 + seed) % 8];
+      return s;
+    };
+    const cases: [string, number[], number[]][] = [
+      ["same shape", [20, 1000], [20, 1000]],
+      ["a row on the right", [20, 1024], [1024]],
+      ["a row of two axes on the right", [6, 40, 64], [40, 64]],
+      ["a row on the left", [1024], [20, 1024]],
+      ["rows too short for a call each", [40, 500], [500]],
+    ];
+    for (const [what, aShape, bShape] of cases) {
+      const a = spec(aShape, 3);
+      const b = spec(bShape, 4);
+      for (const [name, op] of [["add", tf.add], ["sub", tf.sub]] as const) {
+        const cpu = await runOn("cpu", () => op(make(a), make(b)));
+        const kerno = await runOn("kerno", () => op(make(a), make(b)));
+        assert.deepEqual(kerno.shapes, cpu.shapes, `${name}, ${what}`);
+        const [k, c] = [kerno.values[0], cpu.values[0]];
+        for (let i = 0; i < c.length; i++) {
+          if (!Object.is(k[i], c[i])) {
+            assert.fail(`${name}, ${what}: element ${i} is ${k[i]}, cpu gives ${c[i]}`);
+          }
+        }
+      }
+    }
+  },
+});
 
 Deno.test("add matches hand-computed row and column broadcasts", async () => {
   const m = { shape: [2, 3], values: new Float32Array([1, 2, 3, 4, 5, 6]) };
