@@ -1,10 +1,13 @@
 /**
- * Lists of independent small matrix products, run on two threads: the
- * calling one and a worker (`node:worker_threads`, unreferenced, so it never
- * keeps a program alive) that opens the same CBLAS library. Products too
- * small for OpenBLAS's own threading (attention's per-sample, per-head
- * products: 80×80 by 80×32 in the benchmark's transformer, a few
- * microseconds each) otherwise leave the second core idle.
+ * Lists of independent tasks, run on two threads: the calling one and a
+ * worker (`node:worker_threads`, unreferenced, so it never keeps a program
+ * alive) that opens the same CBLAS library and instantiates the shared
+ * kernels (`_kernels_shared_wasm.ts`) on the same memories. A task is a
+ * matrix product or a call of one of those kernels on part of the rows.
+ * Products too small for OpenBLAS's own threading (attention's per-sample,
+ * per-head products: 80×80 by 80×32 in the benchmark's transformer, a few
+ * microseconds each) and the kernels' passes otherwise leave the second
+ * core idle.
  *
  * Both threads take products from one shared counter, so the split follows
  * their speed: when the worker is slow to wake, or its core is busy, the
@@ -20,10 +23,31 @@
  *
  * @module
  */
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 
-/** Numbers per product in the shared table. */
-const FIELDS = 13;
+/** Numbers per task in the shared table: its kind, then a product's 13 or a kernel call's. */
+const FIELDS = 14;
+/** Task kinds. */
+const PRODUCT = 1;
+const KERNEL = 2;
+/** The shared kernels a task may call (by index in the table). */
+export const LANE_KERNELS = [
+  "softmaxRows",
+  "softmaxGradRows",
+  "layerNormForward",
+  "layerNormBackward",
+  "im2col",
+  "col2im",
+  "biasActivation",
+  "maxPool2x2",
+  "reluBiasGrad64",
+] as const;
+/** A kernel a task may call. */
+export type LaneKernel = typeof LANE_KERNELS[number];
+/** Most arguments of a kernel call. */
+const MAX_ARGS = FIELDS - 4;
+/** Memories the worker knows, by id modulo this. */
+const MEMORY_SLOTS = 4096;
 /** Products per run of the shared table (12 bits of the state word). */
 export const CHUNK = 4095;
 
@@ -33,7 +57,8 @@ const BELL = 1; // rung (incremented) when a run starts
 const DONE = 2; // products finished in this run
 const READY = 3; // 1 once the worker opened the library, -1 if it could not
 const ERRORS = 4; // products whose call threw (in the worker)
-const TAKEN = 5; // products the worker ran, in all runs (for tests and profiles)
+const TAKEN = 5; // tasks the worker ran, in all runs (for tests and profiles)
+const CONTROL_WORDS = 8;
 
 /** The pointer-taking `cblas_sgemm`, bound on both threads. */
 const POINTER_SGEMM = {
@@ -66,10 +91,12 @@ const POINTER_SGEMM = {
  * current.
  */
 const WORKER_SOURCE = `
-const { workerData } = await import("node:worker_threads");
-const { control, table, path, symbols } = workerData;
+const { workerData, receiveMessageOnPort } = await import("node:worker_threads");
+const { control, table, known, path, symbols, port, kernels } = workerData;
 const c = new Int32Array(control);
 const t = new Float64Array(table);
+const k = new Int32Array(known);
+const instances = new Map();
 let sgemm;
 try {
   sgemm = Deno.dlopen(path, symbols).symbols.cblas_sgemm;
@@ -78,17 +105,44 @@ try {
   Atomics.store(c, ${READY}, -1);
 }
 const at = (a) => Deno.UnsafePointer.create(BigInt(a));
+function news() {
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    const { id, memory, module, forget } = m.message;
+    const slot = id % ${MEMORY_SLOTS};
+    if (forget) {
+      instances.delete(id);
+      Atomics.compareExchange(k, slot, id, 0);
+      continue;
+    }
+    try {
+      const fns = new WebAssembly.Instance(module, { env: { memory } }).exports;
+      fns.init?.();
+      instances.set(id, fns);
+      Atomics.store(k, slot, id);
+    } catch {
+      // not known: the caller runs this memory's tasks itself
+    }
+  }
+}
+function task(o) {
+  if (t[o] === ${PRODUCT}) {
+    sgemm(101, t[o + 1], t[o + 2], t[o + 3], t[o + 4], t[o + 5], t[o + 6], at(t[o + 7]), t[o + 8],
+      at(t[o + 9]), t[o + 10], t[o + 11], at(t[o + 12]), t[o + 13]);
+  } else {
+    const fn = instances.get(t[o + 1])[kernels[t[o + 2]]];
+    fn(...t.subarray(o + 4, o + 4 + t[o + 3]));
+  }
+}
 while (sgemm !== undefined) {
   const bell = Atomics.load(c, ${BELL});
+  news();
   for (;;) {
     const s = Atomics.load(c, ${STATE});
     const next = s & 4095;
     if (next >= ((s >>> 12) & 4095)) break;
     if (Atomics.compareExchange(c, ${STATE}, s, s + 1) !== s) continue;
-    const o = next * ${FIELDS};
     try {
-      sgemm(101, t[o], t[o + 1], t[o + 2], t[o + 3], t[o + 4], t[o + 5], at(t[o + 6]), t[o + 7],
-        at(t[o + 8]), t[o + 9], t[o + 10], at(t[o + 11]), t[o + 12]);
+      task(next * ${FIELDS});
     } catch {
       Atomics.add(c, ${ERRORS}, 1);
     }
@@ -109,40 +163,65 @@ const TRANS = 112;
 interface Lane {
   control: Int32Array;
   table: Float64Array;
+  /** Per memory slot, the id of the memory the worker has instantiated the kernels on. */
+  known: Int32Array;
   sgemm: (...args: (number | Deno.PointerValue)[]) => void;
   worker: boolean;
+  /** Where memories are sent to the worker. */
+  port: MessagePort | null;
 }
+
+/** The ids of the memories sent to the worker. */
+const memoryIds = new WeakMap<WebAssembly.Memory, number>();
+let lastMemoryId = 0;
+/** Tells the worker to forget a memory the caller no longer holds. */
+const forgetting = new FinalizationRegistry<{ lane: Lane; id: number }>(({ lane, id }) => {
+  try {
+    lane.port?.postMessage({ id, forget: true });
+  } catch {
+    // the lane is gone
+  }
+});
 
 const lanes = new Map<string, Lane>();
 
 function laneFor(path: string, useWorker: boolean): Lane {
   const key = `${useWorker}:${path}`;
-  const known = lanes.get(key);
-  if (known !== undefined) return known;
-  const control = new Int32Array(new SharedArrayBuffer(8 * 4));
+  const existing = lanes.get(key);
+  if (existing !== undefined) return existing;
+  const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   const table = new Float64Array(new SharedArrayBuffer(CHUNK * FIELDS * 8));
+  const known = new Int32Array(new SharedArrayBuffer(MEMORY_SLOTS * 4));
   const sgemm = Deno.dlopen(path, POINTER_SGEMM).symbols.cblas_sgemm as Lane["sgemm"];
   let worker = false;
+  let port: MessagePort | null = null;
   if (useWorker) {
     try {
+      const channel = new MessageChannel();
       const started = new Worker(
         new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`),
         {
           workerData: {
             control: control.buffer,
             table: table.buffer,
+            known: known.buffer,
             path,
             symbols: POINTER_SGEMM,
+            port: channel.port2,
+            kernels: LANE_KERNELS,
           },
+          transferList: [channel.port2],
         },
       );
       started.unref();
+      channel.port1.unref();
+      port = channel.port1;
       worker = true;
     } catch {
-      // no worker threads here: the caller runs every product
+      // no worker threads here: the caller runs every task
     }
   }
-  const lane = { control, table, sgemm, worker };
+  const lane = { control, table, known, sgemm, worker, port };
   lanes.set(key, lane);
   return lane;
 }
@@ -154,8 +233,10 @@ function laneFor(path: string, useWorker: boolean): Lane {
 export class ProductList {
   readonly #lane: Lane;
   readonly #oneThread: () => void;
-  /** Products added since the last run, as the table's numbers. */
+  /** Tasks added since the last run, as the table's numbers. */
   #pending: number[] = [];
+  /** The kernels of the memories this run's kernel calls use, by memory id (this thread's instances). */
+  #kernels = new Map<number, Record<string, (...args: number[]) => void>>();
   /** The last few arrays' addresses (an attention passes the same few arrays many times). */
   readonly #addresses = new Map<Float32Array, number>();
 
@@ -228,6 +309,7 @@ export class ProductList {
       );
     }
     this.#pending.push(
+      PRODUCT,
       transA ? TRANS : NO_TRANS,
       transB ? TRANS : NO_TRANS,
       m,
@@ -244,22 +326,84 @@ export class ProductList {
     );
   }
 
-  /** Runs every product added since the last run; returns when all are done. */
+  /**
+   * Adds a call of one of the shared kernels ({@link LANE_KERNELS}) on a
+   * workspace of the shared module (`_kernels_shared_wasm.ts`): the worker
+   * runs it on its own instance on the same memory. Calls that may run at
+   * once must write disjoint bytes.
+   *
+   * @param kernels The workspace's memory, module and functions.
+   * @param name The kernel.
+   * @param args Its arguments (addresses in bytes, sizes), at most 10.
+   */
+  call(
+    kernels: {
+      memory: WebAssembly.Memory;
+      module: WebAssembly.Module;
+      fns: Record<string, (...args: number[]) => void>;
+    },
+    name: LaneKernel,
+    args: number[],
+  ): void {
+    const index = LANE_KERNELS.indexOf(name);
+    if (index < 0 || args.length > MAX_ARGS) {
+      throw new RangeError(
+        `A lane task calls one of ${
+          LANE_KERNELS.join(", ")
+        } with at most ${MAX_ARGS} arguments: received ${name} with ${args.length}`,
+      );
+    }
+    const id = this.#memoryId(kernels.memory, kernels.module);
+    this.#kernels.set(id, kernels.fns);
+    this.#pending.push(KERNEL, id, index, args.length, ...args);
+    for (let i = args.length; i < MAX_ARGS; i++) this.#pending.push(0);
+  }
+
+  /** The id of a memory, sent to the worker (with the module to run on it) the first time. */
+  #memoryId(memory: WebAssembly.Memory, module: WebAssembly.Module): number {
+    let id = memoryIds.get(memory);
+    if (id !== undefined) return id;
+    id = ++lastMemoryId;
+    memoryIds.set(memory, id);
+    const lane = this.#lane;
+    if (lane.port !== null && memory.buffer instanceof SharedArrayBuffer) {
+      lane.port.postMessage({ id, memory, module });
+      forgetting.register(memory, { lane, id });
+      // Wake the worker, so that it takes the memory before it is needed.
+      Atomics.add(lane.control, BELL, 1);
+      Atomics.notify(lane.control, BELL);
+    }
+    return id;
+  }
+
+  /** Runs every task added since the last run; returns when all are done. */
   run(): void {
     const pending = this.#pending;
+    const kernels = this.#kernels;
     this.#pending = [];
+    this.#kernels = new Map();
     this.#addresses.clear();
     if (pending.length === 0) return;
     this.#oneThread();
-    const { control, table, sgemm, worker } = this.#lane;
+    const { control, table, known, sgemm, worker } = this.#lane;
     const total = pending.length / FIELDS;
-    const share = worker && Atomics.load(control, READY) === 1 && total > 1;
+    let share = worker && Atomics.load(control, READY) === 1 && total > 1;
+    for (const id of kernels.keys()) {
+      if (Atomics.load(known, id % MEMORY_SLOTS) !== id) share = false;
+    }
+    const task = (i: number) => {
+      const o = i * FIELDS;
+      if (table[o] === PRODUCT) product(sgemm, table, o);
+      else {kernels.get(table[o + 1])![LANE_KERNELS[table[o + 2]]](
+          ...table.subarray(o + 4, o + 4 + table[o + 3]),
+        );}
+    };
     const errors = Atomics.load(control, ERRORS);
     for (let first = 0; first < total; first += CHUNK) {
       const count = Math.min(CHUNK, total - first);
       for (let j = 0, from = first * FIELDS; j < count * FIELDS; j++) table[j] = pending[from + j];
       if (!share) {
-        for (let i = 0; i < count; i++) call(sgemm, table, i);
+        for (let i = 0; i < count; i++) task(i);
         continue;
       }
       Atomics.store(control, DONE, 0);
@@ -272,10 +416,10 @@ export class ProductList {
         const next = s & 4095;
         if (next >= count) break;
         if (Atomics.compareExchange(control, STATE, s, s + 1) !== s) continue;
-        call(sgemm, table, next);
+        task(next);
         Atomics.add(control, DONE, 1);
       }
-      // Only products the worker has begun remain: a few microseconds each.
+      // Only tasks the worker has begun remain: a few microseconds each.
       for (let spins = 0;; spins++) {
         const done = Atomics.load(control, DONE);
         if (done >= count) break;
@@ -283,29 +427,28 @@ export class ProductList {
       }
     }
     if (Atomics.load(control, ERRORS) !== errors) {
-      throw new Error("A matrix product failed on kerno's second BLAS thread");
+      throw new Error("A task failed on kerno's second thread (a matrix product or a kernel call)");
     }
   }
 }
 
 const at = (a: number) => Deno.UnsafePointer.create(BigInt(a));
 
-function call(sgemm: Lane["sgemm"], t: Float64Array, i: number): void {
-  const o = i * FIELDS;
+function product(sgemm: Lane["sgemm"], t: Float64Array, o: number): void {
   sgemm(
     ROW_MAJOR,
-    t[o],
     t[o + 1],
     t[o + 2],
     t[o + 3],
     t[o + 4],
     t[o + 5],
-    at(t[o + 6]),
-    t[o + 7],
-    at(t[o + 8]),
-    t[o + 9],
+    t[o + 6],
+    at(t[o + 7]),
+    t[o + 8],
+    at(t[o + 9]),
     t[o + 10],
-    at(t[o + 11]),
-    t[o + 12],
+    t[o + 11],
+    at(t[o + 12]),
+    t[o + 13],
   );
 }

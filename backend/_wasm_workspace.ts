@@ -16,6 +16,7 @@
 import { tf } from "../engine/tf.ts";
 import { allocate } from "./_buffer_pool.ts";
 import { f32 } from "./kernels/_util.ts";
+import { WASM_BASE64 as SHARED_KERNELS } from "./_kernels_shared_wasm.ts";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 
 const modules = new Map<string, WebAssembly.Module>();
@@ -44,6 +45,10 @@ export interface Workspace<K extends string> {
   view(name: K): Float32Array;
   /** The module's exports. */
   fns: Record<string, (...args: number[]) => void>;
+  /** The memory (shared when the module is {@link SHARED_KERNELS}: a second thread may run the kernels on it). */
+  memory: WebAssembly.Memory;
+  /** The module. */
+  module: WebAssembly.Module;
   /** Gives the memory back to the pool: no view of it may be used after. */
   release(): void;
   /** Whether {@link Workspace.release} has run. */
@@ -54,6 +59,10 @@ interface Instance {
   memory: WebAssembly.Memory;
   fns: Record<string, (...args: number[]) => void>;
 }
+
+/** The shared kernels' largest memory, in 64 KB pages (4 GiB, as their module declares). */
+const SHARED_MAX_PAGES = 65536;
+let sharedModule: WebAssembly.Module | undefined;
 
 /** Released instances, per module; a few, as a sequence model holds one per recurrent layer. */
 const pools = new Map<WebAssembly.Module, Instance[]>();
@@ -70,7 +79,9 @@ function take(module: WebAssembly.Module, pages: number): Instance {
     if (have < pages) found.memory.grow(pages - have);
     return found;
   }
-  const memory = new WebAssembly.Memory({ initial: pages });
+  const memory = sharedModule === module
+    ? new WebAssembly.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true })
+    : new WebAssembly.Memory({ initial: pages });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const fns = instance.exports as unknown as Record<string, (...args: number[]) => void>;
   fns.init?.(); // a module's constants, where it keeps them in globals
@@ -98,6 +109,7 @@ export function workspace<K extends string>(
     next += Math.ceil(sizes[name] / 4) * 4;
   }
   const module = compiled(base64);
+  if (base64 === SHARED_KERNELS) sharedModule = module;
   const instance = take(module, Math.max(1, Math.ceil((next * 4) / 65536)));
   const f32 = new Float32Array(instance.memory.buffer);
   let released = false;
@@ -110,6 +122,8 @@ export function workspace<K extends string>(
     at,
     view: (name) => f32.subarray(at[name], at[name] + sizes[name]),
     fns: instance.fns,
+    memory: instance.memory,
+    module,
     release: () => {
       if (released) return;
       released = true;

@@ -22,7 +22,7 @@ import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { blas } from "./_blas.ts";
 import { peek, workspace } from "./_wasm_workspace.ts";
 import { allocate } from "./_buffer_pool.ts";
-import { WASM_BASE64 as KERNELS } from "./_kernels_wasm.ts";
+import { WASM_BASE64 as SHARED_KERNELS } from "./_kernels_shared_wasm.ts";
 
 /** Whether the shapes and dtypes are the fused path's. */
 function fits(
@@ -191,12 +191,12 @@ function attend(g: Geometry, inputs: tf.Tensor[], places: [Place, Place, Place])
   const lib = blas()!;
   const keepValues = keep === null ? null : keep.dataSync() as Float32Array;
   const [kb, kh, kt] = keep === null ? [1, 1, 1] : keep.shape;
-  const w = workspace(KERNELS, {
+  const w = workspace(SHARED_KERNELS, {
     keep: keepValues?.length ?? 0,
     p: B * H * T * S, // the probabilities, kept for the gradient
     dp: B * H * T * S,
   });
-  const { f32, at, fns } = w;
+  const { f32, at } = w;
   if (keepValues !== null) f32.set(keepValues, at.keep);
   const [pq, pk, pv] = places;
   // Where sample b's head h starts in each array (floats), and the row strides.
@@ -233,9 +233,10 @@ function attend(g: Geometry, inputs: tf.Tensor[], places: [Place, Place, Place])
   products.run();
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
-      fns.softmaxRows(rowsOf(b, h).p * 4, T, S, keepAt(b, h), kt === 1 ? 0 : S);
+      products.call(w, "softmaxRows", [rowsOf(b, h).p * 4, T, S, keepAt(b, h), kt === 1 ? 0 : S]);
     }
   }
+  products.run();
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       const o = rowsOf(b, h);
@@ -267,9 +268,10 @@ function attend(g: Geometry, inputs: tf.Tensor[], places: [Place, Place, Place])
         for (let b = 0; b < B; b++) {
           for (let h = 0; h < H; h++) {
             const o = rowsOf(b, h);
-            fns.softmaxGradRows(o.p * 4, o.dp * 4, T, S, scale);
+            products.call(w, "softmaxGradRows", [o.p * 4, o.dp * 4, T, S, scale]);
           }
         }
+        products.run();
         for (let b = 0; b < B; b++) {
           for (let h = 0; h < H; h++) {
             const o = rowsOf(b, h);

@@ -15,12 +15,20 @@ const MODULES = [
     target: "backend/_kernels_wasm.ts",
     what:
       "kerno's kernels (LSTM gates, masked softmax, layer normalization, im2col/col2im, pooling, depthwise convolution, bias and activation passes)",
+    flags: [] as string[],
+  },
+  {
+    // The same kernels on a shared memory, which a second thread can run them on too.
+    source: "tools/wasm/kernels.as",
+    target: "backend/_kernels_shared_wasm.ts",
+    what: "kerno's kernels on a shared memory (of up to 4 GiB)",
+    flags: ["--sharedMemory", "--maximumMemory", "65536", "--enable", "threads"],
   },
 ];
 
 const ASC = "npm:assemblyscript@0.28.20/asc";
 
-async function compile(source: string): Promise<Uint8Array> {
+async function compile(source: string, flags: string[]): Promise<Uint8Array> {
   const dir = await Deno.makeTempDir({ prefix: "kerno-wasm-" });
   try {
     // asc reads `.ts` files only; the source keeps `.as` so Deno's tools leave it alone.
@@ -39,6 +47,7 @@ async function compile(source: string): Promise<Uint8Array> {
       "abort=",
       "--enable",
       "simd",
+      ...flags,
       "-o",
       `${dir}/kernels.wasm`,
     ];
@@ -52,8 +61,8 @@ async function compile(source: string): Promise<Uint8Array> {
   }
 }
 
-for (const { source, target, what } of MODULES) {
-  const bytes = await compile(source);
+for (const { source, target, what, flags } of MODULES) {
+  const bytes = await compile(source, flags);
   const b64 = btoa(String.fromCharCode(...bytes));
   const lines = b64.match(/.{1,96}/g)!.map((l) => `  "${l}",`).join("\n");
   const text = `/**

@@ -4,12 +4,15 @@
  * whichever thread ran it, transposes, offsets and leading dimensions
  * included; the worker does take products; lists longer than one run of
  * the shared table are all computed; a product reaching outside its arrays
- * is refused before anything runs; and a program that used the worker
- * still exits.
+ * is refused before anything runs; calls of the shared kernels run on
+ * either thread with the same values (a softmax against one computed
+ * here); and a program that used the worker still exits.
  */
 import assert from "node:assert/strict";
 import { blas } from "../../backend/_blas.ts";
 import { CHUNK, ProductList } from "../../backend/_blas_lane.ts";
+import { workspace } from "../../backend/_wasm_workspace.ts";
+import { WASM_BASE64 as SHARED_KERNELS } from "../../backend/_kernels_shared_wasm.ts";
 import { randomValues, skipWithoutBlas } from "./_helpers.ts";
 
 const NO_BLAS = skipWithoutBlas("the BLAS lane's tests");
@@ -193,6 +196,63 @@ Deno.test({
       RangeError,
     );
     assert.deepEqual([...c], Array(9).fill(7), "nothing ran");
+  },
+});
+
+Deno.test({
+  name:
+    "ProductList's kernel calls run the shared kernels on either thread: a softmax per block of rows",
+  ignore: NO_BLAS,
+  fn() {
+    const lib = blas()!;
+    const [blocks, rows, cols] = [48, 5, 37];
+    const n = blocks * rows * cols;
+    const w = workspace(SHARED_KERNELS, { p: n });
+    try {
+      assert.ok(
+        w.memory.buffer instanceof SharedArrayBuffer,
+        "the shared kernels' memory is shared",
+      );
+      const input = randomValues(n, 9).map((v) => 30 * v);
+      // Each row's softmax in float64, here.
+      const want = new Float64Array(n);
+      for (let r = 0; r < n; r += cols) {
+        let max = -Infinity;
+        for (let j = 0; j < cols; j++) max = Math.max(max, input[r + j]);
+        let sum = 0;
+        for (let j = 0; j < cols; j++) sum += Math.exp(input[r + j] - max);
+        for (let j = 0; j < cols; j++) want[r + j] = Math.exp(input[r + j] - max) / sum;
+      }
+      const list = lib.productList();
+      const before = list.workerProducts;
+      const start = performance.now();
+      let first: Float32Array | null = null;
+      while (list.workerProducts === before && performance.now() - start < 10_000) {
+        w.view("p").set(input);
+        for (let b = 0; b < blocks; b++) {
+          list.call(w, "softmaxRows", [(w.at.p + b * rows * cols) * 4, rows, cols, 0, 0]);
+        }
+        list.run();
+        const got = w.view("p").slice();
+        for (let i = 0; i < n; i++) {
+          assert.ok(
+            Math.abs(got[i] - want[i]) <= 2e-6,
+            `element ${i}: ${got[i]} against ${want[i]}`,
+          );
+        }
+        // Whichever thread ran a block, its bits are the same.
+        if (first === null) first = got;
+        else assert.deepEqual(got, first);
+      }
+      assert.ok(list.workerProducts > before, "the worker ran none of the calls");
+      assert.throws(
+        () => list.call(w, "lstmForward" as "softmaxRows", [0]),
+        (e: Error) => e instanceof RangeError && /received lstmForward with 1/.test(e.message),
+      );
+      assert.throws(() => list.call(w, "softmaxRows", Array(11).fill(0)), /at most 10 arguments/);
+    } finally {
+      w.release();
+    }
   },
 });
 
