@@ -25,8 +25,11 @@
  */
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 
-/** Numbers per task in the shared table: its kind, then a product's 13 or a kernel call's. */
-const FIELDS = 14;
+/**
+ * Numbers per task in the shared table: its kind, then a product's 13, or a
+ * kernel call's memory, kernel, argument count and arguments (im2col's 17).
+ */
+const FIELDS = 21;
 /** Task kinds. */
 const PRODUCT = 1;
 const KERNEL = 2;
@@ -324,6 +327,7 @@ export class ProductList {
       this.#address(c) + 4 * cAt,
       ldc,
     );
+    for (let i = 14; i < FIELDS; i++) this.#pending.push(0);
   }
 
   /**
@@ -334,7 +338,7 @@ export class ProductList {
    *
    * @param kernels The workspace's memory, module and functions.
    * @param name The kernel.
-   * @param args Its arguments (addresses in bytes, sizes), at most 10.
+   * @param args Its arguments (addresses in bytes, sizes), at most 17.
    */
   call(
     kernels: {
@@ -358,6 +362,42 @@ export class ProductList {
     this.#pending.push(KERNEL, id, index, args.length, ...args);
     for (let i = args.length; i < MAX_ARGS; i++) this.#pending.push(0);
   }
+
+  /**
+   * Adds calls of a kernel over the items `[0, total)` in pieces (up to
+   * {@link ProductList.PIECES}, none shorter than `least` items unless
+   * the whole is), each piece's arguments given by `argsFor`: a pass over
+   * rows or images, shared between the threads.
+   *
+   * @param kernels The workspace's memory, module and functions.
+   * @param name The kernel.
+   * @param total Items (rows, images) in all.
+   * @param least Fewest items in a piece.
+   * @param argsFor The arguments of the call on items `[first, first + count)`.
+   */
+  split(
+    kernels: {
+      memory: WebAssembly.Memory;
+      module: WebAssembly.Module;
+      fns: Record<string, (...args: number[]) => void>;
+    },
+    name: LaneKernel,
+    total: number,
+    least: number,
+    argsFor: (first: number, count: number) => number[],
+  ): void {
+    const pieces = Math.max(
+      1,
+      Math.min(ProductList.PIECES, Math.floor(total / Math.max(1, least))),
+    );
+    const size = Math.ceil(total / pieces);
+    for (let first = 0; first < total; first += size) {
+      this.call(kernels, name, argsFor(first, Math.min(size, total - first)));
+    }
+  }
+
+  /** Most pieces {@link ProductList.split} cuts a pass into (more than two, so the faster thread takes more). */
+  static readonly PIECES = 8;
 
   /** The id of a memory, sent to the worker (with the module to run on it) the first time. */
   #memoryId(memory: WebAssembly.Memory, module: WebAssembly.Module): number {

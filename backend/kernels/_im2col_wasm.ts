@@ -9,8 +9,9 @@
  * @module
  */
 import { pooledCopy, type Workspace, workspace } from "../_wasm_workspace.ts";
-import type { Blas } from "../_blas.ts";
-import { WASM_BASE64 as KERNELS } from "../_kernels_wasm.ts";
+import { type Blas, blas } from "../_blas.ts";
+import type { ProductList } from "../_blas_lane.ts";
+import { WASM_BASE64 as KERNELS } from "../_kernels_shared_wasm.ts";
 import { type ConvInfo, imagesPerChunk, patchSize } from "./_im2col.ts";
 
 /** The geometry arguments of the kernels, after the addresses and the image range. */
@@ -31,6 +32,89 @@ function geometry(info: ConvInfo): number[] {
     info.padInfo.left,
   ];
 }
+
+/** The memory, module and functions the passes below share with the second thread. */
+type Kernels = Pick<Workspace<string>, "memory" | "module" | "fns">;
+
+/** Tasks for the second thread, or `null` without BLAS (each pass then runs here, whole). */
+function lane(): ProductList | null {
+  return blas()?.productList() ?? null;
+}
+
+/**
+ * im2col of images `[first, first + count)` of the input at float `x` into
+ * the column matrix at float `cols` (image `first`'s rows first), in pieces
+ * of images shared between the threads.
+ */
+function unfold(
+  w: Kernels,
+  tasks: ProductList | null,
+  x: number,
+  cols: number,
+  first: number,
+  count: number,
+  info: ConvInfo,
+): void {
+  const g = geometry(info);
+  if (tasks === null) return w.fns.im2col(x * 4, cols * 4, first, count, ...g);
+  const perImage = info.outHeight * info.outWidth * patchSize(info);
+  const least = Math.ceil(LEAST_PASS / perImage);
+  tasks.split(
+    w,
+    "im2col",
+    count,
+    least,
+    (f, c) => [x * 4, (cols + f * perImage) * 4, first + f, c, ...g],
+  );
+  tasks.run();
+}
+
+/** col2im, {@link unfold}'s adjoint: the column matrix at `cols` added onto the gradient at `dx`. */
+function fold(
+  w: Kernels,
+  tasks: ProductList | null,
+  cols: number,
+  dx: number,
+  first: number,
+  count: number,
+  info: ConvInfo,
+): void {
+  const g = geometry(info);
+  if (tasks === null) return w.fns.col2im(cols * 4, dx * 4, first, count, ...g);
+  const perImage = info.outHeight * info.outWidth * patchSize(info);
+  // Pieces of whole images: no two write the same input position.
+  const least = Math.ceil(LEAST_PASS / perImage);
+  tasks.split(
+    w,
+    "col2im",
+    count,
+    least,
+    (f, c) => [(cols + f * perImage) * 4, dx * 4, first + f, c, ...g],
+  );
+  tasks.run();
+}
+
+/** `y = activation(y + bias)` over `rows` rows of `n` at float `y` (bias at float `bias`, 0 for none), in pieces of rows. */
+function activate(
+  w: Kernels,
+  tasks: ProductList | null,
+  y: number,
+  bias: number,
+  rows: number,
+  n: number,
+  code: number,
+): void {
+  if (tasks === null) return w.fns.biasActivation(y * 4, bias * 4, rows, n, code);
+  const least = Math.ceil(LEAST_PASS / n);
+  tasks.split(w, "biasActivation", rows, least, (f, c) => [(y + f * n) * 4, bias * 4, c, n, code]);
+  tasks.run();
+}
+
+/**
+ * Fewest floats in one piece of a pass (smaller ones cost their hand-over
+ * more than they save): 32 K, a few tens of microseconds of work.
+ */
+const LEAST_PASS = 1 << 15;
 
 /** What a convolution kernel's body gets for one chunk of images. */
 export interface ColumnChunk {
@@ -71,17 +155,17 @@ export function withColumns(
     cols: perChunk * rowsPerImage * k,
   });
   try {
-    const { f32, at, fns } = w;
+    const { f32, at } = w;
+    const tasks = lane();
     if (input !== null) f32.set(input, at.x);
     else if (into !== null) w.view("x").fill(0);
-    const g = geometry(info);
     for (let first = 0; first < info.batchSize; first += perChunk) {
       const count = Math.min(perChunk, info.batchSize - first);
       const rows = count * rowsPerImage;
       const cols = f32.subarray(at.cols, at.cols + rows * k);
-      if (input !== null) fns.im2col(at.x * 4, at.cols * 4, first, count, ...g);
+      if (input !== null) unfold(w, tasks, at.x, at.cols, first, count, info);
       body({ first, count, rows, cols });
-      if (into !== null) fns.col2im(at.cols * 4, at.x * 4, first, count, ...g);
+      if (into !== null) fold(w, tasks, at.cols, at.x, first, count, info);
     }
     if (into !== null) into.set(w.view("x"));
   } finally {
@@ -125,14 +209,14 @@ export function activatedProduct(
 ): Float32Array {
   const w = workspace(KERNELS, { y: rows * n, bias: n });
   try {
-    const { at, fns } = w;
+    const { at } = w;
     const y = w.view("y");
     product(y);
     if (bias !== null) {
       if (bias.length === n) w.view("bias").set(bias);
       else w.view("bias").fill(bias[0]);
     }
-    fns.biasActivation(at.y * 4, bias === null ? 0 : at.bias * 4, rows, n, code);
+    activate(w, lane(), at.y, bias === null ? 0 : at.bias, rows, n, code);
     return pooledCopy(y);
   } finally {
     w.release();
@@ -173,9 +257,9 @@ export function convolveActivated(
     bias: n,
   });
   try {
-    const { f32, at, fns } = w;
+    const { f32, at } = w;
+    const tasks = lib.productList();
     f32.set(x, at.x);
-    const g = geometry(info);
     for (let first = 0; first < info.batchSize; first += perChunk) {
       const count = Math.min(perChunk, info.batchSize - first);
       const chunkRows = count * rowsPerImage;
@@ -184,14 +268,14 @@ export function convolveActivated(
         at.y + first * rowsPerImage * n,
         at.y + (first + count) * rowsPerImage * n,
       );
-      fns.im2col(at.x * 4, at.cols * 4, first, count, ...g);
+      unfold(w, tasks, at.x, at.cols, first, count, info);
       lib.sgemm(false, false, chunkRows, n, k, 1, cols, k, filter, n, 0, dst, n);
     }
     if (bias !== null) {
       if (bias.length === n) w.view("bias").set(bias);
       else w.view("bias").fill(bias[0]);
     }
-    fns.biasActivation(at.y * 4, bias === null ? 0 : at.bias * 4, rows, n, code);
+    activate(w, tasks, at.y, bias === null ? 0 : at.bias, rows, n, code);
     return pooledCopy(w.view("y"));
   } finally {
     w.release();
@@ -234,13 +318,14 @@ export function convolveKeepingColumns(
   const rows = info.batchSize * info.outHeight * info.outWidth;
   const w = workspace(KERNELS, { x: x.length, cols: rows * k, y: rows * n, bias: n });
   try {
-    const { f32, at, fns } = w;
+    const { f32, at } = w;
+    const tasks = lib.productList();
     f32.set(x, at.x);
-    fns.im2col(at.x * 4, at.cols * 4, 0, info.batchSize, ...geometry(info));
+    unfold(w, tasks, at.x, at.cols, 0, info.batchSize, info);
     const cols = w.view("cols");
     lib.sgemm(false, false, rows, n, k, 1, cols, k, filter, n, 0, w.view("y"), n);
     w.view("bias").set(bias);
-    fns.biasActivation(at.y * 4, at.bias * 4, rows, n, code);
+    activate(w, tasks, at.y, at.bias, rows, n, code);
     return { y: pooledCopy(w.view("y")), kept: { cols, release: () => w.release() } };
   } catch (e) {
     w.release();

@@ -8,17 +8,20 @@ import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.ts";
 import { conv2dFused } from "../../backend/conv2d_fused.ts";
 import { RELU_BIAS_GRAD } from "../../backend/kernels/relu_bias_grad.ts";
+import { blas } from "../../backend/_blas.ts";
 import {
   CONV2D_FROM_COLS,
   CONV2D_KEEP_COLS,
   keptColumnFloats,
 } from "../../backend/kernels/conv2d_cols.ts";
 import {
+  assertClose,
   assertGradient,
   assertSameAsCpu,
   make,
   onKerno,
   rand,
+  runOn,
   skipWithoutBlas,
 } from "./_helpers.ts";
 
@@ -221,6 +224,37 @@ Deno.test({
       assert.deepEqual(Array.from(y.dataSync()), [0.5, 0, 1.5, 0]);
       tf.dispose([x, cols, filter, bias, y]);
     }),
+});
+
+Deno.test({
+  name:
+    "conv2dFused and conv2d at sizes whose im2col, col2im and bias passes are cut into pieces for the second thread equal cpu, and the second thread takes pieces",
+  ignore: NO_BLAS,
+  async fn() {
+    // 12 images of 13×13×32, 3×3 to 64: each image unfolds into 34,848 floats, one piece each.
+    const [xs, ks] = [[12, 13, 13, 32], [3, 3, 32, 64]];
+    const [x, k, b] = [rand(xs, 11), rand(ks, 12), rand([64], 13)];
+    for (const fused of [true, false]) {
+      const run = () => {
+        const f = (xt: tf.Tensor, kt: tf.Tensor, bt: tf.Tensor) => {
+          const y = fused
+            ? fusedOrUnfused(xt, kt, bt, [1, 1], "valid", "relu")
+            : unfused(xt, kt, bt, [1, 1], "valid", "relu");
+          return tf.sum(tf.mul(y, tf.tensor(rand(y.shape, 14).values, y.shape)));
+        };
+        const { value, grads } = tf.valueAndGrads(f)([make(x), make(k), make(b)]);
+        return [value, ...grads];
+      };
+      const cpu = await runOn("cpu", run);
+      const list = blas()!.productList();
+      const before = list.workerProducts;
+      for (let round = 0; list.workerProducts === before; round++) {
+        assert.ok(round < 50, "the second thread took no piece in 50 rounds");
+        const kerno = await runOn("kerno", run);
+        cpu.values.forEach((v, i) => assertClose(kerno.values[i], v, 1e-4, `${fused} #${i}`));
+      }
+    }
+  },
 });
 
 Deno.test("conv2dFused declines outside a gradient tape and on cpu", async () => {
