@@ -95,9 +95,10 @@ const POINTER_SGEMM = {
  */
 const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = await import("node:worker_threads");
-const { control, table, known, path, symbols, port, kernels } = workerData;
+const { control, table, results, known, path, symbols, port, kernels } = workerData;
 const c = new Int32Array(control);
 const t = new Float64Array(table);
+const r = new Float64Array(results);
 const k = new Int32Array(known);
 const instances = new Map();
 let sgemm;
@@ -127,13 +128,14 @@ function news() {
     }
   }
 }
-function task(o) {
+function task(i) {
+  const o = i * ${FIELDS};
   if (t[o] === ${PRODUCT}) {
     sgemm(101, t[o + 1], t[o + 2], t[o + 3], t[o + 4], t[o + 5], t[o + 6], at(t[o + 7]), t[o + 8],
       at(t[o + 9]), t[o + 10], t[o + 11], at(t[o + 12]), t[o + 13]);
   } else {
     const fn = instances.get(t[o + 1])[kernels[t[o + 2]]];
-    fn(...t.subarray(o + 4, o + 4 + t[o + 3]));
+    r[i] = fn(...t.subarray(o + 4, o + 4 + t[o + 3])) ?? 0;
   }
 }
 while (sgemm !== undefined) {
@@ -145,7 +147,7 @@ while (sgemm !== undefined) {
     if (next >= ((s >>> 12) & 4095)) break;
     if (Atomics.compareExchange(c, ${STATE}, s, s + 1) !== s) continue;
     try {
-      task(next * ${FIELDS});
+      task(next);
     } catch {
       Atomics.add(c, ${ERRORS}, 1);
     }
@@ -166,6 +168,8 @@ const TRANS = 112;
 interface Lane {
   control: Int32Array;
   table: Float64Array;
+  /** What each task of the current run returned (a kernel's result; 0 for a product). */
+  results: Float64Array;
   /** Per memory slot, the id of the memory the worker has instantiated the kernels on. */
   known: Int32Array;
   sgemm: (...args: (number | Deno.PointerValue)[]) => void;
@@ -195,6 +199,7 @@ function laneFor(path: string, useWorker: boolean): Lane {
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   const table = new Float64Array(new SharedArrayBuffer(CHUNK * FIELDS * 8));
   const known = new Int32Array(new SharedArrayBuffer(MEMORY_SLOTS * 4));
+  const results = new Float64Array(new SharedArrayBuffer(CHUNK * 8));
   const sgemm = Deno.dlopen(path, POINTER_SGEMM).symbols.cblas_sgemm as Lane["sgemm"];
   let worker = false;
   let port: MessagePort | null = null;
@@ -207,6 +212,7 @@ function laneFor(path: string, useWorker: boolean): Lane {
           workerData: {
             control: control.buffer,
             table: table.buffer,
+            results: results.buffer,
             known: known.buffer,
             path,
             symbols: POINTER_SGEMM,
@@ -224,7 +230,7 @@ function laneFor(path: string, useWorker: boolean): Lane {
       // no worker threads here: the caller runs every task
     }
   }
-  const lane = { control, table, known, sgemm, worker, port };
+  const lane = { control, table, results, known, sgemm, worker, port };
   lanes.set(key, lane);
   return lane;
 }
@@ -416,59 +422,70 @@ export class ProductList {
     return id;
   }
 
-  /** Runs every task added since the last run; returns when all are done. */
-  run(): void {
+  /**
+   * Runs every task added since the last run; returns when all are done.
+   *
+   * @returns What each task returned, in the order they were added (a
+   *   kernel's result, as `maxPool2x2`'s "no NaN" flag; 0 for a product).
+   */
+  run(): Float64Array {
     const pending = this.#pending;
     const kernels = this.#kernels;
     this.#pending = [];
     this.#kernels = new Map();
     this.#addresses.clear();
-    if (pending.length === 0) return;
-    this.#oneThread();
-    const { control, table, known, sgemm, worker } = this.#lane;
     const total = pending.length / FIELDS;
+    const returned = new Float64Array(total);
+    if (total === 0) return returned;
+    this.#oneThread();
+    const { control, table, results, known, sgemm, worker } = this.#lane;
     let share = worker && Atomics.load(control, READY) === 1 && total > 1;
     for (const id of kernels.keys()) {
       if (Atomics.load(known, id % MEMORY_SLOTS) !== id) share = false;
     }
     const task = (i: number) => {
       const o = i * FIELDS;
-      if (table[o] === PRODUCT) product(sgemm, table, o);
-      else {kernels.get(table[o + 1])![LANE_KERNELS[table[o + 2]]](
-          ...table.subarray(o + 4, o + 4 + table[o + 3]),
-        );}
+      if (table[o] === PRODUCT) {
+        product(sgemm, table, o);
+        results[i] = 0;
+        return;
+      }
+      const fn = kernels.get(table[o + 1])![LANE_KERNELS[table[o + 2]]];
+      results[i] = (fn(...table.subarray(o + 4, o + 4 + table[o + 3])) as unknown as number) ?? 0;
     };
     const errors = Atomics.load(control, ERRORS);
     for (let first = 0; first < total; first += CHUNK) {
       const count = Math.min(CHUNK, total - first);
       for (let j = 0, from = first * FIELDS; j < count * FIELDS; j++) table[j] = pending[from + j];
-      if (!share) {
+      if (share) {
+        Atomics.store(control, DONE, 0);
+        const run = ((Atomics.load(control, STATE) >>> 24) + 1) & 127;
+        Atomics.store(control, STATE, (run << 24) | (count << 12));
+        Atomics.add(control, BELL, 1);
+        Atomics.notify(control, BELL);
+        for (;;) {
+          const s = Atomics.load(control, STATE);
+          const next = s & 4095;
+          if (next >= count) break;
+          if (Atomics.compareExchange(control, STATE, s, s + 1) !== s) continue;
+          task(next);
+          Atomics.add(control, DONE, 1);
+        }
+        // Only tasks the worker has begun remain: a few microseconds each.
+        for (let spins = 0;; spins++) {
+          const done = Atomics.load(control, DONE);
+          if (done >= count) break;
+          if (spins > 1000) Atomics.wait(control, DONE, done, 1);
+        }
+      } else {
         for (let i = 0; i < count; i++) task(i);
-        continue;
       }
-      Atomics.store(control, DONE, 0);
-      const run = ((Atomics.load(control, STATE) >>> 24) + 1) & 127;
-      Atomics.store(control, STATE, (run << 24) | (count << 12));
-      Atomics.add(control, BELL, 1);
-      Atomics.notify(control, BELL);
-      for (;;) {
-        const s = Atomics.load(control, STATE);
-        const next = s & 4095;
-        if (next >= count) break;
-        if (Atomics.compareExchange(control, STATE, s, s + 1) !== s) continue;
-        task(next);
-        Atomics.add(control, DONE, 1);
-      }
-      // Only tasks the worker has begun remain: a few microseconds each.
-      for (let spins = 0;; spins++) {
-        const done = Atomics.load(control, DONE);
-        if (done >= count) break;
-        if (spins > 1000) Atomics.wait(control, DONE, done, 1);
-      }
+      returned.set(results.subarray(0, count), first);
     }
     if (Atomics.load(control, ERRORS) !== errors) {
       throw new Error("A task failed on kerno's second thread (a matrix product or a kernel call)");
     }
+    return returned;
   }
 }
 

@@ -10,7 +10,8 @@ import { tf } from "../../engine/tf.ts";
 import { allocate, allocateZeroed } from "../_buffer_pool.ts";
 import { cpuBackend, f32, type KernelArgs, type KernelResult, need, output } from "./_util.ts";
 import { workspace } from "../_wasm_workspace.ts";
-import { WASM_BASE64 as KERNELS } from "../_kernels_wasm.ts";
+import { WASM_BASE64 as KERNELS } from "../_kernels_shared_wasm.ts";
+import { blas } from "../_blas.ts";
 
 /** The forward kernel's name (kerno's backend only). */
 export const MAX_POOL_ARGMAX = "_KernoMaxPoolArgmax";
@@ -257,6 +258,9 @@ export function maxPoolScatterKernel(args: KernelArgs): KernelResult {
   return result;
 }
 
+/** Fewest input floats in one piece of the pooling shared between threads. */
+const LEAST_PIECE = 1 << 15;
+
 /**
  * The 2×2, stride-2, unpadded windows as SIMD WebAssembly (four channels at
  * a time, `tools/wasm/kernels.as`): the input staged in the module's memory,
@@ -280,18 +284,28 @@ function argmax2x2Wasm(
   try {
     ws.f32.set(xv, ws.at.x);
     const { at } = ws;
-    const fine = ws.fns.maxPool2x2(
+    const args = (first: number, count: number) => [
       at.x * 4,
       at.y * 4,
       at.where * 4,
-      batch,
+      first,
+      count,
       h,
       w,
       c,
       outHeight,
       outWidth,
-    ) as unknown as number;
-    if (fine !== 1) return false;
+    ];
+    // Pieces of whole images, shared with the second thread when there is one.
+    const tasks = blas()?.productList();
+    let fine: boolean;
+    if (tasks === undefined) {
+      fine = (ws.fns.maxPool2x2(...args(0, batch)) as unknown as number) === 1;
+    } else {
+      tasks.split(ws, "maxPool2x2", batch, Math.ceil(LEAST_PIECE / (h * w * c)), args);
+      fine = tasks.run().every((r) => r === 1);
+    }
+    if (!fine) return false;
     out.set(ws.view("y"));
     where.set(new Int32Array(ws.f32.buffer, at.where * 4, n));
     return true;

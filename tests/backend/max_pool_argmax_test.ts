@@ -23,7 +23,9 @@ import {
   project,
   rand,
   runOn,
+  skipWithoutBlas,
 } from "./_helpers.ts";
+import { blas } from "../../backend/_blas.ts";
 import { firstDifference, NAN_POOL_2D, nanCaseOutputs } from "./_nan_pool_cases.ts";
 
 type Case = [number[], [number, number], [number, number], "same" | "valid"];
@@ -79,6 +81,46 @@ Deno.test("maxPoolArgmax equals tf.maxPool on cpu, gradients included", async ()
       `x [${xs}] pool ${size} strides ${strides} ${pad}`,
     );
   }
+});
+
+Deno.test({
+  name:
+    "maxPoolArgmax at a size cut into pieces for the second thread equals tf.maxPool on cpu, a NaN in the last image included",
+  ignore: skipWithoutBlas("the shared 2×2 pooling's test"),
+  async fn() {
+    // 8 images of 32×32×32 (32 K floats each): eight pieces of one image.
+    const xs = [8, 32, 32, 32];
+    const clean = rand(xs, 21);
+    const withNaN = rand(xs, 22);
+    withNaN.values[withNaN.values.length - 5] = NaN;
+    const list = blas()!.productList();
+    const before = list.workerProducts;
+    for (let round = 0; list.workerProducts === before || round < 2; round++) {
+      assert.ok(round < 50, "the second thread took no piece in 50 rounds");
+      await assertSameAsCpu(
+        () => {
+          const { value, grad } = tf.valueAndGrad((t: tf.Tensor) =>
+            project(pool(t, [2, 2], [2, 2], "valid"))
+          )(make(clean));
+          return [value, grad, pool(make(clean), [2, 2], [2, 2], "valid")];
+        },
+        1e-6,
+        `x [${xs}]`,
+      );
+      // With a NaN: NaN in its window (as PyTorch; cpu's comparisons skip it), cpu's maxima elsewhere.
+      const run = () => pool(make(withNaN), [2, 2], [2, 2], "valid");
+      const [kerno, cpu] = [
+        (await runOn("kerno", run)).values[0],
+        (await runOn("cpu", run)).values[0],
+      ];
+      const differ = [...kerno.keys()].filter((i) => !Object.is(kerno[i], cpu[i]));
+      assert.equal(differ.length, 1, `${differ.length} maxima differ from cpu's`);
+      assert.ok(
+        Number.isNaN(kerno[differ[0]]) && differ[0] === kerno.length - 5,
+        `at ${differ[0]}`,
+      );
+    }
+  },
 });
 
 Deno.test("maxPoolArgmax gradients match finite differences", async () => {

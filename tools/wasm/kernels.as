@@ -546,17 +546,19 @@ export function col2im(
 
 // 2×2, stride-2, unpadded max pooling of NHWC x, with the flat index into x
 // of each maximum (the first strictly greater tap in row-major order wins,
-// as MaxPoolGrad chooses). Returns 0 when some window held a NaN (the caller
-// then runs its exact loop, where NaN wins), else 1.
+// as MaxPoolGrad chooses), for images [first, first + count) of the batch
+// (x, y and where hold the whole batch). Returns 0 when some window held a
+// NaN (the caller then runs its exact loop, where NaN wins), else 1.
 export function maxPool2x2(
-  x: usize, y: usize, where: usize, batch: i32, h: i32, w: i32, c: i32, outH: i32, outW: i32,
+  x: usize, y: usize, where: usize, first: i32, count: i32, h: i32, w: i32, c: i32, outH: i32,
+  outW: i32,
 ): i32 {
   const row = w * c;
   const vec = c & ~3;
   const lanes = i32x4(0, 1, 2, 3);
   let nan = i32x4.splat(0);
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
+  let o = first * outH * outW * c;
+  for (let b = first; b < first + count; b++) {
     for (let oy = 0; oy < outH; oy++) {
       const rowStart = (b * h + oy * 2) * row;
       for (let ox = 0; ox < outW; ox++) {
