@@ -379,7 +379,9 @@ export class ProductList {
    * @param name The kernel.
    * @param total Items (rows, images) in all.
    * @param least Fewest items in a piece.
-   * @param argsFor The arguments of the call on items `[first, first + count)`.
+   * @param argsFor The arguments of the call on items `[first, first + count)`,
+   *   the `piece`-th (from 0; a piece may keep its own partial sums there).
+   * @returns How many pieces were added.
    */
   split(
     kernels: {
@@ -390,16 +392,18 @@ export class ProductList {
     name: LaneKernel,
     total: number,
     least: number,
-    argsFor: (first: number, count: number) => number[],
-  ): void {
+    argsFor: (first: number, count: number, piece: number) => number[],
+  ): number {
     const pieces = Math.max(
       1,
       Math.min(ProductList.PIECES, Math.floor(total / Math.max(1, least))),
     );
     const size = Math.ceil(total / pieces);
-    for (let first = 0; first < total; first += size) {
-      this.call(kernels, name, argsFor(first, Math.min(size, total - first)));
+    let piece = 0;
+    for (let first = 0; first < total; first += size, piece++) {
+      this.call(kernels, name, argsFor(first, Math.min(size, total - first), piece));
     }
+    return piece;
   }
 
   /** Most pieces {@link ProductList.split} cuts a pass into (more than two, so the faster thread takes more). */

@@ -11,7 +11,12 @@
 import { tf } from "../engine/tf.ts";
 import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { peek, pooledCopy, workspace } from "./_wasm_workspace.ts";
-import { WASM_BASE64 as KERNELS } from "./_kernels_wasm.ts";
+import { WASM_BASE64 as KERNELS } from "./_kernels_shared_wasm.ts";
+import { blas } from "./_blas.ts";
+import { ProductList } from "./_blas_lane.ts";
+
+/** Fewest floats in a piece of rows shared with the second thread. */
+const LEAST_PIECE = 1 << 15;
 
 /**
  * kerno's `layerNormalization`, or `null` to let the plain definition run.
@@ -49,23 +54,34 @@ export function layerNormFused(
       beta: beta ? n : 0,
       dGamma: n,
       dBeta: n,
+      // Each piece's own column sums for gamma and beta, added up after.
+      dGammaParts: gamma ? ProductList.PIECES * n : 0,
+      dBetaParts: beta ? ProductList.PIECES * n : 0,
     });
     const { f32, at, fns } = w;
     f32.set(peek(args[0] as tf.Tensor), at.x);
     if (gamma) f32.set((args[1] as tf.Tensor).dataSync() as Float32Array, at.gamma);
     if (beta) f32.set((args[gamma ? 2 : 1] as tf.Tensor).dataSync() as Float32Array, at.beta);
     const addr = (name: keyof typeof at) => at[name] * 4;
-    fns.layerNormForward(
-      addr("x"),
-      addr("y"),
-      addr("xhat"),
-      addr("rstd"),
+    // Pieces of rows, shared with the second thread.
+    const tasks = blas()?.productList();
+    const least = Math.ceil(LEAST_PIECE / n);
+    const forward = (first: number, count: number) => [
+      addr("x") + first * n * 4,
+      addr("y") + first * n * 4,
+      addr("xhat") + first * n * 4,
+      addr("rstd") + first * 4,
       gamma ? addr("gamma") : 0,
       beta ? addr("beta") : 0,
-      rows,
+      count,
       n,
       epsilon,
-    );
+    ];
+    if (tasks === undefined) fns.layerNormForward(...forward(0, rows));
+    else {
+      tasks.split(w, "layerNormForward", rows, least, forward);
+      tasks.run();
+    }
     const value = tf.tensor(pooledCopy(w.view("y")), shape, "float32");
     if (!recording) w.release(); // no gradient will ask for the normalized values
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
@@ -75,19 +91,35 @@ export function layerNormFused(
         );
       }
       f32.set(peek(dy as tf.Tensor), at.y);
-      w.view("dGamma").fill(0);
-      w.view("dBeta").fill(0);
-      fns.layerNormBackward(
-        addr("y"),
-        addr("xhat"),
-        addr("rstd"),
+      w.view("dGammaParts").fill(0);
+      w.view("dBetaParts").fill(0);
+      const backward = (first: number, count: number, piece: number) => [
+        addr("y") + first * n * 4,
+        addr("xhat") + first * n * 4,
+        addr("rstd") + first * 4,
         gamma ? addr("gamma") : 0,
-        addr("x"),
-        gamma ? addr("dGamma") : 0,
-        beta ? addr("dBeta") : 0,
-        rows,
+        addr("x") + first * n * 4,
+        gamma ? addr("dGammaParts") + piece * n * 4 : 0,
+        beta ? addr("dBetaParts") + piece * n * 4 : 0,
+        count,
         n,
-      );
+      ];
+      let pieces = 1;
+      if (tasks === undefined) fns.layerNormBackward(...backward(0, rows, 0));
+      else {
+        pieces = tasks.split(w, "layerNormBackward", rows, least, backward);
+        tasks.run();
+      }
+      // The pieces' column sums, added up in order.
+      for (const [parts, total] of [["dGammaParts", "dGamma"], ["dBetaParts", "dBeta"]] as const) {
+        const from = w.view(parts);
+        const into = w.view(total);
+        if (from.length === 0) continue;
+        into.set(from.subarray(0, n));
+        for (let p = 1; p < pieces; p++) {
+          for (let j = 0; j < n; j++) into[j] += from[p * n + j];
+        }
+      }
       const grads = [tf.tensor(pooledCopy(w.view("x")), shape, "float32")];
       if (gamma) grads.push(tf.tensor1d(w.view("dGamma").slice()));
       if (beta) grads.push(tf.tensor1d(w.view("dBeta").slice()));

@@ -12,7 +12,9 @@
 import { allocate } from "../_buffer_pool.ts";
 import { scatteredGradient } from "./pool_argmax.ts";
 import { pooledCopy, workspace } from "../_wasm_workspace.ts";
-import { WASM_BASE64 as KERNELS } from "../_kernels_wasm.ts";
+import { WASM_BASE64 as KERNELS } from "../_kernels_shared_wasm.ts";
+import { blas } from "../_blas.ts";
+import { ProductList } from "../_blas_lane.ts";
 import { cpuBackend, f32, type KernelArgs, type KernelResult, need, output } from "./_util.ts";
 
 /** The kernel's name (registered on kerno's backend only). */
@@ -78,6 +80,8 @@ export function reluBiasGradKernel(args: KernelArgs): KernelResult {
 
 /** Values from which the SIMD WebAssembly pass runs (below, staging costs more than it saves). */
 const WASM_FROM = 1 << 14;
+/** Fewest values in a piece of rows shared with the second thread. */
+const WASM_PIECE = 1 << 15;
 
 /**
  * The dense pass as SIMD WebAssembly (`reluBiasGrad64`, channels a multiple
@@ -89,14 +93,34 @@ function reluBiasGradWasm(
   yv: Float32Array,
   n: number,
 ): [Float32Array, Float32Array] {
-  // `db` holds n float64s: 2n floats.
-  const w = workspace(KERNELS, { z: dyv.length, y: yv.length, db: 2 * n });
+  // `db` holds a piece's n float64 sums (2n floats), for each piece of rows.
+  const w = workspace(KERNELS, { z: dyv.length, y: yv.length, db: 2 * n * ProductList.PIECES });
   try {
     const { f32, at, fns } = w;
     f32.set(dyv, at.z);
     f32.set(yv, at.y);
-    fns.reluBiasGrad64(at.z * 4, at.y * 4, at.z * 4, dyv.length / n, n, at.db * 4);
-    const acc = new Float64Array(f32.buffer, at.db * 4, n);
+    const rows = dyv.length / n;
+    const args = (first: number, count: number, piece: number) => [
+      (at.z + first * n) * 4,
+      (at.y + first * n) * 4,
+      (at.z + first * n) * 4,
+      count,
+      n,
+      (at.db + piece * 2 * n) * 4,
+    ];
+    // Pieces of rows shared with the second thread, each summing its own bias gradient.
+    const tasks = blas()?.productList();
+    let pieces = 1;
+    if (tasks === undefined) fns.reluBiasGrad64(...args(0, rows, 0));
+    else {
+      pieces = tasks.split(w, "reluBiasGrad64", rows, Math.ceil(WASM_PIECE / n), args);
+      tasks.run();
+    }
+    const sums = new Float64Array(f32.buffer, at.db * 4, n * pieces);
+    const acc = sums.slice(0, n);
+    for (let p = 1; p < pieces; p++) {
+      for (let j = 0; j < n; j++) acc[j] += sums[p * n + j];
+    }
     return [pooledCopy(w.view("z")), Float32Array.from(acc)];
   } finally {
     w.release();

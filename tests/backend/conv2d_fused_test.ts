@@ -281,6 +281,46 @@ Deno.test("conv2dFused declines outside a gradient tape and on cpu", async () =>
   await tf.setBackend(previous);
 });
 
+Deno.test({
+  name:
+    "_KernoReluBiasGrad cut into pieces of rows for the second thread equals a loop here, and the second thread takes pieces",
+  ignore: NO_BLAS,
+  fn: () =>
+    onKerno(() => {
+      // 1,000 rows of 128 (SIMD WebAssembly, pieces of 256 rows): dz = dy·step(y), column sums in float64.
+      const [rows, n] = [1000, 128];
+      const yv = rand([rows, n], 31).values;
+      const dyv = rand([rows, n], 32).values;
+      const wantDz = dyv.map((g, i) => g * +(yv[i] > 0)); // −0 where a negative dy meets y ≤ 0
+      const wantDb = new Float64Array(n);
+      wantDz.forEach((g, i) => (wantDb[i % n] += g));
+      const list = blas()!.productList();
+      const before = list.workerProducts;
+      for (let round = 0; list.workerProducts === before; round++) {
+        assert.ok(round < 50, "the second thread took no piece in 50 rounds");
+        const [y, dy] = [tf.tensor(yv, [rows, n]), tf.tensor(dyv, [rows, n])];
+        const [dz, db] = tf.engine().runKernel(
+          RELU_BIAS_GRAD,
+          { dy, y } as unknown as tf.NamedTensorMap,
+        ) as tf.Tensor[];
+        const [gotDz, gotDb] = [dz.dataSync(), db.dataSync()];
+        const wantDb32 = Float32Array.from(wantDb);
+        for (let i = 0; i < wantDz.length; i++) {
+          if (!Object.is(gotDz[i], wantDz[i])) {
+            assert.fail(`dz[${i}]: ${gotDz[i]}, want ${wantDz[i]}`);
+          }
+        }
+        for (let j = 0; j < n; j++) {
+          assert.ok(
+            Math.abs(gotDb[j] - wantDb32[j]) <= 1e-4,
+            `db[${j}]: ${gotDb[j]}, want ${wantDb32[j]}`,
+          );
+        }
+        tf.dispose([y, dy, dz, db]);
+      }
+    }),
+});
+
 Deno.test("_KernoReluBiasGrad masks dy by step(y) and sums per channel, NaN included", () =>
   onKerno(() => {
     // y: relu outputs, 3 rows × 2 channels; step(y) = [[1, 0], [0, 1], [NaN, 1]].

@@ -8,7 +8,8 @@ import { tf } from "../../engine/tf.ts";
 import "../../backend/mod.ts";
 import { plainFusedOps } from "../../engine/fused.ts";
 import { KERNO_FUSED_OPS } from "../../backend/fused_ops.ts";
-import { randomValues } from "./_helpers.ts";
+import { randomValues, skipWithoutBlas } from "./_helpers.ts";
+import { blas } from "../../backend/_blas.ts";
 
 const rnd = (shape: number[], seed: number, scale = 2) =>
   tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), seed).map((v) => v * scale), shape);
@@ -56,4 +57,46 @@ Deno.test("layerNormalization fused equals the plain definition, gradients inclu
   } finally {
     await tf.setBackend(previous);
   }
+});
+
+Deno.test({
+  name:
+    "layerNormalization cut into pieces of rows for the second thread equals the plain definition, gradients included, and the second thread takes pieces",
+  ignore: skipWithoutBlas("the shared layer normalization's test"),
+  async fn() {
+    const previous = tf.getBackend() ?? "kerno";
+    await tf.setBackend("kerno");
+    try {
+      // 1,200 rows of 64 and 2,000 rows of 37: two pieces each (of at least 32 K floats).
+      for (const shape of [[12, 100, 64], [2000, 37]]) {
+        const n = shape[shape.length - 1];
+        const [x, w, g, b] = [rnd(shape, 7), rnd(shape, 8), rnd([n], 9), rnd([n], 10)];
+        const run = (impl: typeof plainFusedOps.layerNormalization) =>
+          tf.tidy(() => {
+            const f = (xi: tf.Tensor, gi: tf.Tensor, bi: tf.Tensor) =>
+              tf.sum(tf.mul(impl(xi, gi, bi, 1e-3)!, w));
+            const value = impl(x, g, b, 1e-3)!;
+            return [value, ...tf.grads(f)([x, g, b])].map((t) => Array.from(t.dataSync()));
+          });
+        const want = run(plainFusedOps.layerNormalization);
+        const list = blas()!.productList();
+        const before = list.workerProducts;
+        for (let round = 0; list.workerProducts === before; round++) {
+          assert.ok(round < 50, "the second thread took no piece in 50 rounds");
+          const got = run((...a) => KERNO_FUSED_OPS.layerNormalization!(...a)!);
+          want.forEach((arr, k) =>
+            arr.forEach((v, i) =>
+              assert.ok(
+                Math.abs(got[k][i] - v) <= 1e-4 * Math.max(1, Math.abs(v)),
+                `${shape} #${k}[${i}]: ${got[k][i]} vs ${v}`,
+              )
+            )
+          );
+        }
+        tf.dispose([x, w, g, b]);
+      }
+    } finally {
+      await tf.setBackend(previous);
+    }
+  },
 });
