@@ -44,6 +44,9 @@ export const LANE_KERNELS = [
   "biasActivation",
   "maxPool2x2",
   "reluBiasGrad64",
+  "im2col1",
+  "col2im1",
+  "activationBiasGrad",
 ] as const;
 /** A kernel a task may call. */
 export type LaneKernel = typeof LANE_KERNELS[number];

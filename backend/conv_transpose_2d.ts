@@ -13,10 +13,11 @@
  * @module
  */
 import type { ConvActivation } from "../engine/_conv_ops.ts";
-import { WASM_BASE64 as KERNELS } from "./_kernels_wasm.ts";
+import { WASM_BASE64 as KERNELS } from "./_kernels_shared_wasm.ts";
 import { pooledCopy, type Workspace, workspace } from "./_wasm_workspace.ts";
 import { allocate } from "./_buffer_pool.ts";
 import type { Blas } from "./_blas.ts";
+import { type LaneKernel, ProductList } from "./_blas_lane.ts";
 import { type NdGeometry, outPixels, taps } from "./kernels/_im2col_nd.ts";
 
 /**
@@ -43,11 +44,13 @@ export function isPlanar(g: NdGeometry): boolean {
  * `col2im1`, which skip the per-tap copy loops.
  */
 function kernelFor(
-  fns: Record<string, (...args: number[]) => void>,
   name: "im2col" | "col2im",
   g: NdGeometry,
   channels: number,
-): (from: number, to: number, first: number, count: number) => void {
+): {
+  kernel: LaneKernel;
+  args: (from: number, to: number, first: number, count: number) => number[];
+} {
   const [inH, inW] = [g.inSize[1], g.inSize[2]];
   const [outH, outW] = [g.outSize[1], g.outSize[2]];
   const rest = [
@@ -61,12 +64,53 @@ function kernelFor(
     g.padBefore[2],
   ];
   if (channels === 1) {
-    const f = fns[`${name}1`];
-    return (from, to, first, count) => f(from, to, first, count, inH, inW, outH, outW, ...rest);
+    return {
+      kernel: `${name}1`,
+      args: (from, to, first, count) => [from, to, first, count, inH, inW, outH, outW, ...rest],
+    };
   }
-  const f = fns[name];
-  return (from, to, first, count) =>
-    f(from, to, first, count, inH, inW, channels, outH, outW, ...rest);
+  return {
+    kernel: name,
+    args: (from, to, first, count) => [
+      from,
+      to,
+      first,
+      count,
+      inH,
+      inW,
+      channels,
+      outH,
+      outW,
+      ...rest,
+    ],
+  };
+}
+
+/** Fewest floats in a piece of a pass shared with the second thread. */
+const LEAST_PIECE = 1 << 15;
+
+/**
+ * im2col or col2im over images `[first, first + count)`, the column matrix
+ * at byte `cols` (image `first`'s rows first, `perImage` floats an image),
+ * in pieces of whole images shared with the second thread (col2im's pieces
+ * add onto different images).
+ */
+function unfoldOrFold(
+  w: Workspace<string>,
+  tasks: ProductList,
+  pass: ReturnType<typeof kernelFor>,
+  unfold: boolean,
+  image: number,
+  cols: number,
+  first: number,
+  count: number,
+  perImage: number,
+): void {
+  tasks.split(w, pass.kernel, count, Math.ceil(LEAST_PIECE / perImage), (f, c) => {
+    const at = cols + f * perImage * 4;
+    return unfold ? pass.args(image, at, first + f, c) : pass.args(at, image, first + f, c);
+  });
+  tasks.run();
 }
 
 /** The kernels' code for an activation. */
@@ -114,27 +158,30 @@ export function transposeForward(
   const outLength = g.batch * g.inSize[1] * g.inSize[2] * filters;
   const w = workspace(KERNELS, { y: outLength, cols: chunk * pixels * n, bias: filters });
   try {
-    const { f32, at, fns } = w;
+    const { f32, at } = w;
+    const tasks = lib.productList();
     const y = w.view("y");
     y.fill(0);
     if (bv !== null) f32.set(bv, at.bias);
-    const col2im = kernelFor(fns, "col2im", g, filters);
+    const col2im = kernelFor("col2im", g, filters);
     for (let first = 0; first < g.batch; first += chunk) {
       const count = Math.min(chunk, g.batch - first);
       const rows = count * pixels;
       const cols = f32.subarray(at.cols, at.cols + rows * n);
       const xs = xv.subarray(first * pixels * channels, (first + count) * pixels * channels);
       lib.sgemm(false, true, rows, n, channels, 1, xs, channels, kv, channels, 0, cols, n);
-      col2im(at.cols * 4, at.y * 4, first, count);
+      unfoldOrFold(w, tasks, col2im, false, at.y * 4, at.cols * 4, first, count, pixels * n);
     }
     const rows = outLength / filters;
-    fns.biasActivation(
-      at.y * 4,
+    const code = ACTIVATION_CODES[activation];
+    tasks.split(w, "biasActivation", rows, Math.ceil(LEAST_PIECE / filters), (f, c) => [
+      (at.y + f * filters) * 4,
       bv === null ? 0 : at.bias * 4,
-      rows,
+      c,
       filters,
-      ACTIVATION_CODES[activation],
-    );
+      code,
+    ]);
+    tasks.run();
     return pooledCopy(y);
   } finally {
     w.release();
@@ -147,19 +194,41 @@ export function transposeForward(
  */
 function stageGradient(
   w: Workspace<"z" | "y" | "db" | "cols" | "dwt">,
+  tasks: ProductList,
   dy: Float32Array,
   y: Float32Array,
   filters: number,
   activation: ConvActivation,
   withBias: boolean,
 ): Float32Array {
-  const { f32, at, fns } = w;
+  const { f32, at } = w;
   f32.set(dy, at.z);
   if (activation !== "linear") f32.set(y, at.y);
-  const dbias = withBias ? at.db * 4 : 0;
   const code = ACTIVATION_CODES[activation];
-  fns.activationBiasGrad(at.z * 4, at.y * 4, at.z * 4, dy.length / filters, filters, code, dbias);
-  return withBias ? w.view("db").slice() : new Float32Array(0);
+  // Pieces of rows shared with the second thread, each summing its own bias gradient.
+  const pieces = tasks.split(
+    w,
+    "activationBiasGrad",
+    dy.length / filters,
+    Math.ceil(LEAST_PIECE / filters),
+    (f, c, piece) => [
+      (at.z + f * filters) * 4,
+      (at.y + f * filters) * 4,
+      (at.z + f * filters) * 4,
+      c,
+      filters,
+      code,
+      withBias ? (at.db + piece * filters) * 4 : 0,
+    ],
+  );
+  tasks.run();
+  if (!withBias) return new Float32Array(0);
+  const sums = w.view("db");
+  const db = sums.slice(0, filters);
+  for (let p = 1; p < pieces; p++) {
+    for (let j = 0; j < filters; j++) db[j] += sums[p * filters + j];
+  }
+  return db;
 }
 
 /**
@@ -193,23 +262,24 @@ export function transposeBackward(
     z: dy.length,
     y: y.length,
     cols: chunk * pixels * n,
-    db: filters,
+    db: filters * ProductList.PIECES, // each piece's bias gradient
     dwt: n * channels,
   });
   try {
-    const { f32, at, fns } = w;
-    const db = stageGradient(w, dy, y, filters, activation, withBias);
+    const { f32, at } = w;
+    const tasks = lib.productList();
+    const db = stageGradient(w, tasks, dy, y, filters, activation, withBias);
     const dx = allocate(xv.length);
     // A wide dW (more taps·filters than channels) comes out faster as dWᵀ = xᵀ · cols.
     const wide = n > channels;
     const dw = allocate(kv.length);
     const dwt = wide ? w.view("dwt") : dw;
-    const im2col = kernelFor(fns, "im2col", g, filters);
+    const im2col = kernelFor("im2col", g, filters);
     for (let first = 0; first < g.batch; first += chunk) {
       const count = Math.min(chunk, g.batch - first);
       const rows = count * pixels;
       const cols = f32.subarray(at.cols, at.cols + rows * n);
-      im2col(at.z * 4, at.cols * 4, first, count);
+      unfoldOrFold(w, tasks, im2col, true, at.z * 4, at.cols * 4, first, count, pixels * n);
       const at0 = first * pixels * channels;
       const xs = xv.subarray(at0, at0 + rows * channels);
       const dxs = dx.subarray(at0, at0 + rows * channels);

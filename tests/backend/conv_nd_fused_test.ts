@@ -12,6 +12,7 @@ import { plainConv, plainConvTranspose } from "../../engine/_conv_ops.ts";
 import type { FusedConvOptions, FusedConvTransposeOptions } from "../../engine/fused.ts";
 import { convNdFused, convTransposeNdFused } from "../../backend/conv_nd_fused.ts";
 import { assertClose, make, onKerno, rand, runOn, skipWithoutBlas, type Spec } from "./_helpers.ts";
+import { blas } from "../../backend/_blas.ts";
 
 const NO_BLAS = skipWithoutBlas("the GEMM convolutions' tests");
 
@@ -242,4 +243,43 @@ Deno.test("the GEMM convolutions decline other backends and dtypes", async () =>
     xi.dispose();
   });
   tf.dispose([x, k]);
+});
+
+Deno.test({
+  name:
+    "convTransposeNdFused at sizes cut into pieces for the second thread equals the plain transposed convolution, and the second thread takes pieces",
+  ignore: NO_BLAS,
+  fn: async () => {
+    // The autoencoder's two: 7×7×64 → 14×14×32 relu (five pieces of images), and 14×14×32 →
+    // 28×28×1 sigmoid (one channel's kernels; 96 images give two pieces of rows to its gradient).
+    const cases: [number[], number[], FusedConvTransposeOptions][] = [
+      [[16, 7, 7, 64], [3, 3, 32, 64], {
+        strides: [2, 2],
+        dilations: [1, 1],
+        outputSize: [14, 14],
+        padBefore: [0, 0],
+        activation: "relu",
+      }],
+      [[96, 14, 14, 32], [3, 3, 1, 32], {
+        strides: [2, 2],
+        dilations: [1, 1],
+        outputSize: [28, 28],
+        padBefore: [0, 0],
+        activation: "sigmoid",
+      }],
+    ];
+    for (const [xs, ks, o] of cases) {
+      const [x, k, b] = [rand(xs, 41), rand(ks, 42), rand([ks[ks.length - 2]], 43)];
+      const want = await runOn("cpu", () => valueAndGrads(plainConvTranspose, x, k, b, o));
+      const list = blas()!.productList();
+      const before = list.workerProducts;
+      for (let round = 0; list.workerProducts === before; round++) {
+        assert.ok(round < 50, "the second thread took no piece in 50 rounds");
+        const got = await runOn("kerno", () => valueAndGrads(convTransposeNdFused, x, k, b, o));
+        ["output", "loss", "dx", "dkernel", "dbias"].forEach((name, i) =>
+          assertClose(got.values[i], want.values[i], 1e-4, `x [${xs}] ${name}`)
+        );
+      }
+    }
+  },
 });
