@@ -225,6 +225,8 @@ function laneFor(path: string, useWorker: boolean): Lane {
           transferList: [channel.port2],
         },
       );
+      // A worker that fails never sets READY: the caller then runs every task itself.
+      started.on("error", () => Atomics.store(control, READY, -1));
       started.unref();
       channel.port1.unref();
       port = channel.port1;
