@@ -9,6 +9,8 @@
  * @module
  */
 
+import { ProductList, sgemmSymbol } from "./_blas_lane.ts";
+
 /** CBLAS's enum value for row-major storage. */
 export const ROW_MAJOR = 101;
 /** CBLAS's enum value for "use the matrix as stored". */
@@ -56,28 +58,8 @@ export interface Blas {
   productList(): ProductList;
 }
 
-import { ProductList } from "./_blas_lane.ts";
-
 const SYMBOLS = {
-  cblas_sgemm: {
-    parameters: [
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "f32",
-      "buffer",
-      "i32",
-      "buffer",
-      "i32",
-      "f32",
-      "buffer",
-      "i32",
-    ],
-    result: "void",
-  },
+  cblas_sgemm: sgemmSymbol("buffer"),
   cblas_saxpy: {
     parameters: ["i32", "f32", "buffer", "i32", "buffer", "i32"],
     result: "void",

@@ -66,9 +66,15 @@ const ERRORS = 4; // products whose call threw (in the worker)
 const TAKEN = 5; // tasks the worker ran, in all runs (for tests and profiles)
 const CONTROL_WORDS = 8;
 
-/** The pointer-taking `cblas_sgemm`, bound on both threads. */
-const POINTER_SGEMM = {
-  cblas_sgemm: {
+/**
+ * `cblas_sgemm`'s signature for `Deno.dlopen`, its three matrices passed as
+ * `kind` (`"buffer"`: typed arrays; `"pointer"`: addresses).
+ *
+ * @param kind How the matrices are passed.
+ * @returns The symbol's definition.
+ */
+export function sgemmSymbol<K extends "buffer" | "pointer">(kind: K) {
+  return {
     parameters: [
       "i32",
       "i32",
@@ -77,17 +83,20 @@ const POINTER_SGEMM = {
       "i32",
       "i32",
       "f32",
-      "pointer",
+      kind,
       "i32",
-      "pointer",
+      kind,
       "i32",
       "f32",
-      "pointer",
+      kind,
       "i32",
-    ],
+    ] as const,
     result: "void",
-  },
-} as const;
+  } as const;
+}
+
+/** The pointer-taking `cblas_sgemm`, bound on both threads. */
+const POINTER_SGEMM = { cblas_sgemm: sgemmSymbol("pointer") };
 
 /**
  * The worker, as a module given by a `data:` address (so it travels with

@@ -222,28 +222,21 @@ function attend(g: Geometry, inputs: tf.Tensor[], places: [Place, Place, Place])
       ? 0
       : (at.keep + ((kb === 1 ? 0 : b) * kh + (kh === 1 ? 0 : h)) * kt * S) * 4;
   // Every sample's and head's scores, then their softmax, then their outputs:
-  // the products of each phase are shared between two threads.
+  // each phase is one list of tasks, shared between two threads.
   const products = lib.productList();
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      const o = rowsOf(b, h);
-      products.add(false, true, T, S, D, scale, xq, o.q, lq, xk, o.k, lk, 0, f32, o.p, S);
+  const phase = (task: (o: ReturnType<typeof rowsOf>, b: number, h: number) => void) => {
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < H; h++) task(rowsOf(b, h), b, h);
     }
-  }
-  products.run();
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      products.call(w, "softmaxRows", [rowsOf(b, h).p * 4, T, S, keepAt(b, h), kt === 1 ? 0 : S]);
-    }
-  }
-  products.run();
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      const o = rowsOf(b, h);
-      products.add(false, false, T, Dv, S, 1, f32, o.p, S, xv, o.v, lv, 0, out, o.out, H * Dv);
-    }
-  }
-  products.run();
+    products.run();
+  };
+  phase((o) => products.add(false, true, T, S, D, scale, xq, o.q, lq, xk, o.k, lk, 0, f32, o.p, S));
+  phase((o, b, h) =>
+    products.call(w, "softmaxRows", [o.p * 4, T, S, keepAt(b, h), kt === 1 ? 0 : S])
+  );
+  phase((o) =>
+    products.add(false, false, T, Dv, S, 1, f32, o.p, S, xv, o.v, lv, 0, out, o.out, H * Dv)
+  );
   if (!recording) w.release(); // no gradient will ask for the probabilities
   return {
     out,
@@ -257,29 +250,15 @@ function attend(g: Geometry, inputs: tf.Tensor[], places: [Place, Place, Place])
         const [gq, gk, gv] = placed(grads);
         const dOut = peek(dy);
         const ldo = H * Dv;
-        for (let b = 0; b < B; b++) {
-          for (let h = 0; h < H; h++) {
-            const o = rowsOf(b, h);
-            products.add(false, true, T, S, Dv, 1, dOut, o.out, ldo, yv, o.v, lv, 0, f32, o.dp, S);
-            products.add(true, false, S, Dv, T, 1, f32, o.p, S, dOut, o.out, ldo, 0, gv, o.v, lv);
-          }
-        }
-        products.run();
-        for (let b = 0; b < B; b++) {
-          for (let h = 0; h < H; h++) {
-            const o = rowsOf(b, h);
-            products.call(w, "softmaxGradRows", [o.p * 4, o.dp * 4, T, S, scale]);
-          }
-        }
-        products.run();
-        for (let b = 0; b < B; b++) {
-          for (let h = 0; h < H; h++) {
-            const o = rowsOf(b, h);
-            products.add(false, false, T, D, S, 1, f32, o.dp, S, yk, o.k, lk, 0, gq, o.q, lq);
-            products.add(true, false, S, D, T, 1, f32, o.dp, S, yq, o.q, lq, 0, gk, o.k, lk);
-          }
-        }
-        products.run();
+        phase((o) => {
+          products.add(false, true, T, S, Dv, 1, dOut, o.out, ldo, yv, o.v, lv, 0, f32, o.dp, S);
+          products.add(true, false, S, Dv, T, 1, f32, o.p, S, dOut, o.out, ldo, 0, gv, o.v, lv);
+        });
+        phase((o) => products.call(w, "softmaxGradRows", [o.p * 4, o.dp * 4, T, S, scale]));
+        phase((o) => {
+          products.add(false, false, T, D, S, 1, f32, o.dp, S, yk, o.k, lk, 0, gq, o.q, lq);
+          products.add(true, false, S, D, T, 1, f32, o.dp, S, yq, o.q, lq, 0, gk, o.k, lk);
+        });
         return grads;
       } finally {
         w.release();

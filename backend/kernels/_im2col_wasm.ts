@@ -42,55 +42,30 @@ function lane(): ProductList | null {
 }
 
 /**
- * im2col of images `[first, first + count)` of the input at float `x` into
- * the column matrix at float `cols` (image `first`'s rows first), in pieces
- * of images shared between the threads.
+ * im2col (`unfold`: images `[first, first + count)` of the input at float
+ * `image` into the column matrix at float `cols`, image `first`'s rows
+ * first) or col2im, its adjoint (the column matrix added back onto the
+ * gradient at `image`), in pieces of whole images shared between the
+ * threads: no two pieces of a col2im write the same input position.
  */
-function unfold(
+function columns(
   w: Kernels,
   tasks: ProductList | null,
-  x: number,
+  unfold: boolean,
+  image: number,
   cols: number,
   first: number,
   count: number,
   info: ConvInfo,
 ): void {
   const g = geometry(info);
-  if (tasks === null) return w.fns.im2col(x * 4, cols * 4, first, count, ...g);
+  const args = (at: number, f: number, c: number) =>
+    unfold ? [image * 4, at * 4, f, c, ...g] : [at * 4, image * 4, f, c, ...g];
+  const kernel = unfold ? "im2col" : "col2im";
+  if (tasks === null) return w.fns[kernel](...args(cols, first, count));
   const perImage = info.outHeight * info.outWidth * patchSize(info);
   const least = Math.ceil(LEAST_PASS / perImage);
-  tasks.split(
-    w,
-    "im2col",
-    count,
-    least,
-    (f, c) => [x * 4, (cols + f * perImage) * 4, first + f, c, ...g],
-  );
-  tasks.run();
-}
-
-/** col2im, {@link unfold}'s adjoint: the column matrix at `cols` added onto the gradient at `dx`. */
-function fold(
-  w: Kernels,
-  tasks: ProductList | null,
-  cols: number,
-  dx: number,
-  first: number,
-  count: number,
-  info: ConvInfo,
-): void {
-  const g = geometry(info);
-  if (tasks === null) return w.fns.col2im(cols * 4, dx * 4, first, count, ...g);
-  const perImage = info.outHeight * info.outWidth * patchSize(info);
-  // Pieces of whole images: no two write the same input position.
-  const least = Math.ceil(LEAST_PASS / perImage);
-  tasks.split(
-    w,
-    "col2im",
-    count,
-    least,
-    (f, c) => [(cols + f * perImage) * 4, dx * 4, first + f, c, ...g],
-  );
+  tasks.split(w, kernel, count, least, (f, c) => args(cols + f * perImage, first + f, c));
   tasks.run();
 }
 
@@ -163,9 +138,9 @@ export function withColumns(
       const count = Math.min(perChunk, info.batchSize - first);
       const rows = count * rowsPerImage;
       const cols = f32.subarray(at.cols, at.cols + rows * k);
-      if (input !== null) unfold(w, tasks, at.x, at.cols, first, count, info);
+      if (input !== null) columns(w, tasks, true, at.x, at.cols, first, count, info);
       body({ first, count, rows, cols });
-      if (into !== null) fold(w, tasks, at.cols, at.x, first, count, info);
+      if (into !== null) columns(w, tasks, false, at.x, at.cols, first, count, info);
     }
     if (into !== null) into.set(w.view("x"));
   } finally {
@@ -268,7 +243,7 @@ export function convolveActivated(
         at.y + first * rowsPerImage * n,
         at.y + (first + count) * rowsPerImage * n,
       );
-      unfold(w, tasks, at.x, at.cols, first, count, info);
+      columns(w, tasks, true, at.x, at.cols, first, count, info);
       lib.sgemm(false, false, chunkRows, n, k, 1, cols, k, filter, n, 0, dst, n);
     }
     if (bias !== null) {
@@ -321,7 +296,7 @@ export function convolveKeepingColumns(
     const { f32, at } = w;
     const tasks = lib.productList();
     f32.set(x, at.x);
-    unfold(w, tasks, at.x, at.cols, 0, info.batchSize, info);
+    columns(w, tasks, true, at.x, at.cols, 0, info.batchSize, info);
     const cols = w.view("cols");
     lib.sgemm(false, false, rows, n, k, 1, cols, k, filter, n, 0, w.view("y"), n);
     w.view("bias").set(bias);
