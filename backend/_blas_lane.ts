@@ -9,17 +9,19 @@
  * microseconds each) and the kernels' passes otherwise leave the second
  * core idle.
  *
- * Both threads take products from one shared counter, so the split follows
+ * Both threads take tasks from one shared counter, so the split follows
  * their speed: when the worker is slow to wake, or its core is busy, the
- * caller simply runs more of them, and waits at the end only for a product
+ * caller simply runs more of them, and waits at the end only for a task
  * the worker has already begun. Without a worker (none could start) the
- * caller runs them all. Every product runs on one OpenBLAS thread, so the
- * values are the same whichever thread computes them.
+ * caller runs them all. Every product runs on one OpenBLAS thread, and a
+ * kernel call is the same code on either thread, so the values are the
+ * same whichever thread computes them.
  *
- * The products read and write the arrays through their addresses: an
- * array given to {@link ProductList.add} must stay alive, and must not be
- * resized (a WebAssembly memory must not grow), until
- * {@link ProductList.run} returns.
+ * The tasks read and write the arrays through their addresses: an array
+ * given to {@link ProductList.add} (or a memory given to
+ * {@link ProductList.call}) must stay alive, and must not be resized (a
+ * WebAssembly memory must not grow), until {@link ProductList.run}
+ * returns.
  *
  * @module
  */
@@ -54,7 +56,7 @@ export type LaneKernel = typeof LANE_KERNELS[number];
 const MAX_ARGS = FIELDS - 4;
 /** Memories the worker knows, by id modulo this. */
 const MEMORY_SLOTS = 4096;
-/** Products per run of the shared table (12 bits of the state word). */
+/** Tasks per run of the shared table (12 bits of the state word). */
 export const CHUNK = 4095;
 
 /** Indices into the control words. */
@@ -273,7 +275,7 @@ export class ProductList {
     this.#oneThread = oneThread;
   }
 
-  /** Products the worker has run since the lane started (all lists of one library share it). */
+  /** Tasks (products and kernel calls) the worker has run since the lane started (all lists of one library share it). */
   get workerProducts(): number {
     return Atomics.load(this.#lane.control, TAKEN);
   }
