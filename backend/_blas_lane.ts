@@ -52,6 +52,41 @@ export const LANE_KERNELS = [
 ] as const;
 /** A kernel a task may call. */
 export type LaneKernel = typeof LANE_KERNELS[number];
+/** A workspace of the shared kernels, as tasks use it: its memory, module and functions. */
+export interface LaneKernels {
+  /** The shared memory. */
+  memory: WebAssembly.Memory;
+  /** The shared kernels' module. */
+  module: WebAssembly.Module;
+  /** This thread's instance's functions. */
+  fns: Record<string, (...args: number[]) => void>;
+}
+/**
+ * Fewest floats a piece of {@link ProductList.split} covers (smaller ones
+ * cost their hand-over more than they save): 32 K, a few tens of
+ * microseconds of work.
+ */
+const LEAST_PIECE = 1 << 15;
+
+/**
+ * Adds up the pieces' partial sums, `pieces` runs of `n` after one another,
+ * into the first run (in place, in the pieces' order).
+ *
+ * @param parts The partial sums.
+ * @param n Values per piece.
+ * @param pieces Pieces.
+ * @returns The first `n` values: the sums.
+ */
+export function sumPieces<T extends Float32Array | Float64Array>(
+  parts: T,
+  n: number,
+  pieces: number,
+): T {
+  for (let p = 1; p < pieces; p++) {
+    for (let j = 0; j < n; j++) parts[j] += parts[p * n + j];
+  }
+  return parts.subarray(0, n) as T;
+}
 /** Most arguments of a kernel call. */
 const MAX_ARGS = FIELDS - 4;
 /** Memories the worker knows, by id modulo this. */
@@ -363,11 +398,7 @@ export class ProductList {
    * @param args Its arguments (addresses in bytes, sizes), at most 17.
    */
   call(
-    kernels: {
-      memory: WebAssembly.Memory;
-      module: WebAssembly.Module;
-      fns: Record<string, (...args: number[]) => void>;
-    },
+    kernels: LaneKernels,
     name: LaneKernel,
     args: number[],
   ): void {
@@ -387,33 +418,27 @@ export class ProductList {
 
   /**
    * Adds calls of a kernel over the items `[0, total)` in pieces (up to
-   * {@link ProductList.PIECES}, none shorter than `least` items unless
-   * the whole is), each piece's arguments given by `argsFor`: a pass over
-   * rows or images, shared between the threads.
+   * {@link ProductList.PIECES}, none under 32 K floats unless the whole
+   * is), each piece's arguments given by `argsFor`: a pass over rows or
+   * images, shared between the threads.
    *
    * @param kernels The workspace's memory, module and functions.
    * @param name The kernel.
    * @param total Items (rows, images) in all.
-   * @param least Fewest items in a piece.
+   * @param floatsPerItem Floats an item (a row, an image) covers.
    * @param argsFor The arguments of the call on items `[first, first + count)`,
    *   the `piece`-th (from 0; a piece may keep its own partial sums there).
    * @returns How many pieces were added.
    */
   split(
-    kernels: {
-      memory: WebAssembly.Memory;
-      module: WebAssembly.Module;
-      fns: Record<string, (...args: number[]) => void>;
-    },
+    kernels: LaneKernels,
     name: LaneKernel,
     total: number,
-    least: number,
+    floatsPerItem: number,
     argsFor: (first: number, count: number, piece: number) => number[],
   ): number {
-    const pieces = Math.max(
-      1,
-      Math.min(ProductList.PIECES, Math.floor(total / Math.max(1, least))),
-    );
+    const least = Math.max(1, Math.ceil(LEAST_PIECE / Math.max(1, floatsPerItem)));
+    const pieces = Math.max(1, Math.min(ProductList.PIECES, Math.floor(total / least)));
     const size = Math.ceil(total / pieces);
     let piece = 0;
     for (let first = 0; first < total; first += size, piece++) {

@@ -17,7 +17,7 @@ import { WASM_BASE64 as KERNELS } from "./_kernels_shared_wasm.ts";
 import { pooledCopy, type Workspace, workspace } from "./_wasm_workspace.ts";
 import { allocate } from "./_buffer_pool.ts";
 import type { Blas } from "./_blas.ts";
-import { type LaneKernel, ProductList } from "./_blas_lane.ts";
+import { type LaneKernel, ProductList, sumPieces } from "./_blas_lane.ts";
 import { type NdGeometry, outPixels, taps } from "./kernels/_im2col_nd.ts";
 
 /**
@@ -86,9 +86,6 @@ function kernelFor(
   };
 }
 
-/** Fewest floats in a piece of a pass shared with the second thread. */
-const LEAST_PIECE = 1 << 15;
-
 /**
  * im2col or col2im over images `[first, first + count)`, the column matrix
  * at byte `cols` (image `first`'s rows first, `perImage` floats an image),
@@ -106,7 +103,7 @@ function unfoldOrFold(
   count: number,
   perImage: number,
 ): void {
-  tasks.split(w, pass.kernel, count, Math.ceil(LEAST_PIECE / perImage), (f, c) => {
+  tasks.split(w, pass.kernel, count, perImage, (f, c) => {
     const at = cols + f * perImage * 4;
     return unfold ? pass.args(image, at, first + f, c) : pass.args(at, image, first + f, c);
   });
@@ -174,7 +171,7 @@ export function transposeForward(
     }
     const rows = outLength / filters;
     const code = ACTIVATION_CODES[activation];
-    tasks.split(w, "biasActivation", rows, Math.ceil(LEAST_PIECE / filters), (f, c) => [
+    tasks.split(w, "biasActivation", rows, filters, (f, c) => [
       (at.y + f * filters) * 4,
       bv === null ? 0 : at.bias * 4,
       c,
@@ -210,7 +207,7 @@ function stageGradient(
     w,
     "activationBiasGrad",
     dy.length / filters,
-    Math.ceil(LEAST_PIECE / filters),
+    filters,
     (f, c, piece) => [
       (at.z + f * filters) * 4,
       (at.y + f * filters) * 4,
@@ -223,12 +220,7 @@ function stageGradient(
   );
   tasks.run();
   if (!withBias) return new Float32Array(0);
-  const sums = w.view("db");
-  const db = sums.slice(0, filters);
-  for (let p = 1; p < pieces; p++) {
-    for (let j = 0; j < filters; j++) db[j] += sums[p * filters + j];
-  }
-  return db;
+  return sumPieces(w.view("db"), filters, pieces).slice();
 }
 
 /**

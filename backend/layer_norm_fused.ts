@@ -13,10 +13,7 @@ import { KERNO_BACKEND_NAME } from "./kerno_backend.ts";
 import { peek, pooledCopy, workspace } from "./_wasm_workspace.ts";
 import { WASM_BASE64 as KERNELS } from "./_kernels_shared_wasm.ts";
 import { blas } from "./_blas.ts";
-import { ProductList } from "./_blas_lane.ts";
-
-/** Fewest floats in a piece of rows shared with the second thread. */
-const LEAST_PIECE = 1 << 15;
+import { ProductList, sumPieces } from "./_blas_lane.ts";
 
 /**
  * kerno's `layerNormalization`, or `null` to let the plain definition run.
@@ -52,8 +49,6 @@ export function layerNormFused(
       rstd: rows,
       gamma: gamma ? n : 0,
       beta: beta ? n : 0,
-      dGamma: n,
-      dBeta: n,
       // Each piece's own column sums for gamma and beta, added up after.
       dGammaParts: gamma ? ProductList.PIECES * n : 0,
       dBetaParts: beta ? ProductList.PIECES * n : 0,
@@ -65,7 +60,6 @@ export function layerNormFused(
     const addr = (name: keyof typeof at) => at[name] * 4;
     // Pieces of rows, shared with the second thread.
     const tasks = blas()?.productList();
-    const least = Math.ceil(LEAST_PIECE / n);
     const forward = (first: number, count: number) => [
       addr("x") + first * n * 4,
       addr("y") + first * n * 4,
@@ -79,7 +73,7 @@ export function layerNormFused(
     ];
     if (tasks === undefined) fns.layerNormForward(...forward(0, rows));
     else {
-      tasks.split(w, "layerNormForward", rows, least, forward);
+      tasks.split(w, "layerNormForward", rows, n, forward);
       tasks.run();
     }
     const value = tf.tensor(pooledCopy(w.view("y")), shape, "float32");
@@ -107,22 +101,13 @@ export function layerNormFused(
       let pieces = 1;
       if (tasks === undefined) fns.layerNormBackward(...backward(0, rows, 0));
       else {
-        pieces = tasks.split(w, "layerNormBackward", rows, least, backward);
+        pieces = tasks.split(w, "layerNormBackward", rows, n, backward);
         tasks.run();
       }
       // The pieces' column sums, added up in order.
-      for (const [parts, total] of [["dGammaParts", "dGamma"], ["dBetaParts", "dBeta"]] as const) {
-        const from = w.view(parts);
-        const into = w.view(total);
-        if (from.length === 0) continue;
-        into.set(from.subarray(0, n));
-        for (let p = 1; p < pieces; p++) {
-          for (let j = 0; j < n; j++) into[j] += from[p * n + j];
-        }
-      }
       const grads = [tf.tensor(pooledCopy(w.view("x")), shape, "float32")];
-      if (gamma) grads.push(tf.tensor1d(w.view("dGamma").slice()));
-      if (beta) grads.push(tf.tensor1d(w.view("dBeta").slice()));
+      if (gamma) grads.push(tf.tensor1d(sumPieces(w.view("dGammaParts"), n, pieces).slice()));
+      if (beta) grads.push(tf.tensor1d(sumPieces(w.view("dBetaParts"), n, pieces).slice()));
       w.release();
       return grads.length === 1 ? grads[0] : grads;
     };

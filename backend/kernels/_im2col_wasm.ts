@@ -10,7 +10,7 @@
  */
 import { pooledCopy, type Workspace, workspace } from "../_wasm_workspace.ts";
 import { type Blas, blas } from "../_blas.ts";
-import type { ProductList } from "../_blas_lane.ts";
+import type { LaneKernels, ProductList } from "../_blas_lane.ts";
 import { WASM_BASE64 as KERNELS } from "../_kernels_shared_wasm.ts";
 import { type ConvInfo, imagesPerChunk, patchSize } from "./_im2col.ts";
 
@@ -33,9 +33,6 @@ function geometry(info: ConvInfo): number[] {
   ];
 }
 
-/** The memory, module and functions the passes below share with the second thread. */
-type Kernels = Pick<Workspace<string>, "memory" | "module" | "fns">;
-
 /** Tasks for the second thread, or `null` without BLAS (each pass then runs here, whole). */
 function lane(): ProductList | null {
   return blas()?.productList() ?? null;
@@ -49,7 +46,7 @@ function lane(): ProductList | null {
  * threads: no two pieces of a col2im write the same input position.
  */
 function columns(
-  w: Kernels,
+  w: LaneKernels,
   tasks: ProductList | null,
   unfold: boolean,
   image: number,
@@ -64,14 +61,13 @@ function columns(
   const kernel = unfold ? "im2col" : "col2im";
   if (tasks === null) return w.fns[kernel](...args(cols, first, count));
   const perImage = info.outHeight * info.outWidth * patchSize(info);
-  const least = Math.ceil(LEAST_PASS / perImage);
-  tasks.split(w, kernel, count, least, (f, c) => args(cols + f * perImage, first + f, c));
+  tasks.split(w, kernel, count, perImage, (f, c) => args(cols + f * perImage, first + f, c));
   tasks.run();
 }
 
 /** `y = activation(y + bias)` over `rows` rows of `n` at float `y` (bias at float `bias`, 0 for none), in pieces of rows. */
 function activate(
-  w: Kernels,
+  w: LaneKernels,
   tasks: ProductList | null,
   y: number,
   bias: number,
@@ -80,16 +76,9 @@ function activate(
   code: number,
 ): void {
   if (tasks === null) return w.fns.biasActivation(y * 4, bias * 4, rows, n, code);
-  const least = Math.ceil(LEAST_PASS / n);
-  tasks.split(w, "biasActivation", rows, least, (f, c) => [(y + f * n) * 4, bias * 4, c, n, code]);
+  tasks.split(w, "biasActivation", rows, n, (f, c) => [(y + f * n) * 4, bias * 4, c, n, code]);
   tasks.run();
 }
-
-/**
- * Fewest floats in one piece of a pass (smaller ones cost their hand-over
- * more than they save): 32 K, a few tens of microseconds of work.
- */
-const LEAST_PASS = 1 << 15;
 
 /** What a convolution kernel's body gets for one chunk of images. */
 export interface ColumnChunk {

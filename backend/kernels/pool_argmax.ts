@@ -258,9 +258,6 @@ export function maxPoolScatterKernel(args: KernelArgs): KernelResult {
   return result;
 }
 
-/** Fewest input floats in one piece of the pooling shared between threads. */
-const LEAST_PIECE = 1 << 15;
-
 /**
  * The 2×2, stride-2, unpadded windows as SIMD WebAssembly (four channels at
  * a time, `tools/wasm/kernels.as`): the input staged in the module's memory,
@@ -302,7 +299,7 @@ function argmax2x2Wasm(
     if (tasks === undefined) {
       fine = (ws.fns.maxPool2x2(...args(0, batch)) as unknown as number) === 1;
     } else {
-      tasks.split(ws, "maxPool2x2", batch, Math.ceil(LEAST_PIECE / (h * w * c)), args);
+      tasks.split(ws, "maxPool2x2", batch, h * w * c, args);
       fine = tasks.run().every((r) => r === 1);
     }
     if (!fine) return false;

@@ -14,7 +14,7 @@ import { scatteredGradient } from "./pool_argmax.ts";
 import { pooledCopy, workspace } from "../_wasm_workspace.ts";
 import { WASM_BASE64 as KERNELS } from "../_kernels_shared_wasm.ts";
 import { blas } from "../_blas.ts";
-import { ProductList } from "../_blas_lane.ts";
+import { ProductList, sumPieces } from "../_blas_lane.ts";
 import { cpuBackend, f32, type KernelArgs, type KernelResult, need, output } from "./_util.ts";
 
 /** The kernel's name (registered on kerno's backend only). */
@@ -80,8 +80,6 @@ export function reluBiasGradKernel(args: KernelArgs): KernelResult {
 
 /** Values from which the SIMD WebAssembly pass runs (below, staging costs more than it saves). */
 const WASM_FROM = 1 << 14;
-/** Fewest values in a piece of rows shared with the second thread. */
-const WASM_PIECE = 1 << 15;
 
 /**
  * The dense pass as SIMD WebAssembly (`reluBiasGrad64`, channels a multiple
@@ -113,15 +111,11 @@ function reluBiasGradWasm(
     let pieces = 1;
     if (tasks === undefined) fns.reluBiasGrad64(...args(0, rows, 0));
     else {
-      pieces = tasks.split(w, "reluBiasGrad64", rows, Math.ceil(WASM_PIECE / n), args);
+      pieces = tasks.split(w, "reluBiasGrad64", rows, n, args);
       tasks.run();
     }
-    const sums = new Float64Array(f32.buffer, at.db * 4, n * pieces);
-    const acc = sums.slice(0, n);
-    for (let p = 1; p < pieces; p++) {
-      for (let j = 0; j < n; j++) acc[j] += sums[p * n + j];
-    }
-    return [pooledCopy(w.view("z")), Float32Array.from(acc)];
+    const sums = sumPieces(new Float64Array(f32.buffer, at.db * 4, n * pieces), n, pieces);
+    return [pooledCopy(w.view("z")), Float32Array.from(sums)];
   } finally {
     w.release();
   }
