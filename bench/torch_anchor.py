@@ -6,7 +6,9 @@ it can also be run by hand:
 
     python3 bench/torch_anchor.py [--threads N] [--passes P] [--only mlp,cnn,embedding]
 
-(`--samples N` shrinks every workload's data to N samples, for a quick check.)
+(`--samples N` shrinks every workload's data to N samples, for a quick check;
+`--device cuda` trains on the GPU, for bench/gpu_check.sh: the data, the model
+and the shuffling live there, and each pass ends when the GPU has finished.)
 
 Every workload trains on synthetic float32 data with Adam (learning rate 1e-3),
 shuffling its samples again for every pass, as kerno's `fit(..., {shuffle: true})`
@@ -149,7 +151,7 @@ def build(name, gen, samples=None):
 
 def one_pass(x, y, model, loss_fn, optimizer, batch):
     """One epoch of shuffled mini-batches; returns the number of steps."""
-    order = torch.randperm(x.shape[0])
+    order = torch.randperm(x.shape[0], device=x.device)
     steps = 0
     for start in range(0, x.shape[0], batch):
         pick = order[start:start + batch]
@@ -169,21 +171,32 @@ def main():
                         help="comma-separated workloads, of: " + ", ".join(ALL))
     parser.add_argument("--samples", type=int, default=None,
                         help="samples per pass instead of the workload's own, for a quick check")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
+                        help="where to train (default cpu)")
     args = parser.parse_args()
     names = [s for s in args.only.split(",") if s]
     unknown = [s for s in names if s not in ALL]
     if unknown or args.passes < 1 or (args.samples is not None and args.samples < 1):
         parser.error(f"--only takes {', '.join(ALL)}; --passes and --samples at least 1")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        parser.error(f"--device cuda: PyTorch {torch.__version__} finds no CUDA device")
+    device = torch.device(args.device)
+    # Waits for the GPU's queued work, so a pass's time covers its computation.
+    finish = torch.cuda.synchronize if args.device == "cuda" else (lambda: None)
+    where = torch.cuda.get_device_name(device) if args.device == "cuda" else "cpu"
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     for name in names:
         x, y, model, loss_fn, batch = build(name, torch.Generator().manual_seed(0), args.samples)
+        x, y, model = x.to(device), y.to(device), model.to(device)
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         warmup_steps = one_pass(x, y, model, loss_fn, optimizer, batch)
+        finish()
         seconds = []
         for _ in range(args.passes):
             began = time.perf_counter()
             one_pass(x, y, model, loss_fn, optimizer, batch)
+            finish()
             seconds.append(time.perf_counter() - began)
         best = min(seconds)
         steps = math.ceil(x.shape[0] / batch)
@@ -191,6 +204,7 @@ def main():
             "workload": name,
             "framework": f"pytorch-{torch.__version__}",
             "threads": args.threads,
+            "device": where,
             "samples_per_s": round(x.shape[0] / best, 1),
             "step_ms": round(1000 * best / steps, 3),
             "steps": steps,
