@@ -60,11 +60,16 @@ export async function setBackend(name: BackendName | string): Promise<void> {
     );
   }
   if (!ready) throw new Error(`Cannot set the backend as "${name}" failed to initialize`);
+  if (name === WEBGPU) {
+    const { installQueuedUploads } = await import("./webgpu/queued_uploads.ts");
+    installQueuedUploads(tf.backend() as unknown as Parameters<typeof installQueuedUploads>[0]);
+  }
 }
 
 /**
  * Registers TensorFlow.js's WebGPU backend (loaded on first use) when Deno
- * has `navigator.gpu`, and kerno's fused update rules for it.
+ * has `navigator.gpu`, and kerno's fused update rules for it (`setBackend`
+ * then makes its uploads queued writes: `webgpu/queued_uploads.ts`).
  */
 async function registerWebgpu(): Promise<void> {
   if (!(WEBGPU in tf.engine().registryFactory)) {
