@@ -29,6 +29,18 @@ import type { CallbackList } from "../callbacks/callback_list.ts";
  */
 export const READ_INTERVAL_MS = 50;
 
+let readInterval = READ_INTERVAL_MS;
+
+/**
+ * Sets the least time between two reads (for tests: 0 reads after every
+ * step); `null` restores {@link READ_INTERVAL_MS}.
+ *
+ * @param ms Milliseconds, or `null`.
+ */
+export function forceReadInterval(ms: number | null): void {
+  readInterval = ms ?? READ_INTERVAL_MS;
+}
+
 /**
  * Runs one step of the model (`model.trainStep` or `model.testStep`) on one
  * batch, inside a `tf.tidy` that ends with the step: tensors the step
@@ -108,10 +120,40 @@ export function metricsResultOrLogs(model: Model, last: Logs | null): Logs {
   return same ? results : { ...last };
 }
 
+/** One read of the device under way: the steps it covers and how to finish it. */
+interface Read {
+  /** The values of the float32 tensors read together (metric states, then logs). */
+  values: Promise<Float32Array>;
+  /** The tensor read (freed once read), or `null` when nothing is. */
+  tensor: tf.Tensor | null;
+  /** Adds the metric states' values to the metrics' results. */
+  merge: ((values: Float32Array) => void) | null;
+  /** Where the metric states end in `values`. */
+  statesSize: number;
+  /** The last step's logs: plain values, offsets into `values`, or reads of their own. */
+  logs: Array<
+    | { name: string; plain: unknown }
+    | { name: string; offset: number; size: number }
+    | { name: string; own: Promise<ArrayLike<number>>; size: number }
+  >;
+  /** The step logs' tensors (freed once read). */
+  kept: StepLogs | null;
+  /** The index of the last step covered. */
+  last: number;
+}
+
 /**
  * Runs the steps of one epoch (or one evaluation) and tells the batch hooks,
  * reading the logs every step or, on a backend that reads asynchronously,
  * once per {@link READ_INTERVAL_MS} and at the end.
+ *
+ * On such a backend a read is started and not waited for: the steps go on
+ * while the values come back (on Deno a read takes about 11 ms however
+ * small, time the GPU would otherwise sit idle), and the hooks hear of a
+ * group of steps when the next read starts or the epoch ends. The hooks
+ * still alternate: `onTrainBatchBegin` of a group comes after the previous
+ * group's `onTrainBatchEnd`, and while they run, the metrics' results are
+ * those read (their later batches are set aside on the device).
  */
 export class StepReader {
   readonly #model: Model;
@@ -122,8 +164,11 @@ export class StepReader {
   #last: Logs | null = null;
   #pending: StepLogs | null = null;
   #firstUnread: number | null = null;
+  /** Whether the hooks heard `begin` for the steps since the last read started. */
+  #began = false;
   #lastUnread = 0;
   #lastRead = performance.now();
+  #inflight: Read | null = null;
 
   /**
    * @param model The model.
@@ -138,6 +183,12 @@ export class StepReader {
     this.#own = own;
   }
 
+  get #hooks() {
+    return this.#phase === "Train"
+      ? { begin: "onTrainBatchBegin", end: "onTrainBatchEnd", step: "trainStep" } as const
+      : { begin: "onTestBatchBegin", end: "onTestBatchEnd", step: "testStep" } as const;
+  }
+
   /**
    * Runs one step and tells the hooks (at once, or when the device is read).
    *
@@ -145,9 +196,7 @@ export class StepReader {
    * @param batch The batch.
    */
   async step(index: number, batch: Batch): Promise<void> {
-    const begin = this.#phase === "Train" ? "onTrainBatchBegin" : "onTestBatchBegin";
-    const end = this.#phase === "Train" ? "onTrainBatchEnd" : "onTestBatchEnd";
-    const step = this.#phase === "Train" ? "trainStep" : "testStep";
+    const { begin, end, step } = this.#hooks;
     if (!this.#deferred) {
       await this.#list.callAt(begin, index);
       this.#last = runStep(this.#model, step, batch, this.#own);
@@ -156,13 +205,17 @@ export class StepReader {
     }
     if (this.#firstUnread === null) {
       this.#firstUnread = index;
-      await this.#list.callAt(begin, index);
+      this.#began = this.#inflight === null;
+      if (this.#began) await this.#list.callAt(begin, index);
     }
     const pending = keepStepLogs(this.#model, step, batch);
     disposeStepLogs(this.#pending);
     this.#pending = pending;
     this.#lastUnread = index;
-    if (performance.now() - this.#lastRead >= READ_INTERVAL_MS) await this.#read();
+    if (performance.now() - this.#lastRead >= readInterval) {
+      await this.#finishRead();
+      this.#startRead();
+    }
   }
 
   /**
@@ -171,30 +224,98 @@ export class StepReader {
    * @returns The last step's logs, or `null` when no step ran.
    */
   async endEpoch(): Promise<Logs | null> {
-    if (this.#deferred && this.#firstUnread !== null) await this.#read();
+    if (this.#deferred) {
+      await this.#finishRead();
+      if (this.#firstUnread !== null) {
+        this.#startRead();
+        await this.#finishRead();
+      }
+    }
     const last = this.#last;
     this.#last = null;
     return last;
   }
 
-  async #read(): Promise<void> {
-    const model = this.#model;
-    await Metric.readDeviceStates(model.metrics);
-    const pending = this.#pending;
+  /** Starts reading the metric states and the last step's logs, in one read where it can. */
+  #startRead(): void {
+    const taken = Metric.takeDeviceStates(this.#model.metrics);
+    const kept = this.#pending;
     this.#pending = null;
-    let logs: Logs;
-    try {
-      logs = await readStepLogsAsync(pending, this.#phase === "Train" ? "trainStep" : "testStep");
-    } finally {
-      disposeStepLogs(pending);
+    const parts: tf.Tensor[] = taken === null ? [] : [taken.tensor];
+    let offset = taken?.tensor.size ?? 0;
+    const logs: Read["logs"] = [];
+    for (const [name, value] of Object.entries(kept ?? {})) {
+      if (!(value instanceof tf.Tensor)) logs.push({ name, plain: value });
+      else if (value.dtype === "float32") {
+        logs.push({ name, offset, size: value.size });
+        parts.push(value);
+        offset += value.size;
+      } else logs.push({ name, own: value.data() as Promise<ArrayLike<number>>, size: value.size });
     }
-    if (!this.#own) logs = metricsResultOrLogs(model, null);
-    else if (this.#phase === "Train") model.batchLogs = logs;
-    this.#last = logs;
+    const tensor = parts.length === 0
+      ? null
+      : parts.length === 1 && taken !== null
+      ? taken.tensor
+      : tf.tidy(() => tf.concat(parts.map((t) => t.reshape([-1]))));
+    if (taken !== null && tensor !== taken.tensor) taken.tensor.dispose();
+    this.#inflight = {
+      values: tensor === null
+        ? Promise.resolve(new Float32Array(0))
+        : (tensor.data() as Promise<Float32Array>),
+      tensor,
+      merge: taken?.merge ?? null,
+      statesSize: taken?.tensor.size ?? 0,
+      logs,
+      kept,
+      last: this.#lastUnread,
+    };
     this.#firstUnread = null;
     this.#lastRead = performance.now();
-    const end = this.#phase === "Train" ? "onTrainBatchEnd" : "onTestBatchEnd";
-    await this.#list.callAt(end, this.#lastUnread, logs);
+  }
+
+  /** Waits for the read under way (if any), merges it and tells the hooks. */
+  async #finishRead(): Promise<void> {
+    const read = this.#inflight;
+    if (read === null) return;
+    this.#inflight = null;
+    const model = this.#model;
+    const { begin, end, step } = this.#hooks;
+    let logs: Logs;
+    try {
+      const values = await read.values;
+      read.merge?.(values.subarray(0, read.statesSize));
+      const raw: StepLogs = {};
+      for (const entry of read.logs) {
+        let v: ArrayLike<number>;
+        let size: number;
+        if ("plain" in entry) {
+          raw[entry.name] = entry.plain as StepLogs[string];
+          continue;
+        } else if ("own" in entry) {
+          v = await entry.own;
+          size = entry.size;
+        } else {
+          v = values.subarray(entry.offset, entry.offset + entry.size);
+          size = entry.size;
+        }
+        const numbers = Array.from(v);
+        raw[entry.name] = size === 1 ? numbers[0] : numbers;
+      }
+      logs = readStepLogs(raw, step);
+    } finally {
+      read.tensor?.dispose();
+      disposeStepLogs(read.kept);
+    }
+    await Metric.withDeviceStatesAside(model.metrics, async () => {
+      if (!this.#own) logs = metricsResultOrLogs(model, null);
+      else if (this.#phase === "Train") model.batchLogs = logs;
+      this.#last = logs;
+      await this.#list.callAt(end, read.last, logs);
+      if (this.#firstUnread !== null && !this.#began) {
+        this.#began = true;
+        await this.#list.callAt(begin, this.#firstUnread);
+      }
+    });
   }
 }
 

@@ -198,10 +198,84 @@ export abstract class Metric {
     this.mergeDeviceState(values);
   }
 
-  /** Frees what is still on the device (for `resetState`). */
+  /** Frees what is still on the device (for `resetState`), a part set aside too. */
   protected discardDeviceState(): void {
     this.#deviceState?.dispose();
     this.#deviceState = null;
+    this.#asideState?.dispose();
+    this.#asideState = null;
+  }
+
+  /** Contributions set aside by {@link Metric.withDeviceStatesAside}. */
+  #asideState: tf.Tensor | null = null;
+
+  /**
+   * Takes the device-side state of several metrics for one asynchronous
+   * read, without waiting: the metrics keep accumulating later batches on
+   * the device from zero, and `merge` adds the values read to their
+   * results. The caller reads `tensor` (`await tensor.data()`, alone or
+   * within a larger read), calls `merge` with its values, and frees it.
+   *
+   * @param metrics The metrics.
+   * @returns The states flattened into one tensor (owned by the caller) and
+   *   their merge, or `null` when no metric has anything on the device.
+   */
+  static takeDeviceStates(
+    metrics: readonly Metric[],
+  ): { tensor: tf.Tensor; merge(values: Float32Array): void } | null {
+    const pending = metrics.filter((m) => m.#deviceState !== null);
+    if (pending.length === 0) return null;
+    const states = pending.map((m) => m.#deviceState!);
+    pending.forEach((m) => m.#deviceState = null);
+    const tensor = states.length === 1 ? states[0] : tf.concat(states);
+    if (tensor !== states[0]) states.forEach((t) => t.dispose());
+    const sizes = states.map((t) => t.size);
+    return {
+      tensor,
+      merge(values: Float32Array): void {
+        let offset = 0;
+        pending.forEach((m, i) => {
+          m.mergeDeviceState(values.subarray(offset, offset + sizes[i]));
+          offset += sizes[i];
+        });
+      },
+    };
+  }
+
+  /**
+   * Runs `fn` with the metrics' device-side states set aside, so that
+   * `result()` gives what has been read (and reads nothing); the states
+   * return after, with whatever `fn` added. For the trainer's hooks while a
+   * later read is under way on a backend that reads asynchronously.
+   *
+   * @param metrics The metrics.
+   * @param fn What to run.
+   * @returns What `fn` returns.
+   */
+  static async withDeviceStatesAside<T>(
+    metrics: readonly Metric[],
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const aside = metrics.filter((m) => m.#deviceState !== null);
+    for (const m of aside) {
+      m.#asideState = m.#deviceState;
+      m.#deviceState = null;
+    }
+    try {
+      return await fn();
+    } finally {
+      for (const m of aside) {
+        const kept = m.#asideState; // null when fn reset the metric
+        m.#asideState = null;
+        if (kept === null) continue;
+        const added = m.#deviceState;
+        m.#deviceState = added === null ? kept : tf.keep(tf.add(kept, added));
+        if (added !== null) {
+          kept.dispose();
+          added.dispose();
+        }
+      }
+    }
   }
 
   /**
@@ -222,24 +296,15 @@ export abstract class Metric {
    * ```
    */
   static async readDeviceStates(metrics: readonly Metric[]): Promise<void> {
-    const pending = metrics.filter((m) => m.#deviceState !== null);
-    if (pending.length === 0) return;
-    const states = pending.map((m) => m.#deviceState!);
-    const all = states.length === 1 ? states[0] : tf.concat(states);
+    const taken = Metric.takeDeviceStates(metrics);
+    if (taken === null) return;
     let values: Float32Array;
     try {
-      values = Float32Array.from(await all.data());
+      values = Float32Array.from(await taken.tensor.data());
     } finally {
-      if (all !== states[0]) all.dispose();
+      taken.tensor.dispose();
     }
-    let offset = 0;
-    pending.forEach((m, i) => {
-      const size = states[i].size;
-      m.#deviceState = null;
-      states[i].dispose();
-      m.mergeDeviceState(values.subarray(offset, offset + size));
-      offset += size;
-    });
+    taken.merge(values);
   }
 
   /**

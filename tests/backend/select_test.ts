@@ -33,8 +33,13 @@ async function runProbe(
   });
   const out = await cmd.output();
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { stdout: decode(out.stdout), stderr: decode(out.stderr), code: out.code };
+  // Asking WebGPU for an adapter loads the system's graphics libraries, and where Wayland's is
+  // installed it prints this line of its own when no Wayland session is set up: not kerno's.
+  const stderr = decode(out.stderr).split("\n").filter((line) => line !== WAYLAND_NOISE).join("\n");
+  return { stdout: decode(out.stdout), stderr, code: out.code };
 }
+
+const WAYLAND_NOISE = "error: XDG_RUNTIME_DIR is invalid or not set in the environment.";
 
 const READ = ["--allow-read"];
 

@@ -16,6 +16,7 @@ import {
   tf,
 } from "../../mod.ts";
 import { forceDeferredReads } from "../../engine/_reads.ts";
+import { forceReadInterval } from "../../engine/_step_reader.ts";
 import type { Logs } from "../../callbacks/callback.ts";
 
 /** Runs `fn` with deferred reads forced on, restoring the automatic choice after. */
@@ -113,6 +114,66 @@ Deno.test("fit with deferred reads matches the synchronous loop, epoch by epoch"
   tf.dispose([x, y]);
 });
 
+/** Every batch hook in call order, with the logs' values at each end. */
+class Sequence extends callbacks.Callback {
+  events: string[] = [];
+  logs = new Map<number, Logs>();
+  override onTrainBatchBegin(batch: number): Promise<void> {
+    this.events.push(`begin ${batch}`);
+    return Promise.resolve();
+  }
+  override onTrainBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
+    this.events.push(`end ${batch}`);
+    this.logs.set(batch, { ...logs });
+    return Promise.resolve();
+  }
+}
+
+Deno.test("deferred reads started each step and finished the next give each step's synchronous logs", async () => {
+  const { x, y } = data(80);
+  const sync = new Sequence();
+  const syncModel = classifier();
+  await syncModel.fit(x, y, {
+    epochs: 1,
+    batchSize: 8,
+    verbose: 0,
+    shuffle: false,
+    callbacks: [sync],
+  });
+  syncModel.dispose();
+  const piped = new Sequence();
+  const before = tf.memory().numTensors;
+  const pipedModel = classifier();
+  forceReadInterval(0); // a read starts after every step; the hooks hear of it after the next
+  try {
+    await deferred(() =>
+      pipedModel.fit(x, y, {
+        epochs: 1,
+        batchSize: 8,
+        verbose: 0,
+        shuffle: false,
+        callbacks: [piped],
+      })
+    );
+  } finally {
+    forceReadInterval(null);
+  }
+  pipedModel.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  // the hooks alternate, one begin and one end for every step, as in the synchronous loop
+  assert.deepEqual(piped.events, sync.events);
+  assert.equal(sync.logs.size, 10);
+  // each step's logs: the running loss and metrics up to that step, not later ones
+  for (const [batch, expected] of sync.logs) {
+    const got = piped.logs.get(batch)!;
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(expected).sort());
+    for (const k of Object.keys(expected)) {
+      assertClose([got[k] as number], [expected[k] as number]);
+    }
+  }
+  tf.dispose([x, y]);
+});
+
 Deno.test("evaluate with deferred reads gives the synchronous results", async () => {
   const { x, y } = data(50);
   const model = classifier();
@@ -168,11 +229,15 @@ Deno.test("a trainStep of its own returning tensors is read after the step with 
   model.compile({ optimizer: "sgd", loss: "mse" });
   await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 }); // builds the weights
   const before = tf.memory().numTensors;
-  const h = await deferred(() => model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 }));
-  assert.equal(tf.memory().numTensors, before);
-  assert.deepEqual(h.history.three, [3, 3]);
-  assert.deepEqual(h.history.pair_1, [2, 2]);
-  assert.deepEqual(h.history.seven, [7, 7]);
+  for (const interval of [null, 0]) { // 0: a read after every step, finished after the next
+    forceReadInterval(interval);
+    const h = await deferred(() => model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 }))
+      .finally(() => forceReadInterval(null));
+    assert.equal(tf.memory().numTensors, before);
+    assert.deepEqual(h.history.three, [3, 3]);
+    assert.deepEqual(h.history.pair_1, [2, 2]);
+    assert.deepEqual(h.history.seven, [7, 7]);
+  }
   tf.dispose([x, y]);
   model.dispose();
 });
