@@ -9,7 +9,8 @@
  * ({@link READ_INTERVAL_MS}) and at the end of the epoch — Keras's
  * `steps_per_execution`: the steps between two reads form one execution,
  * whose first step's index `onTrainBatchBegin` receives and whose last
- * step's index and logs (plain numbers) `onTrainBatchEnd` receives.
+ * step's index and logs (plain numbers) `onTrainBatchEnd` receives. A read
+ * overlaps the steps after it: the hooks hear of it when the next one starts.
  *
  * @module
  */
