@@ -237,6 +237,22 @@ export class StepReader {
     return last;
   }
 
+  /**
+   * Frees what a run left behind when it ended early (an error in a step or
+   * a hook): the logs kept for a read and a read under way. After
+   * {@link endEpoch} there is nothing left, and this does nothing.
+   */
+  close(): void {
+    disposeStepLogs(this.#pending);
+    this.#pending = null;
+    const read = this.#inflight;
+    this.#inflight = null;
+    if (read === null) return;
+    read.values.catch(() => {}); // nobody waits for it now
+    read.tensor?.dispose();
+    disposeStepLogs(read.kept);
+  }
+
   /** Starts reading the metric states and the last step's logs, in one read where it can. */
   #startRead(): void {
     const taken = Metric.takeDeviceStates(this.#model.metrics);

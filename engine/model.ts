@@ -856,10 +856,15 @@ export class Model extends Layer {
     }
   }
 
-  /** Frees the weights and the compiled optimizer's state. */
+  /**
+   * Frees the weights, the compiled optimizer's state and what the metrics
+   * still hold on the device (a run that ended early on an asynchronous
+   * backend leaves their sums there until the next reset).
+   */
   override dispose(): void {
     super.dispose();
     this.#compiled?.optimizer.dispose();
+    for (const m of this.metrics) m.resetState();
   }
 
   /**

@@ -175,6 +175,7 @@ export async function fit(
       prepared: !own || sample !== null,
     });
   } finally {
+    reads.close();
     await train.close();
     await validation?.close();
   }
@@ -443,11 +444,17 @@ async function runEvaluation(
   await list.call("onTestBegin");
   const reads = new StepReader(model, list, "Test", own);
   let step = 0;
-  for await (const batch of iterator.epochAsync()) {
-    if (own && step === 0) prepareOwnStep(model, batch);
-    await reads.step(step++, batch);
+  let last: Logs | null;
+  try {
+    for await (const batch of iterator.epochAsync()) {
+      if (own && step === 0) prepareOwnStep(model, batch);
+      await reads.step(step++, batch);
+    }
+    last = await reads.endEpoch();
+  } finally {
+    reads.close();
   }
-  const logs = metricsResultOrLogs(model, await reads.endEpoch());
+  const logs = metricsResultOrLogs(model, last);
   await list.call("onTestEnd", logs);
   return logs;
 }

@@ -174,6 +174,51 @@ Deno.test("deferred reads started each step and finished the next give each step
   tf.dispose([x, y]);
 });
 
+Deno.test("a run ending early leaves no tensor behind: a step failing while a read is under way, a failing hook", async () => {
+  const { x, y } = data(64);
+  let calls = 0;
+  class Failing extends Model {
+    dense = new layers.Dense(1);
+    override call(inputs: tf.Tensor): tf.Tensor {
+      return this.dense.apply(inputs);
+    }
+    override trainStep(): Record<string, tf.Tensor> {
+      if (++calls === 5) throw new Error("step 4 failed");
+      return { three: tf.scalar(3), pair: tf.tensor1d([1, 2]) };
+    }
+  }
+  class FailingHook extends callbacks.Callback {
+    override onTrainBatchEnd(batch: number): Promise<void> {
+      if (batch === 3) throw new Error("hook failed at step 3");
+      return Promise.resolve();
+    }
+  }
+  const before = tf.memory().numTensors;
+  const own = new Failing();
+  own.compile({ optimizer: "sgd", loss: "mse" });
+  const compiled = classifier();
+  forceReadInterval(0); // a read after every step: step 3's is under way when step 4 runs
+  try {
+    await assert.rejects(
+      deferred(() => own.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 })),
+      /step 4 failed/,
+    );
+    // the metrics' sums stay on the device until a reset; dispose frees them
+    await assert.rejects(
+      deferred(() =>
+        compiled.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: [new FailingHook()] })
+      ),
+      /hook failed at step 3/,
+    );
+  } finally {
+    forceReadInterval(null);
+  }
+  own.dispose();
+  compiled.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose([x, y]);
+});
+
 Deno.test("evaluate with deferred reads gives the synchronous results", async () => {
   const { x, y } = data(50);
   const model = classifier();
