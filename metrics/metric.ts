@@ -227,9 +227,9 @@ export abstract class Metric {
     if (pending.length === 0) return null;
     const states = pending.map((m) => m.#deviceState!);
     pending.forEach((m) => m.#deviceState = null);
+    const sizes = states.map((t) => t.size);
     const tensor = states.length === 1 ? states[0] : tf.concat(states);
     if (tensor !== states[0]) states.forEach((t) => t.dispose());
-    const sizes = states.map((t) => t.size);
     return {
       tensor,
       merge(values: Float32Array): void {
